@@ -1,0 +1,24 @@
+// What every command that touches AWS needs first: sandbox or real, the emulator running
+// (in sandbox mode) with its endpoint and credentials in this process's environment (inherited by
+// the engine and the dynamic providers), and the base outputs (bucket, roles).
+import type { Output } from "./output.js";
+import type { BaseOutputs } from "../stack/base-outputs.js";
+import type { DriverContext } from "../driver/workspace.js";
+import { useSandbox } from "../sandbox/mode.js";
+
+export interface Session extends DriverContext {
+  base: BaseOutputs;
+}
+
+export async function openSession(sandboxFlag: boolean | undefined, out: Output): Promise<Session> {
+  const sandbox = useSandbox(sandboxFlag);
+  if (!sandbox) {
+    const { resolveBase } = await import("../stack/base.js");
+    return { sandbox, base: await resolveBase() };
+  }
+  const [{ startSandbox }, { sandboxEnv, sandboxBase }] = await Promise.all([import("../sandbox/service.js"), import("../sandbox/seed.js")]);
+  const service = await startSandbox();
+  Object.assign(process.env, sandboxEnv(service.endpoint));
+  out.info(`SANDBOX: using the sandbox cloud at ${service.endpoint} (no AWS account is touched)`);
+  return { sandbox, base: sandboxBase };
+}

@@ -1,0 +1,103 @@
+// The Automation driver: a short linear sequence per operation, streaming ProgressEvents.
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
+import type { EventSink } from "../events.js";
+import { fromEngineEvent } from "./engine-events.js";
+import { installInterruptor } from "./interrupt.js";
+import { fromPulumiError } from "./pulumi-errors.js";
+import { openStack, projectWorkspace, type DriverContext } from "./workspace.js";
+
+export interface OperationOptions {
+  onEvent: EventSink;
+  /** Called on a second Ctrl-C, after the engine was killed. */
+  onForce?: () => void;
+}
+
+type Action = "preview" | "up" | "refresh" | "destroy";
+
+/** Runs one engine operation with events, interrupt handling and typed errors. */
+async function withEngine<T>(
+  stackName: string,
+  opts: OperationOptions,
+  run: (hooks: { onEvent: (e: import("@pulumi/pulumi/automation/index.js").EngineEvent) => void; onOutput: (s: string) => void; signal: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  const reasons: string[] = [];
+  const interruptor = installInterruptor(() => {
+    opts.onForce?.();
+  });
+  try {
+    return await run({
+      onEvent: (engineEvent) => {
+        const event = fromEngineEvent(engineEvent);
+        if (!event) return;
+        if (event.type === "diagnostic" && event.severity === "error") reasons.push(event.message);
+        opts.onEvent(event);
+      },
+      onOutput: (text) => interruptor.observeOutput(text),
+      signal: interruptor.signal,
+    });
+  } catch (error) {
+    throw fromPulumiError(error, stackName, reasons, interruptor.interrupted);
+  } finally {
+    interruptor.dispose();
+  }
+}
+
+async function stackFor(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {
+  try {
+    return await openStack(ctx, stackName, program);
+  } catch (error) {
+    throw fromPulumiError(error, stackName, [], false);
+  }
+}
+
+export async function up(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<Record<string, unknown>> {
+  opts.onEvent({ type: "stack", stack: stackName, action: "up", sandbox: ctx.sandbox });
+  const stack = await stackFor(ctx, stackName, program);
+  const result = await withEngine(stackName, opts, (hooks) => stack.up({ ...hooks }));
+  const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+  opts.onEvent({ type: "outputs", outputs });
+  return outputs;
+}
+
+export async function preview(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<Record<string, number>> {
+  opts.onEvent({ type: "stack", stack: stackName, action: "preview", sandbox: ctx.sandbox });
+  const stack = await stackFor(ctx, stackName, program);
+  const result = await withEngine(stackName, opts, (hooks) => stack.preview({ ...hooks, diff: false }));
+  const changes = Object.fromEntries(Object.entries(result.changeSummary).filter(([, n]) => (n ?? 0) > 0)) as Record<string, number>;
+  return changes;
+}
+
+export async function refresh(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<void> {
+  opts.onEvent({ type: "stack", stack: stackName, action: "refresh", sandbox: ctx.sandbox });
+  const stack = await stackFor(ctx, stackName, program);
+  await withEngine(stackName, opts, (hooks) => stack.refresh({ ...hooks, clearPendingCreates: true }));
+}
+
+/** Destroys every resource of the stack, then removes the stack from the backend. */
+export async function destroy(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<void> {
+  opts.onEvent({ type: "stack", stack: stackName, action: "destroy", sandbox: ctx.sandbox });
+  const stack = await stackFor(ctx, stackName, program);
+  await withEngine(stackName, opts, (hooks) => stack.destroy({ ...hooks }));
+  opts.onEvent({ type: "stack", stack: stackName, action: "remove", sandbox: ctx.sandbox });
+  await withEngine(stackName, opts, () => stack.workspace.removeStack(stackName));
+}
+
+export interface StackListing {
+  name: string;
+  lastUpdate?: string;
+  updateInProgress: boolean;
+  resourceCount: number;
+}
+
+export async function listStacks(ctx: DriverContext): Promise<StackListing[]> {
+  const ws = await projectWorkspace(ctx);
+  const stacks = await ws.listStacks();
+  return stacks.map((s) => ({
+    name: s.name,
+    ...(s.lastUpdate ? { lastUpdate: s.lastUpdate } : {}),
+    updateInProgress: s.updateInProgress ?? false,
+    resourceCount: s.resourceCount ?? 0,
+  }));
+}
+
+export type { Action };

@@ -1,0 +1,31 @@
+// The one stream of what is happening, shared by the TUI and the CLI. Events carry data,
+// never text to print. `--json` writes one event per line; the schema is versioned.
+
+export const EVENT_SCHEMA_VERSION = 1;
+
+export type ResourceOp = "create" | "update" | "replace" | "delete" | "same" | "read" | "refresh";
+export type ResourceStatus = "pending" | "running" | "done" | "failed";
+
+export type ProgressEvent =
+  | { type: "stack"; stack: string; action: "preview" | "up" | "refresh" | "destroy" | "remove"; sandbox: boolean }
+  | { type: "resource"; urn: string; resourceType: string; name: string; op: ResourceOp; status: ResourceStatus; message?: string }
+  | { type: "diagnostic"; severity: "info" | "warning" | "error"; message: string }
+  | { type: "training"; job: string; status: string; secondaryStatus: string; at: string; billableSeconds?: number }
+  | { type: "log"; host: string; line: string; at: string }
+  | { type: "metric"; name: string; value: number; step: number; at?: string }
+  | { type: "endpoint"; endpoint: string; status: string; failureReason?: string; at: string }
+  | { type: "cost"; usd: number; at: string }
+  | { type: "outputs"; outputs: Record<string, unknown> }
+  | { type: "summary"; changes: Record<string, number> }
+  | { type: "done"; action: string; stack: string; ok: true; seconds: number }
+  | { type: "error"; action: string; stack?: string; exitCode: number; message: string; nextStep?: string };
+
+export type ProgressEventType = ProgressEvent["type"];
+
+/** A sink for events; the CLI prints them, the TUI reduces them into state. */
+export type EventSink = (event: ProgressEvent) => void;
+
+/** The JSON line form: every line carries the schema version. */
+export function toJsonLine(event: ProgressEvent): string {
+  return JSON.stringify({ v: EVENT_SCHEMA_VERSION, ...event });
+}

@@ -1,0 +1,95 @@
+// The lifecycle every SageMaker object shares: find-or-create (adopt what a killed run left),
+// wait with backoff until a status settles, surface FailureReason, wait until gone on delete.
+import type { Tag } from "@aws-sdk/client-sagemaker";
+
+export const SPEC_HASH_TAG = "zerostack:spec-hash";
+
+/** SageMaker's "no such object" answers (ValidationException / ResourceNotFound with that text). */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const name = (error as { name?: string }).name ?? "";
+  return (
+    name === "ResourceNotFound" ||
+    name === "ResourceNotFoundException" ||
+    /could not find|does not exist|not found/i.test(error.message)
+  );
+}
+
+export function toTagList(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
+}
+
+/** An object that exists under our deterministic name but was made from another spec. */
+export class ForeignObjectError extends Error {
+  constructor(kind: string, name: string, found: string | undefined, wanted: string) {
+    super(
+      `${kind} ${name} already exists with ${SPEC_HASH_TAG}=${found ?? "(none)"}, not ${wanted}: ` +
+        `it was not made by this experiment's spec. Delete it or choose another experiment name.`,
+    );
+    this.name = "ForeignObjectError";
+  }
+}
+
+export interface WaitOptions<T> {
+  what: string;
+  describe: () => Promise<T>;
+  /** true when the wait is over (success). */
+  done: (value: T) => boolean;
+  /** a failure reason when the object reached a failed state. */
+  failed?: (value: T) => string | undefined;
+  timeoutSeconds: number;
+  onProgress?: (value: T) => void;
+  /** first poll interval; doubles to `maxIntervalMs`. */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
+  const deadline = Date.now() + opts.timeoutSeconds * 1000;
+  let interval = opts.intervalMs ?? pollIntervalMs();
+  const maxInterval = opts.maxIntervalMs ?? Math.max(interval, maxPollIntervalMs());
+  for (;;) {
+    const value = await opts.describe();
+    opts.onProgress?.(value);
+    const reason = opts.failed?.(value);
+    if (reason !== undefined) throw new Error(`${opts.what} failed: ${reason}`);
+    if (opts.done(value)) return value;
+    if (Date.now() + interval > deadline) {
+      throw new Error(`${opts.what}: still not done after ${opts.timeoutSeconds}s; run \`zerostack up\` again to keep waiting`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+    interval = Math.min(interval * 2, maxInterval);
+  }
+}
+
+/** Waits until describe() answers "not found". */
+export async function waitUntilGone(what: string, describe: () => Promise<unknown>, timeoutSeconds: number): Promise<void> {
+  await waitUntil({
+    what: `deleting ${what}`,
+    describe: async () => {
+      try {
+        await describe();
+        return false;
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        throw error;
+      }
+    },
+    done: (gone) => gone,
+    timeoutSeconds,
+  });
+}
+
+// Against the emulator poll fast; against AWS, politely.
+function pollIntervalMs(): number {
+  return Number(process.env.ZEROSTACK_POLL_MS ?? (process.env.AWS_ENDPOINT_URL ? 250 : 5000));
+}
+function maxPollIntervalMs(): number {
+  return process.env.AWS_ENDPOINT_URL ? 1000 : 30000;
+}

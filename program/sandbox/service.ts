@@ -1,0 +1,161 @@
+// The sandbox cloud as a background service: port, pid and log under ZEROSTACK_HOME/sandbox/.
+// A fresh emulator is an empty cloud, so starting one resets the sandbox's Pulumi state too:
+// state and emulator never disagree.
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ToolchainError } from "../errors.js";
+import { sandboxDir, zerostackRoot } from "../env/paths.js";
+import { seedSandbox } from "./seed.js";
+
+export interface SandboxService {
+  pid: number;
+  port: number;
+  endpoint: string;
+  startedAt: string;
+  log: string;
+}
+
+const READY = /zerostack-sandbox ready (http:\/\/[\d.]+:(\d+))/;
+
+function serviceFile(env: NodeJS.ProcessEnv): string {
+  return join(sandboxDir(env), "service.json");
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readService(env: NodeJS.ProcessEnv = process.env): SandboxService | undefined {
+  try {
+    const service = JSON.parse(readFileSync(serviceFile(env), "utf8")) as SandboxService;
+    return isAlive(service.pid) ? service : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function healthy(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/_zerostack/health`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The sandbox's Python: the venv the bootstrap built (ZEROSTACK_SANDBOX_PYTHON overrides). */
+export function sandboxPython(env: NodeJS.ProcessEnv = process.env): string {
+  const python = env.ZEROSTACK_SANDBOX_PYTHON ?? join(zerostackRoot(env), ".toolchain", "venv-sandbox", "bin", "python");
+  if (!existsSync(python)) {
+    throw new ToolchainError(`the sandbox's Python venv is missing (${python})`, "run scripts/bootstrap");
+  }
+  return python;
+}
+
+export interface ServeCommand {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export function serveCommand(stateDir: string, env: NodeJS.ProcessEnv = process.env): ServeCommand {
+  const root = zerostackRoot(env);
+  return {
+    command: sandboxPython(env),
+    args: ["-m", "zerostack_sandbox", "serve", "--host", "127.0.0.1", "--port", "0", "--state-dir", stateDir],
+    env: { ...env, PYTHONPATH: join(root, "sandbox"), PYTHONUNBUFFERED: "1" },
+  };
+}
+
+/** Starts the service, or reuses a healthy one. Returns it with the seeded base ready. */
+export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<SandboxService> {
+  const running = readService(env);
+  if (running && (await healthy(running.endpoint))) return running;
+  if (running) stopPid(running.pid);
+
+  const dir = sandboxDir(env);
+  mkdirSync(dir, { recursive: true });
+  resetState(dir);
+  const log = join(dir, "sandbox.log");
+  const fd = openSync(log, "w");
+  const serve = serveCommand(join(dir, "emulator"), env);
+  const child = spawn(serve.command, serve.args, { env: serve.env, detached: true, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new ToolchainError("could not start the sandbox emulator", `see ${log}`);
+
+  const endpoint = await waitForReady(log, pid, 30_000);
+  const service: SandboxService = { pid, port: Number(new URL(endpoint).port), endpoint, startedAt: new Date().toISOString(), log };
+  const tmp = `${serviceFile(env)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(service, null, 2));
+  renameSync(tmp, serviceFile(env));
+  await seedSandbox(endpoint);
+  return service;
+}
+
+async function waitForReady(log: string, pid: number, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = READY.exec(readFileSync(log, "utf8"));
+    if (match?.[1] && (await healthy(match[1]))) return match[1];
+    if (!isAlive(pid)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stopPid(pid);
+  const tail = readFileSync(log, "utf8").split("\n").slice(-15).join("\n");
+  throw new ToolchainError(`the sandbox emulator did not become ready:\n${tail}`, `see ${log}; run scripts/bootstrap if its venv is broken`);
+}
+
+export async function stopSandbox(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const running = readService(env);
+  rmSync(serviceFile(env), { force: true });
+  resetState(sandboxDir(env));
+  if (!running) return false;
+  await stopPidAndWait(running.pid);
+  return true;
+}
+
+/** Sandbox stacks' Pulumi state and workspaces: reset whenever the emulator is. */
+function resetState(dir: string): void {
+  for (const sub of ["state", "workspaces"]) rmSync(join(dir, sub), { recursive: true, force: true });
+}
+
+function stopPid(pid: number, signal: NodeJS.Signals = "SIGTERM"): void {
+  try {
+    process.kill(-pid, signal); // the whole process group: the service runs detached as its leader
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+export async function stopPidAndWait(pid: number, timeoutMs = 5000): Promise<void> {
+  stopPid(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) stopPid(pid, "SIGKILL");
+  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+}
+
+export interface SandboxSummary {
+  service: SandboxService;
+  holds: Record<string, unknown>;
+}
+
+export async function sandboxStatus(env: NodeJS.ProcessEnv = process.env): Promise<SandboxSummary | undefined> {
+  const service = readService(env);
+  if (!service) return undefined;
+  const res = await fetch(`${service.endpoint}/_zerostack/state`, { signal: AbortSignal.timeout(5000) });
+  const holds = res.ok ? ((await res.json()) as Record<string, unknown>) : { error: `state answered ${res.status}` };
+  return { service, holds };
+}
