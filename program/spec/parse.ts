@@ -1,0 +1,89 @@
+// The only door into an ExperimentSpec: schema first, then the guards' errors, every problem
+// collected so the user fixes them all in one go.
+import type { z } from "zod";
+import { BadInputError, type Problem } from "../errors.js";
+import { checkSpec, errorsOf, findingToProblem } from "./guards.js";
+import { knownModel } from "./models.js";
+import { experimentSpecSchema, type ExperimentSpec } from "./schema.js";
+
+const describe = (value: unknown): string => {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  return Array.isArray(value) ? "an array" : "an object";
+};
+
+function allowedOf(issue: z.core.$ZodIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_value":
+      return issue.values.map((v) => String(v)).join(", ");
+    case "too_small": {
+      const what = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+      return `${issue.inclusive === false ? ">" : ">="} ${String(issue.minimum)}${what}`;
+    }
+    case "too_big": {
+      const what = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+      return `${issue.inclusive === false ? "<" : "<="} ${String(issue.maximum)}${what}`;
+    }
+    case "invalid_type":
+      return issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
+    case "invalid_format":
+      return issue.message;
+    case "custom": {
+      const allowed: unknown = issue.params?.allowed;
+      return typeof allowed === "string" ? allowed : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? "is missing" : `expected ${issue.expected}, got ${describe(issue.input)}`;
+    case "invalid_value":
+    case "too_small":
+    case "too_big":
+    case "invalid_format":
+      return `${describe(issue.input)} is not allowed`;
+    default:
+      return issue.message;
+  }
+}
+
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix = ""): Problem[] {
+  return issues.flatMap((issue): Problem[] => {
+    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: path === "" ? key : `${path}.${key}`, message: "unknown field", allowed: "remove it (check the spelling)" }));
+    }
+    const allowed = allowedOf(issue);
+    return [{ field: path === "" ? "(spec)" : path, message: messageOf(issue), ...(allowed === undefined ? {} : { allowed }) }];
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A spec file may leave out a catalog model's sizes; they are filled in so the stored spec is complete. */
+function withCatalogSizes(input: unknown): unknown {
+  if (!isRecord(input) || !isRecord(input.model) || input.model.sizes !== undefined || typeof input.model.id !== "string") return input;
+  const known = knownModel(input.model.id);
+  return known === undefined ? input : { ...input, model: { ...input.model, sizes: known.sizes } };
+}
+
+/** Validates anything (a parsed spec file, a stack's config, a preset with overrides). */
+export function parseSpec(input: unknown): ExperimentSpec {
+  const result = experimentSpecSchema.safeParse(withCatalogSizes(input), { reportInput: true });
+  if (!result.success) {
+    throw new BadInputError(issuesToProblems(result.error.issues), "fix the fields listed above; `zerostack presets` shows valid starting points");
+  }
+  const errors = errorsOf(checkSpec(result.data));
+  if (errors.length > 0) throw new BadInputError(errors.map(findingToProblem), "fix the fields listed above and run `zerostack plan` again");
+  return result.data;
+}
+
+/** The spec as the stack stores it; parseSpec(JSON.parse(specToJson(s))) gives s back. */
+export function specToJson(spec: ExperimentSpec): string {
+  return JSON.stringify(spec);
+}
