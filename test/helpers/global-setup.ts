@@ -1,0 +1,52 @@
+// Marks every process the test run starts (through the environment they inherit), and fails
+// the run if any of them outlives it: no emulator, engine or provider may be left behind.
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+
+const MARK = "ZEROSTACK_TEST_RUN";
+
+export function setup(): void {
+  process.env[MARK] = randomUUID();
+}
+
+export function markedProcesses(mark: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+      if (environ.split("\0").includes(`${MARK}=${mark}`)) pids.push(pid);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+export async function teardown(): Promise<void> {
+  const mark = process.env[MARK];
+  if (!mark) return;
+  // let processes that are exiting right now finish
+  let left = markedProcesses(mark);
+  for (let i = 0; i < 50 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = markedProcesses(mark);
+  }
+  if (left.length === 0) return;
+  const names = left.map((pid) => {
+    try {
+      return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").slice(0, 160)}`;
+    } catch {
+      return String(pid);
+    }
+  });
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  throw new Error(`processes outlived the test run (killed now):\n${names.join("\n")}`);
+}
