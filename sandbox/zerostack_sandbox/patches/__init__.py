@@ -1,0 +1,154 @@
+"""Every change the sandbox makes to moto 5.2.5, in one list.
+
+Each patch is applied at import time to moto's own backend or response classes (never a fork): the
+backend methods hold the new behaviour, the response methods only translate parameters. Both the
+boto3 and the AWS SDK for JavaScript v3 clients reach the same backend methods. `why` names the
+SageMaker behaviour copied and the AWS API reference page it comes from; `test` is the pytest that
+shows it against the running server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from . import artifacts, endpoints, invoke, logs, scheduler, training_jobs
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    module: str
+    why: str
+    source: str
+    test: str
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(
+        "CreateTrainingJob",
+        "training_jobs",
+        "Returns at once and starts a timeline from the scenario; keeps Environment and the given "
+        "MetricDefinitions (moto drops the first and replaces the second); refuses a duplicate name "
+        "with ResourceInUse; accepts today's instance types (ml.p4d/p4de/p5, ml.g5/g6).",
+        "SageMaker API Reference: CreateTrainingJob, ResourceConfig, StoppingCondition",
+        "test/sandbox/test_training_jobs.py::test_training_job_progresses_to_completed",
+    ),
+    Patch(
+        "DescribeTrainingJob",
+        "training_jobs",
+        "Status from the sandbox clock: InProgress with SecondaryStatus Starting -> Downloading -> "
+        "Training -> Uploading -> Completed, SecondaryStatusTransitions with Start/EndTime and "
+        "StatusMessage, TrainingStartTime/EndTime, BillableTimeInSeconds = training seconds x "
+        "InstanceCount; Failed with FailureReason at the scenario's phase; Stopped with "
+        "SecondaryStatus MaxRuntimeExceeded once StoppingCondition.MaxRuntimeInSeconds (default "
+        "86400) has passed since TrainingStartTime.",
+        "SageMaker API Reference: DescribeTrainingJob (TrainingJobStatus, SecondaryStatus), "
+        "SecondaryStatusTransition, StoppingCondition",
+        "test/sandbox/test_training_jobs.py (progresses, fails_at_phase, max_runtime_exceeded)",
+    ),
+    Patch(
+        "StopTrainingJob",
+        "training_jobs",
+        "Missing from moto. InProgress -> Stopping -> Stopped (SecondaryStatus Stopping -> "
+        "Stopped); refused with ValidationException for a job that is not InProgress.",
+        "SageMaker API Reference: StopTrainingJob",
+        "test/sandbox/test_training_jobs.py::test_stop_training_job",
+    ),
+    Patch(
+        "ListTrainingJobs / Search / ListTags",
+        "training_jobs",
+        "Read through the clock, so StatusEquals and Search filters see the current status.",
+        "SageMaker API Reference: ListTrainingJobs, Search, ListTags, AddTags",
+        "test/sandbox/test_training_jobs.py::test_tags_list_and_search",
+    ),
+    Patch(
+        "Training logs (GetLogEvents, FilterLogEvents, DescribeLogStreams)",
+        "logs",
+        "Log group /aws/sagemaker/TrainingJobs, stream <job>/algo-<n>-<epoch> per host; toolkit, "
+        "torchrun, NCCL, DeepSpeed ZeRO and Trainer loss lines appear as the clock passes their "
+        "timestamps; MetricDefinitions regexes give FinalMetricDataList.",
+        "SageMaker Developer Guide: Amazon SageMaker metrics in Amazon CloudWatch (log group and "
+        "stream names); SageMaker API Reference: MetricDefinition, DescribeTrainingJob FinalMetricDataList",
+        "test/sandbox/test_training_logs.py",
+    ),
+    Patch(
+        "Training artifacts",
+        "artifacts",
+        "When rank 0 would run s5cmd, the uncompressed model folder (config.json, "
+        "generation_config.json, model.safetensors, tokenizer files) is written under "
+        "Environment MODEL_S3_PATH, else <S3OutputPath>/<job>/output/model/; ModelArtifacts points "
+        "there. A missing bucket fails the job like the real upload would.",
+        "SageMaker API Reference: DescribeTrainingJob ModelArtifacts; SEED.md tips 1, 9, 10",
+        "test/sandbox/test_training_jobs.py::test_artifacts_written_on_completion",
+    ),
+    Patch(
+        "CreateModel / CreateEndpointConfig",
+        "endpoints",
+        "Duplicate names refused (ValidationException 'Cannot create already existing ...'); today's "
+        "instance types accepted (ml.g5/g6/g6e/p4d/p5/inf2/trn1 ...); variant fields such as "
+        "ContainerStartupHealthCheckTimeoutInSeconds kept.",
+        "SageMaker API Reference: CreateEndpointConfig, ProductionVariant",
+        "test/sandbox/test_endpoints.py::test_endpoint_config_accepts_todays_instances",
+    ),
+    Patch(
+        "CreateEndpoint",
+        "endpoints",
+        "Creating -> InService after the scenario delay, or Failed with FailureReason.",
+        "SageMaker API Reference: CreateEndpoint, DescribeEndpoint (EndpointStatus, FailureReason)",
+        "test/sandbox/test_endpoints.py (creating_then_in_service, failed)",
+    ),
+    Patch(
+        "UpdateEndpoint",
+        "endpoints",
+        "Missing from moto. Updating -> InService; the new EndpointConfigName (and "
+        "PendingDeploymentSummary until then) takes effect only when InService; refused unless InService.",
+        "SageMaker API Reference: UpdateEndpoint, DescribeEndpoint PendingDeploymentSummary",
+        "test/sandbox/test_endpoints.py::test_update_endpoint",
+    ),
+    Patch(
+        "DeleteEndpoint",
+        "endpoints",
+        "Deleting for the scenario delay, then DescribeEndpoint raises ValidationException "
+        "'Could not find endpoint ...'.",
+        "SageMaker API Reference: DeleteEndpoint, DescribeEndpoint",
+        "test/sandbox/test_endpoints.py::test_delete_endpoint",
+    ),
+    Patch(
+        "InvokeEndpoint",
+        "invoke",
+        "Forwarded to the handler registered through the control surface (body, ContentType, "
+        "Accept); handler 4xx/5xx -> ModelError 424; no handler -> labelled JSON echo; endpoint "
+        "not InService/Updating -> ValidationError.",
+        "SageMaker Runtime API Reference: InvokeEndpoint (Errors: ModelError, ValidationError)",
+        "test/sandbox/test_invoke.py",
+    ),
+    Patch(
+        "EventBridge Scheduler one-time schedules",
+        "scheduler",
+        "at() schedules in their ScheduleExpressionTimezone fire when the sandbox clock passes them; "
+        "universal targets aws-sdk:sagemaker:<action> (deleteEndpoint for TTLs) run with Input as "
+        "parameters; ActionAfterCompletion DELETE removes the schedule; UpdateSchedule keeps it.",
+        "EventBridge Scheduler API Reference: CreateSchedule, UpdateSchedule; User Guide: Using "
+        "universal targets, Schedule types (one-time schedules)",
+        "test/sandbox/test_scheduler.py",
+    ),
+)
+
+_applied = False
+
+
+def apply_all() -> None:
+    """Install every patch once (idempotent)."""
+    global _applied
+    if _applied:
+        return
+    for module in (training_jobs, logs, endpoints, invoke, scheduler):
+        module.apply()
+    _applied = True
+
+
+def describe() -> list[dict[str, str]]:
+    return [asdict(patch) for patch in PATCHES]
+
+
+__all__ = ["PATCHES", "Patch", "apply_all", "artifacts", "describe"]
