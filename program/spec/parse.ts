@@ -72,14 +72,55 @@ function withCatalogSizes(input: unknown): unknown {
   return known === undefined ? input : { ...input, model: { ...input.model, sizes: known.sizes } };
 }
 
-/** Validates anything (a parsed spec file, a stack's config, a preset with overrides). */
-export function parseSpec(input: unknown): ExperimentSpec {
-  const result = experimentSpecSchema.safeParse(withCatalogSizes(input), { reportInput: true });
+const NEXT_STEP = "fix the fields listed above and run `zerostack plan` again; `zerostack presets` shows valid starting points";
+
+function getPath(value: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+  let at: unknown = value;
+  for (const key of path) {
+    if (!isRecord(at) || !Object.hasOwn(at, key as string)) return { found: false, value: undefined };
+    at = at[key as string];
+  }
+  return { found: true, value: at };
+}
+
+/** `input` with the value at each path taken from `fallback` (or removed when it has none). */
+function withFallback(input: unknown, fallback: unknown, paths: ReadonlyArray<readonly PropertyKey[]>): unknown {
+  const out: unknown = structuredClone(input);
+  for (const path of paths) {
+    if (path.length === 0) return fallback;
+    let at: unknown = out;
+    for (const key of path.slice(0, -1)) at = isRecord(at) ? at[key as string] : undefined;
+    if (!isRecord(at)) continue;
+    const last = path[path.length - 1] as string;
+    const replacement = getPath(fallback, path);
+    if (replacement.found) at[last] = structuredClone(replacement.value);
+    else delete at[last];
+  }
+  return out;
+}
+
+/**
+ * Validates anything (a parsed spec file, a stack's config, a preset with overrides).
+ * With a `fallback` (the valid spec the input was built from) schema errors do not hide the
+ * cross-field ones: the failing fields are set back to the fallback's values, the guards run on
+ * that, and their errors on other fields are reported too.
+ */
+export function parseSpec(input: unknown, options: { fallback?: unknown } = {}): ExperimentSpec {
+  const prepared = withCatalogSizes(input);
+  const result = experimentSpecSchema.safeParse(prepared, { reportInput: true });
   if (!result.success) {
-    throw new BadInputError(issuesToProblems(result.error.issues), "fix the fields listed above; `zerostack presets` shows valid starting points");
+    const problems = issuesToProblems(result.error.issues);
+    if (options.fallback !== undefined) {
+      const repaired = experimentSpecSchema.safeParse(withFallback(prepared, withCatalogSizes(options.fallback), result.error.issues.map((i) => i.path)));
+      if (repaired.success) {
+        const reported = new Set(problems.map((p) => p.field));
+        problems.push(...errorsOf(checkSpec(repaired.data)).filter((f) => !reported.has(f.field)).map(findingToProblem));
+      }
+    }
+    throw new BadInputError(problems, NEXT_STEP);
   }
   const errors = errorsOf(checkSpec(result.data));
-  if (errors.length > 0) throw new BadInputError(errors.map(findingToProblem), "fix the fields listed above and run `zerostack plan` again");
+  if (errors.length > 0) throw new BadInputError(errors.map(findingToProblem), NEXT_STEP);
   return result.data;
 }
 

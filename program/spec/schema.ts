@@ -104,7 +104,7 @@ export const experimentSpecSchema = z.strictObject({
   specVersion: z.literal(SPEC_VERSION),
   name: experimentName,
   /** The preset the spec grew from, kept for tags and the UI; "custom" when none. */
-  preset: pattern(/^[a-z0-9][a-z0-9-]{0,62}$/, "a preset name (lowercase letters, digits, hyphens)"),
+  preset: pattern(/^[a-z0-9][a-z0-9.-]{0,62}$/, "a preset name (lowercase letters, digits, dots, hyphens)"),
   region: z.enum(REGIONS),
   model: z.strictObject({
     id: pattern(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/, "a Hugging Face model id such as google/flan-t5-xxl").max(128),
