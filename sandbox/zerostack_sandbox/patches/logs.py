@@ -97,7 +97,8 @@ def startup_lines(shape: RunShape, host: int) -> list[str]:
         "{t} sagemaker_pytorch_container.training INFO     Block until all host DNS lookups succeed.",
         "{t} sagemaker_pytorch_container.training INFO     Finished waiting for all host DNS lookups.",
         "{t} sagemaker-training-toolkit INFO     Invoking user script",
-        f"Invoking script with the following command:\n/opt/conda/bin/python3.10 start.py",
+        "Invoking script with the following command:",
+        "/opt/conda/bin/python3.10 start.py",
         f"node {host - 1} of {nodes}: master algo-1 ({master}), NCCL_SOCKET_IFNAME=eth0",
         f"torchrun --nnodes {nodes} --node_rank {host - 1} --nproc_per_node {gpus} "
         f"--master_addr {master} --master_port 23456 run_seq2seq_deepspeed.py "
@@ -208,8 +209,8 @@ def full_script(shape: RunShape) -> list[LogLine]:
         lines.append(LogLine(done + index * 0.001, 1, f"cp /tmp/output/asset/{name} {prefix}/{name}"))
     end = shape.training_end
     for host in range(1, shape.instance_count + 1):
-        lines.append(LogLine(end - 0.002, host, f"{_stamp(end)} sagemaker-training-toolkit INFO     Waiting for the process to finish and give a return code."))
-        lines.append(LogLine(end - 0.001, host, f"{_stamp(end)} sagemaker-training-toolkit INFO     Reporting training SUCCESS"))
+        for offset, text in ((0.002, "Waiting for the process to finish and give a return code."), (0.001, "Reporting training SUCCESS")):
+            lines.append(LogLine(end - offset, host, f"{_stamp(end - offset)} sagemaker-training-toolkit INFO     {text}"))
     return sorted(lines, key=lambda line: (line.at, line.host))
 
 
