@@ -39,9 +39,10 @@ function allowedOf(issue: z.core.$ZodIssue): string | undefined {
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.input === undefined && issue.code !== "custom") return "is missing";
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "is missing" : `expected ${issue.expected}, got ${describe(issue.input)}`;
+      return `expected ${issue.expected}, got ${describe(issue.input)}`;
     case "invalid_value":
     case "too_small":
     case "too_big":

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { batchMath, deepspeedConfig } from "../../program/spec/index.js";
+import { specWith } from "./helpers.js";
+
+describe("deepspeedConfig", () => {
+  it("stage 3 gathers 16-bit weights on save and leaves HF-known values to the Trainer", () => {
+    const ds = deepspeedConfig(specWith());
+    expect(ds.bf16).toEqual({ enabled: "auto" });
+    expect(ds.fp16).toBeUndefined();
+    expect(ds.optimizer).toEqual({ type: "AdamW", params: { lr: "auto", betas: "auto", eps: "auto", weight_decay: "auto" } });
+    expect(ds.scheduler.type).toBe("WarmupLR");
+    expect(Object.values(ds.scheduler.params).every((v) => v === "auto")).toBe(true);
+    expect(ds.zero_optimization).toMatchObject({
+      stage: 3,
+      overlap_comm: true,
+      contiguous_gradients: true,
+      reduce_bucket_size: "auto",
+      stage3_prefetch_bucket_size: "auto",
+      stage3_param_persistence_threshold: "auto",
+      stage3_gather_16bit_weights_on_model_save: true,
+    });
+    expect(ds.zero_optimization.offload_optimizer).toBeUndefined();
+    for (const key of ["train_batch_size", "train_micro_batch_size_per_gpu", "gradient_accumulation_steps", "gradient_clipping"] as const) {
+      expect(ds[key]).toBe("auto");
+    }
+  });
+
+  it("stage 2 has no stage-3 keys", () => {
+    const zero = deepspeedConfig(specWith((s) => (s.training.zero = "2"))).zero_optimization;
+    expect(zero.stage).toBe(2);
+    expect(zero.overlap_comm).toBe(true);
+    expect(zero.contiguous_gradients).toBe(true);
+    expect(Object.keys(zero).filter((k) => k.startsWith("stage3"))).toEqual([]);
+  });
+
+  it("3-offload puts optimizer and params on the CPU", () => {
+    const zero = deepspeedConfig(specWith((s) => (s.training.zero = "3-offload"))).zero_optimization;
+    expect(zero.stage).toBe(3);
+    expect(zero.offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
+    expect(zero.offload_param).toEqual({ device: "cpu", pin_memory: true });
+  });
+
+  it("fp16 training gets dynamic loss scaling instead of bf16", () => {
+    const ds = deepspeedConfig(specWith((s) => (s.training.precision = "fp16")));
+    expect(ds.bf16).toBeUndefined();
+    expect(ds.fp16).toMatchObject({ enabled: "auto", loss_scale: 0 });
+  });
+
+  it("is JSON (no functions, no undefined left behind in the stage-3 block)", () => {
+    const ds = deepspeedConfig(specWith());
+    expect(JSON.parse(JSON.stringify(ds))).toEqual(ds);
+  });
+});
+
+describe("batchMath", () => {
+  it("global batch = micro x GPUs/node x nodes x grad-accum", () => {
+    const m = batchMath(specWith((s) => {
+      s.training.hyperparameters.perDeviceTrainBatchSize = 4;
+      s.training.hyperparameters.gradientAccumulationSteps = 3;
+      s.training.nodes = 4;
+    }));
+    expect(m).toEqual({ microBatchPerGpu: 4, gpusPerNode: 8, nodes: 4, worldSize: 32, gradientAccumulationSteps: 3, globalBatch: 384 });
+  });
+
+  it("uses the instance's GPU count", () => {
+    expect(batchMath(specWith((s) => (s.training.instanceType = "ml.g5.12xlarge"))).gpusPerNode).toBe(4);
+  });
+});
