@@ -1,0 +1,94 @@
+"""The CLI, the control surface and the request counters."""
+
+from __future__ import annotations
+
+import json
+import signal
+import urllib.request
+from pathlib import Path
+
+from conftest import Sandbox, start_server, stop_server, training_job_request
+
+
+def test_health(sandbox: Sandbox) -> None:
+    health = sandbox.get("health")
+    assert health["ok"] is True and health["version"]
+
+
+def test_serve_prints_ready_line_writes_state_and_stops_on_sigterm(tmp_path: Path) -> None:
+    process, url = start_server(args=["--state-dir", str(tmp_path)])
+    try:
+        assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
+        document = json.loads((tmp_path / "server.json").read_text())
+        assert document["url"] == url and document["pid"] == process.pid
+        with urllib.request.urlopen(f"{url}/_zerostack/health", timeout=5) as response:
+            assert json.loads(response.read())["ok"] is True
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert not (tmp_path / "server.json").exists()
+    finally:
+        stop_server(process)
+
+
+def test_scenario_from_environment(tmp_path: Path) -> None:
+    scenario = {"training": {"training_s": 42}, "endpoint": {"creating_s": 7}}
+    process, url = start_server(extra_env={"ZEROSTACK_SANDBOX_SCENARIO": json.dumps(scenario)})
+    try:
+        sandbox = Sandbox(url)
+        current = sandbox.get("scenario")
+        assert current["training"]["training_s"] == 42 and current["endpoint"]["creating_s"] == 7
+        sandbox.post("scenario", {})
+        sandbox.post("reset")
+        assert sandbox.get("scenario")["training"]["training_s"] == 42  # reset goes back to the env default
+    finally:
+        stop_server(process)
+
+
+def test_bad_control_requests_say_what_is_wrong(sandbox: Sandbox) -> None:
+    status, answer = sandbox.control("POST", "scenario", {"training": {"trainig_s": 1}})
+    assert status == 400 and "trainig_s" in answer["error"]
+    status, answer = sandbox.control("POST", "scenario", {"training": {"fail_at": "Compiling"}})
+    assert status == 400 and "fail_at" in answer["error"]
+    status, answer = sandbox.control("POST", "clock", {"speed": 0})
+    assert status == 400
+    status, answer = sandbox.control("GET", "nope")
+    assert status == 404 and "known" in answer["error"]
+
+
+def test_clock_speed_and_advance(sandbox: Sandbox) -> None:
+    before = sandbox.get("clock")["epoch_seconds"]
+    after = sandbox.post("clock", {"speed": 50, "advance": 100})
+    assert after["speed"] == 50 and after["epoch_seconds"] >= before + 100
+
+
+def test_state_summary(sandbox: Sandbox) -> None:
+    sandbox.client("s3").create_bucket(Bucket="zerostack-bucket")
+    sandbox.client("sagemaker").create_training_job(**training_job_request("counted"))
+    state = sandbox.get("state")
+    assert state["buckets"] == 1
+    assert state["training_jobs"] == {"total": 1, "by_status": {"InProgress": 1}}
+    sandbox.post("reset")
+    assert sandbox.get("state")["training_jobs"]["total"] == 0
+
+
+def test_stats_count_s3_uploads(sandbox: Sandbox) -> None:
+    s3 = sandbox.client("s3")
+    s3.create_bucket(Bucket="zerostack-bucket")
+    s3.put_object(Bucket="zerostack-bucket", Key="code/sourcedir.tar.gz", Body=b"x" * 1000)
+    s3.put_object(Bucket="zerostack-bucket", Key="code/other", Body=b"y" * 24)
+    s3.head_object(Bucket="zerostack-bucket", Key="code/other")
+    stats = sandbox.get("stats")
+    assert stats["s3"]["put_object_count"] == 2
+    assert stats["s3"]["put_object_bytes"] == 1024
+    assert stats["requests"]["s3:CreateBucket"] == 1
+    assert stats["requests"]["s3:HeadObject"] == 1
+    sandbox.client("sagemaker").list_training_jobs()
+    assert sandbox.get("stats")["requests"]["sagemaker:ListTrainingJobs"] == 1
+    assert sandbox.post("stats/reset")["s3"]["uploaded_bytes"] == 0
+
+
+def test_patches_are_listed(sandbox: Sandbox) -> None:
+    patches = sandbox.get("patches")
+    names = {patch["name"] for patch in patches}
+    assert {"CreateTrainingJob", "StopTrainingJob", "UpdateEndpoint", "InvokeEndpoint"} <= names
+    assert all(patch["why"] and patch["source"] and patch["test"] for patch in patches)
