@@ -7,7 +7,7 @@
 export interface InstanceType {
   gpus: number;
   gpuModel: string;
-  /** Memory per GPU, GiB as the vendor states it. */
+  /** Usable memory per GPU in GiB as nvidia-smi reports it (an A10G's "24 GB" is 22.5 GiB). */
   gpuMemoryGiB: number;
   /** Host memory, GiB (ZeRO-3 offload puts optimizer states and params there). */
   hostMemoryGiB: number;
@@ -29,33 +29,33 @@ const gpu = (
 export const TRAINING_INSTANCES = {
   "ml.p4d.24xlarge": gpu(8, "A100 40GB", 40, 1152, true, true),
   "ml.p4de.24xlarge": gpu(8, "A100 80GB", 80, 1152, true, true),
-  "ml.p5.48xlarge": gpu(8, "H100 80GB", 80, 2048, true, true),
-  "ml.g5.xlarge": gpu(1, "A10G", 24, 16),
-  "ml.g5.2xlarge": gpu(1, "A10G", 24, 32),
-  "ml.g5.12xlarge": gpu(4, "A10G", 24, 192),
-  "ml.g5.48xlarge": gpu(8, "A10G", 24, 768, true),
-  "ml.g6.xlarge": gpu(1, "L4", 24, 16),
-  "ml.g6.12xlarge": gpu(4, "L4", 24, 192),
-  "ml.g6.48xlarge": gpu(8, "L4", 24, 768, true),
+  "ml.p5.48xlarge": gpu(8, "H100 80GB", 79.6, 2048, true, true),
+  "ml.g5.xlarge": gpu(1, "A10G", 22.5, 16),
+  "ml.g5.2xlarge": gpu(1, "A10G", 22.5, 32),
+  "ml.g5.12xlarge": gpu(4, "A10G", 22.5, 192),
+  "ml.g5.48xlarge": gpu(8, "A10G", 22.5, 768, true),
+  "ml.g6.xlarge": gpu(1, "L4", 22.5, 16),
+  "ml.g6.12xlarge": gpu(4, "L4", 22.5, 192),
+  "ml.g6.48xlarge": gpu(8, "L4", 22.5, 768, true),
 } as const satisfies Record<string, InstanceType>;
 
 export const SERVING_INSTANCES = {
-  "ml.g5.xlarge": gpu(1, "A10G", 24, 16),
-  "ml.g5.2xlarge": gpu(1, "A10G", 24, 32),
-  "ml.g5.4xlarge": gpu(1, "A10G", 24, 64),
-  "ml.g5.12xlarge": gpu(4, "A10G", 24, 192),
-  "ml.g5.24xlarge": gpu(4, "A10G", 24, 384),
-  "ml.g5.48xlarge": gpu(8, "A10G", 24, 768),
-  "ml.g6.xlarge": gpu(1, "L4", 24, 16),
-  "ml.g6.2xlarge": gpu(1, "L4", 24, 32),
-  "ml.g6.12xlarge": gpu(4, "L4", 24, 192),
-  "ml.g6.48xlarge": gpu(8, "L4", 24, 768),
-  "ml.g6e.xlarge": gpu(1, "L40S", 48, 32),
-  "ml.g6e.2xlarge": gpu(1, "L40S", 48, 64),
-  "ml.g6e.12xlarge": gpu(4, "L40S", 48, 384),
-  "ml.g6e.48xlarge": gpu(8, "L40S", 48, 1536),
+  "ml.g5.xlarge": gpu(1, "A10G", 22.5, 16),
+  "ml.g5.2xlarge": gpu(1, "A10G", 22.5, 32),
+  "ml.g5.4xlarge": gpu(1, "A10G", 22.5, 64),
+  "ml.g5.12xlarge": gpu(4, "A10G", 22.5, 192),
+  "ml.g5.24xlarge": gpu(4, "A10G", 22.5, 384),
+  "ml.g5.48xlarge": gpu(8, "A10G", 22.5, 768),
+  "ml.g6.xlarge": gpu(1, "L4", 22.5, 16),
+  "ml.g6.2xlarge": gpu(1, "L4", 22.5, 32),
+  "ml.g6.12xlarge": gpu(4, "L4", 22.5, 192),
+  "ml.g6.48xlarge": gpu(8, "L4", 22.5, 768),
+  "ml.g6e.xlarge": gpu(1, "L40S", 45, 32),
+  "ml.g6e.2xlarge": gpu(1, "L40S", 45, 64),
+  "ml.g6e.12xlarge": gpu(4, "L40S", 45, 384),
+  "ml.g6e.48xlarge": gpu(8, "L40S", 45, 1536),
   "ml.p4d.24xlarge": gpu(8, "A100 40GB", 40, 1152),
-  "ml.p5.48xlarge": gpu(8, "H100 80GB", 80, 2048),
+  "ml.p5.48xlarge": gpu(8, "H100 80GB", 79.6, 2048),
 } as const satisfies Record<string, InstanceType>;
 
 export type TrainingInstanceType = keyof typeof TRAINING_INSTANCES;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { servingMemory, trainingMemory } from "../../program/spec/index.js";
+import { largestLayerParams, GIB } from "../../program/spec/memory.js";
+import { specWith } from "./helpers.js";
+
+const PSI = 11_135_332_352;
+
+describe("trainingMemory", () => {
+  it("ZeRO-3 partitions params, grads and optimizer states over all GPUs (16 bytes/param + DeepSpeed's 2)", () => {
+    const m = trainingMemory(specWith());
+    const n = 16;
+    expect(m.perGpu.params).toBeCloseTo((2 * PSI) / n, 0);
+    expect(m.perGpu.grads).toBeCloseTo((2 * PSI) / n, 0);
+    expect(m.perGpu.optimizer).toBeCloseTo((12 * PSI) / n, 0);
+    expect(m.perGpu.buffers).toBeCloseTo(4 * largestLayerParams(specWith().model.sizes) + (2 * PSI) / n, 0);
+    expect(m.fits).toBe(true);
+  });
+
+  it("ZeRO-2 keeps the full 16-bit params on every GPU", () => {
+    const m = trainingMemory(specWith((s) => (s.training.zero = "2")));
+    expect(m.perGpu.params).toBe(2 * PSI);
+    expect(m.perGpu.optimizer).toBeCloseTo((12 * PSI) / 16, 0);
+    // The seed's ZeRO-2 run was "nearly full" on 40 GB A100s without an OOM.
+    expect(m.gpuFraction).toBeGreaterThan(0.8);
+    expect(m.gpuFraction).toBeLessThan(1);
+  });
+
+  it("more nodes means less per GPU under ZeRO-3", () => {
+    const two = trainingMemory(specWith()).perGpu.total;
+    const four = trainingMemory(specWith((s) => (s.training.nodes = 4))).perGpu.total;
+    expect(four).toBeLessThan(two);
+  });
+
+  it("3-offload moves model states to host memory", () => {
+    const m = trainingMemory(specWith((s) => (s.training.zero = "3-offload")));
+    expect(m.perGpu.params + m.perGpu.grads + m.perGpu.optimizer).toBe(0);
+    expect(m.hostBytesPerNode).toBeCloseTo(((18 * PSI) / 2) * 1.5, 0);
+  });
+
+  it("gradient checkpointing shrinks activations", () => {
+    const on = trainingMemory(specWith()).perGpu.activations;
+    const off = trainingMemory(specWith((s) => (s.training.hyperparameters.gradientCheckpointing = false))).perGpu.activations;
+    expect(off).toBeGreaterThan(3 * on);
+  });
+
+  it("an 11B model does not fit one A10G node under ZeRO-2", () => {
+    expect(trainingMemory(specWith((s) => {
+      s.training.zero = "2";
+      s.training.instanceType = "ml.g5.12xlarge";
+      s.training.nodes = 1;
+    })).fits).toBe(false);
+  });
+});
+
+describe("servingMemory", () => {
+  it("weights per GPU = 2 bytes x params / tp", () => {
+    const m = servingMemory(specWith());
+    expect(m.perGpu.weights).toBeCloseTo((2 * PSI) / 8, 0);
+    expect(m.fits).toBe(true);
+  });
+
+  it("the whole 11B model on one 24 GiB GPU does not fit", () => {
+    const m = servingMemory(specWith((s) => {
+      s.serving.instanceType = "ml.g5.2xlarge";
+      s.serving.tensorParallelDegree = 1;
+    }));
+    expect(m.perGpu.weights / GIB).toBeGreaterThan(20);
+    expect(m.fits).toBe(false);
+  });
+
+  it("a larger rolling batch reserves more KV cache", () => {
+    const small = servingMemory(specWith((s) => (s.serving.maxRollingBatchSize = 8), "llama-3.1-8b")).perGpu.kvCache;
+    const big = servingMemory(specWith((s) => (s.serving.maxRollingBatchSize = 64), "llama-3.1-8b")).perGpu.kvCache;
+    expect(big).toBeCloseTo(small * 8, 0);
+  });
+});
