@@ -53,6 +53,13 @@ class SandboxClock:
         with self._lock:
             self._anchor_sandbox += seconds
 
+    def restore(self, timestamp: float, speed: float) -> None:
+        """Continue from a saved sandbox time (never behind the wall clock) at a saved speed."""
+        with self._lock:
+            self._anchor_real = time.time()
+            self._anchor_sandbox = max(timestamp, self._anchor_real)
+            self._speed = float(speed)
+
     def describe(self) -> dict[str, object]:
         now = self.now()
         return {

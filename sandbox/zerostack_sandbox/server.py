@@ -1,4 +1,8 @@
-"""One HTTP server on 127.0.0.1: the control surface under /_zerostack/, moto for everything else."""
+"""One HTTP server on 127.0.0.1: the control surface under /_zerostack/, moto for everything else.
+
+With a state directory it writes `server.json` (pid, url) while it runs and keeps the AWS state
+in `state.pickle` across restarts (persistence.py).
+"""
 
 from __future__ import annotations
 
@@ -15,18 +19,22 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from . import __version__, control, patches
 from .patches.scheduler import Ticker
+from .persistence import Snapshots
 from .stats import stats
 
 
 class SandboxApplication:
     """WSGI: /_zerostack/* goes to control.py; every AWS request is counted, then served by moto."""
 
-    def __init__(self) -> None:
+    def __init__(self, snapshots: Snapshots | None = None) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         self.moto = DomainDispatcherApplication(create_backend_app)
+        self.snapshots = snapshots
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self.snapshots is not None:
+            self.snapshots.changed()
         if environ.get("PATH_INFO", "").startswith(control.PREFIX):
             return control.application(environ, start_response)
         stats.record(environ)
@@ -38,7 +46,8 @@ class SandboxServer:
         self.host, self.port, self.state_dir = host, port, state_dir
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
-        self._ticker = Ticker()
+        self.snapshots = Snapshots(state_dir) if state_dir else None
+        self._ticker = Ticker(after_tick=self.snapshots.maybe_save if self.snapshots else None)
 
     @property
     def url(self) -> str:
@@ -48,8 +57,10 @@ class SandboxServer:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
 
         patches.apply_all()
+        if self.snapshots is not None:
+            self.snapshots.load()
         self._server = make_server(
-            self.host, self.port, SandboxApplication(), threaded=True, request_handler=MotoRequestHandler
+            self.host, self.port, SandboxApplication(self.snapshots), threaded=True, request_handler=MotoRequestHandler
         )
         self.port = int(self._server.server_address[1])
         os.environ.setdefault("MOTO_PORT", str(self.port))  # moto builds some URLs from it
@@ -91,6 +102,8 @@ class SandboxServer:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self.snapshots is not None:
+            self.snapshots.save()
         path = self._server_file()
         if path is not None and path.exists():
             path.unlink()

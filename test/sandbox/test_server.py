@@ -7,7 +7,7 @@ import signal
 import urllib.request
 from pathlib import Path
 
-from conftest import Sandbox, start_server, stop_server, training_job_request
+from conftest import Sandbox, start_server, stop_server, training_job_request, wait_for
 
 
 def test_health(sandbox: Sandbox) -> None:
@@ -92,3 +92,48 @@ def test_patches_are_listed(sandbox: Sandbox) -> None:
     names = {patch["name"] for patch in patches}
     assert {"CreateTrainingJob", "StopTrainingJob", "UpdateEndpoint", "InvokeEndpoint"} <= names
     assert all(patch["why"] and patch["source"] and patch["test"] for patch in patches)
+
+
+def test_state_dir_keeps_aws_state_across_restarts(tmp_path: Path) -> None:
+    process, url = start_server(args=["--state-dir", str(tmp_path)])
+    try:
+        sandbox = Sandbox(url)
+        sandbox.client("s3").create_bucket(Bucket="zerostack-bucket")
+        sandbox.client("s3").put_object(Bucket="zerostack-bucket", Key="code/a", Body=b"abc")
+        sandbox.client("sagemaker").create_training_job(**training_job_request("survivor"))
+        sandbox.post("clock", {"advance": 6})  # into Training: some log lines exist
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        stop_server(process)
+    assert (tmp_path / "state.pickle").exists()
+
+    process, url = start_server(args=["--state-dir", str(tmp_path)])
+    try:
+        sandbox = Sandbox(url)
+        body = sandbox.client("s3").get_object(Bucket="zerostack-bucket", Key="code/a")["Body"].read()
+        assert body == b"abc"
+        sandbox.post("clock", {"advance": 30})
+        job = sandbox.client("sagemaker").describe_training_job(TrainingJobName="survivor")
+        assert job["TrainingJobStatus"] == "Completed"
+        events = sandbox.client("logs").filter_log_events(logGroupName="/aws/sagemaker/TrainingJobs")["events"]
+        assert len({event["eventId"] for event in events}) == len(events)
+    finally:
+        stop_server(process)
+
+
+def test_state_is_saved_while_running_so_a_killed_server_keeps_it(tmp_path: Path) -> None:
+    process, url = start_server(args=["--state-dir", str(tmp_path)])
+    try:
+        Sandbox(url).client("s3").create_bucket(Bucket="kept-bucket")
+        wait_for(lambda: (tmp_path / "state.pickle").exists(), timeout_s=10)
+        process.kill()
+        process.wait(timeout=10)
+    finally:
+        stop_server(process)
+    process, url = start_server(args=["--state-dir", str(tmp_path)])
+    try:
+        names = [b["Name"] for b in Sandbox(url).client("s3").list_buckets()["Buckets"]]
+        assert names == ["kept-bucket"]
+    finally:
+        stop_server(process)

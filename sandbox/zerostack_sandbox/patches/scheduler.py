@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,8 +91,9 @@ def fire_due_schedules(now: float) -> None:
 class Ticker:
     """The one background thread of the sandbox: fires schedules, completes transitions."""
 
-    def __init__(self, interval_s: float = 0.5) -> None:
+    def __init__(self, interval_s: float = 0.5, after_tick: Callable[[], None] | None = None) -> None:
         self.interval_s = interval_s
+        self.after_tick = after_tick
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="zerostack-sandbox-ticker", daemon=True)
 
@@ -104,6 +106,8 @@ class Ticker:
 
     def tick(self) -> None:
         observe_all()  # fire_due_schedules is one of the observers
+        if self.after_tick is not None:
+            self.after_tick()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
