@@ -116,7 +116,8 @@ export const experimentSpecSchema = z.strictObject({
   }),
   hfToken: z.boolean(),
   dataset: z.strictObject({
-    name: z.string().min(1).max(128),
+    /** A Hugging Face dataset id with an optional config, e.g. cnn_dailymail:3.0.0; the payload reads it. */
+    name: pattern(/^[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?$/, "a dataset id such as cnn_dailymail:3.0.0 or owner/name").max(128),
     train: s3Uri,
     test: s3Uri,
   }),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseSpec, specFromPreset, specToJson } from "../../program/spec/index.js";
 import { problemsOf } from "./helpers.js";
+import type { ExperimentSpec } from "../../program/spec/index.js";
+
+/** The seed spec as a plain JSON document, free to be corrupted. */
+const rawSeed = () => JSON.parse(specToJson(specFromPreset("seed"))) as ExperimentSpec;
 
 describe("parseSpec", () => {
   it("round-trips through JSON unchanged", () => {
@@ -16,15 +20,12 @@ describe("parseSpec", () => {
   });
 
   it("lists every problem with its field and what is allowed", () => {
-    const raw = JSON.parse(specToJson(specFromPreset("seed"))) as Record<string, any>;
-    raw.name = "Bad Name";
-    raw.region = "mars-1";
-    raw.training.nodes = 3;
-    raw.training.zero = "1";
-    raw.training.hyperparameters.learningRate = -1;
-    raw.serving.instanceType = "ml.x1.huge";
-    raw.dataset.train = "http://bucket/train";
-    raw.surprise = true;
+    const raw = rawSeed();
+    Object.assign(raw, { name: "Bad Name", region: "mars-1", surprise: true });
+    Object.assign(raw.training, { nodes: 3, zero: "1" });
+    Object.assign(raw.training.hyperparameters, { learningRate: -1 });
+    Object.assign(raw.serving, { instanceType: "ml.x1.huge" });
+    Object.assign(raw.dataset, { train: "http://bucket/train" });
     const problems = problemsOf(() => parseSpec(raw));
     const fields = problems.map((p) => p.field).sort();
     expect(fields).toEqual(
@@ -38,8 +39,8 @@ describe("parseSpec", () => {
   });
 
   it("says a missing field is missing", () => {
-    const raw = JSON.parse(specToJson(specFromPreset("seed"))) as Record<string, any>;
-    delete raw.training.instanceType;
+    const raw = rawSeed();
+    Reflect.deleteProperty(raw.training, "instanceType");
     const [problem] = problemsOf(() => parseSpec(raw));
     expect(problem).toMatchObject({ field: "training.instanceType", message: "is missing" });
   });
@@ -54,7 +55,7 @@ describe("parseSpec", () => {
   });
 
   it("reports guard errors after the schema passes", () => {
-    const raw = JSON.parse(specToJson(specFromPreset("seed"))) as Record<string, any>;
+    const raw = rawSeed();
     raw.serving.tensorParallelDegree = 3;
     const problems = problemsOf(() => parseSpec(raw));
     expect(problems[0]?.field).toBe("serving.tensorParallelDegree");
