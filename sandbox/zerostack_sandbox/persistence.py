@@ -52,7 +52,7 @@ class Snapshots:
             document: dict[str, Any] = {
                 "format": FORMAT,
                 "version": __version__,
-                "backends": {backends.service_name: dict(backends) for backends in BackendDict._instances},
+                "backends": {b.service_name: dict(b) for b in BackendDict._instances},  # type: ignore[misc]
                 "clock": {"timestamp": clock.timestamp(), "speed": clock.speed},
                 "scenario": scenarios.current,
                 "handlers": invoke.handlers.all(),
@@ -81,8 +81,8 @@ class Snapshots:
                         print(f"zerostack-sandbox: snapshot has unknown service {service_name}", file=sys.stderr)
                         continue
                     backends.update(accounts)
-                    if backends not in BackendDict._instances:
-                        BackendDict._instances.append(backends)
+                    if backends not in BackendDict._instances:  # type: ignore[misc]
+                        BackendDict._instances.append(backends)  # type: ignore[misc]
                 clock.restore(document["clock"]["timestamp"], document["clock"]["speed"])
                 scenarios.current = document["scenario"]
                 for name, url in document["handlers"].items():
