@@ -1,0 +1,82 @@
+"""The DeepSpeed JSON from the source bundle: checked against the seed's lessons, dropped on CPU.
+
+The TypeScript side derives the file (program/spec/deepspeed.ts) and ships it next to this script
+as ds_config.json; Python never writes its own. TrainingArguments turns `--deepspeed` on in its
+__post_init__, and DeepSpeed needs CUDA, so a CPU run (rehearsal, CI) has to drop the option from
+the command line before parsing rather than after.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+# Options that only work with a GPU, and the value a CPU run gives them instead.
+GPU_ONLY_FLAGS = {"--bf16": "false", "--fp16": "false"}
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    with open(path) as f:
+        config = json.load(f)
+    if not isinstance(config, dict):
+        raise ValueError(f"{path}: a DeepSpeed config is a JSON object")
+    return config
+
+
+def zero_stage(config: dict[str, Any]) -> int:
+    return int(config.get("zero_optimization", {}).get("stage", 0))
+
+
+def config_problems(config: dict[str, Any], nnodes: int) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for a config about to train on `nnodes` nodes."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    stage = zero_stage(config)
+    zero = config.get("zero_optimization", {})
+    if stage == 3 and zero.get("stage3_gather_16bit_weights_on_model_save") is not True:
+        # Without it save_model writes ZeRO shards, not a loadable model (seed tip 12), and with
+        # save_on_each_node and no shared storage no single node holds all shards to convert them.
+        errors.append("ZeRO stage 3 needs zero_optimization.stage3_gather_16bit_weights_on_model_save=true, "
+                      "otherwise no loadable model file is written (seed tip 12)")
+    if stage == 2 and nnodes > 1:
+        warnings.append("ZeRO stage 2 across several nodes has hung until the NCCL timeout when GPU memory was "
+                        "nearly full (seed tip 2); switch to stage 3 if the job stalls")
+    return errors, warnings
+
+
+def _flag_value(argv: list[str], flag: str) -> tuple[int, int] | None:
+    """(start, length) of `flag value` or `flag=value` in argv, the last occurrence (argparse's winner)."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == flag and i + 1 < len(argv):
+            found = (i, 2)
+        elif arg.startswith(flag + "="):
+            found = (i, 1)
+    return found
+
+
+def flag_value(argv: list[str], flag: str) -> str | None:
+    found = _flag_value(argv, flag)
+    if found is None:
+        return None
+    i, n = found
+    return argv[i + 1] if n == 2 else argv[i].split("=", 1)[1]
+
+
+def without_gpu_options(argv: list[str], has_gpu: bool) -> tuple[list[str], list[str]]:
+    """argv for this machine, and notes on what was dropped. Unchanged when a GPU is present."""
+    if has_gpu:
+        return list(argv), []
+    out = list(argv)
+    notes: list[str] = []
+    while (found := _flag_value(out, "--deepspeed")) is not None:
+        i, n = found
+        notes.append(f"no GPU: DeepSpeed skipped (config {flag_value(out, '--deepspeed')} not used); plain PyTorch DDP over gloo")
+        del out[i:i + n]
+    for flag, cpu_value in GPU_ONLY_FLAGS.items():
+        value = flag_value(out, flag)
+        if value is not None and value.lower() in ("true", "1", "yes"):
+            notes.append(f"no GPU: {flag} {value} -> {cpu_value}")
+            out += [flag, cpu_value]
+    return out, notes

@@ -1,0 +1,125 @@
+"""Fine-tune a seq2seq (Seq2SeqTrainer) or causal LM (Trainer) on one rank of a multi-node job.
+
+torchrun starts this once per GPU on every node (see start.py). It reads like the Hugging Face
+example scripts: argument dataclasses parsed by HfArgumentParser, then one linear main().
+The seed's lessons are defaults or guards here; payload/README.md lists where each one lives.
+Nothing is created at module level: global CUDA-holding state fails jobs at exit (seed tip 8).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sys
+from pathlib import Path
+
+import torch
+from datasets import load_from_disk
+from transformers import (
+    HfArgumentParser,
+    Seq2SeqTrainer,
+    Seq2SeqTrainingArguments,
+    Trainer,
+    default_data_collator,
+    set_seed,
+)
+from transformers.trainer_utils import IntervalStrategy
+
+import deepspeed_config
+import distributed
+import models
+import transfer
+from arguments import DataArguments, JobArguments, ModelArguments, seed_defaults, seed_rule_problems
+
+logger = logging.getLogger("zerostack.train")
+
+# transformers renamed evaluation_strategy to eval_strategy in 4.41; the image carries 4.36.
+EVAL_STRATEGY_FIELD = next(
+    name for name in ("eval_strategy", "evaluation_strategy")
+    if name in {f.name for f in dataclasses.fields(Seq2SeqTrainingArguments)}
+)
+
+
+def main() -> None:
+    has_gpu = torch.cuda.is_available()
+    # DeepSpeed and 16-bit training need a GPU; a CPU run (rehearsal, CI) drops them before
+    # TrainingArguments initialises DeepSpeed in its __post_init__.
+    argv, cpu_notes = deepspeed_config.without_gpu_options(sys.argv[1:], has_gpu)
+    parser = HfArgumentParser((ModelArguments, DataArguments, JobArguments, Seq2SeqTrainingArguments))
+    parser.set_defaults(**seed_defaults(has_gpu, EVAL_STRATEGY_FIELD))
+    model_args, data_args, job_args, training_args = parser.parse_args_into_dataclasses(args=argv)
+    if job_args.epochs is not None:
+        training_args.num_train_epochs = job_args.epochs
+
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO, stream=sys.stdout)
+    rank, nnodes = distributed.world_rank(), distributed.nnodes()
+    logger.info("rank %d of %d on %d node(s); model %s (%s, from %s); data %s", rank, distributed.world_size(), nnodes,
+                model_args.model_id, model_args.model_kind, model_args.model_source, data_args.train_dir)
+    for note in cpu_notes:
+        logger.info(note)
+
+    # Guards: the seed's lessons that no hyperparameter may undo (tips 2-5, 9, 12).
+    problems = seed_rule_problems(training_args.output_dir, training_args.load_best_model_at_end,
+                                  training_args.save_on_each_node, nnodes, os.environ.get("SM_MODEL_DIR"))
+    if training_args.deepspeed:
+        errors, warnings = deepspeed_config.config_problems(deepspeed_config.load(training_args.deepspeed), nnodes)
+        problems += errors
+        for warning in warnings:
+            logger.warning(warning)
+    if problems:
+        raise ValueError("refusing to train:\n  " + "\n  ".join(problems))
+
+    set_seed(training_args.seed)
+
+    # The base model: built from a config, or fetched by local rank 0 only, then a barrier (tips 7, 13).
+    location = models.fetch(model_args)
+    tokenizer = models.load_tokenizer(model_args, location)
+    model = models.load_model(model_args, location, training_args.seed)
+    if training_args.gradient_checkpointing:
+        model.config.use_cache = False  # the KV cache is useless in training and conflicts with checkpointing
+
+    # The data was tokenized and padded by prepare_data.py and arrives as SageMaker channels.
+    train_dataset = load_from_disk(data_args.train_dir)
+    eval_dataset = load_from_disk(data_args.test_dir) if data_args.test_dir and Path(data_args.test_dir).exists() else None
+    if data_args.max_train_samples is not None:
+        train_dataset = train_dataset.select(range(min(data_args.max_train_samples, len(train_dataset))))
+    if eval_dataset is not None and data_args.max_eval_samples is not None:
+        eval_dataset = eval_dataset.select(range(min(data_args.max_eval_samples, len(eval_dataset))))
+    if eval_dataset is None:
+        setattr(training_args, EVAL_STRATEGY_FIELD, IntervalStrategy.NO)
+        training_args.do_eval = False
+    logger.info("train %d examples, eval %s", len(train_dataset), len(eval_dataset) if eval_dataset is not None else "none")
+
+    # No compute_metrics: generation-based metrics make evaluation very slow (tip 6); the eval
+    # loss is the signal during the run.
+    trainer_class = Seq2SeqTrainer if model_args.model_kind == "seq2seq" else Trainer
+    trainer = trainer_class(
+        model=model,
+        args=training_args,
+        train_dataset=train_dataset,
+        eval_dataset=eval_dataset,
+        tokenizer=tokenizer,
+        data_collator=default_data_collator,  # examples are already padded to fixed lengths
+    )
+    result = trainer.train()
+    trainer.log_metrics("train", result.metrics)
+
+    # Every rank calls save_model: under ZeRO-3 it gathers the 16-bit weights collectively (tip 12);
+    # local rank 0 of each node writes its node's copy under /tmp (save_on_each_node, tips 3, 5, 9).
+    trainer.save_model(training_args.output_dir)
+
+    # World rank 0 alone uploads, uncompressed, with s5cmd (tips 1, 10); everyone waits for it (tip 11).
+    if rank == 0:
+        if job_args.model_s3_path:
+            done = transfer.upload_folder(training_args.output_dir, job_args.model_s3_path)
+            logger.info("uploaded %d files of %s to %s with %s", done.files, training_args.output_dir, job_args.model_s3_path, done.tool)
+        else:
+            logger.warning("MODEL_S3_PATH is not set: the model stays in %s and is lost with the node", training_args.output_dir)
+    distributed.barrier()
+    # A "CUDA error: driver shutting down" after this point is harmless: the model is in S3 (tip 11).
+    distributed.close()
+
+
+if __name__ == "__main__":
+    main()
