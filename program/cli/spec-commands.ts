@@ -2,6 +2,7 @@
 // The work lives in program/spec (flags.ts, format.ts); this file only wires commander.
 import type { Command } from "commander";
 import { runCommand } from "./run-command.js";
+import { withSpecOptions } from "./spec-options.js";
 import type { PlanFlags } from "../spec/flags.js";
 
 export function registerSpecCommands(program: Command, setExit: (code: number) => void): void {
@@ -22,27 +23,11 @@ export function registerSpecCommands(program: Command, setExit: (code: number) =
       );
     });
 
-  program
-    .command("plan")
-    .description("validate an experiment and print its derived spec, DeepSpeed config, env, serving.properties, warnings and cost (no AWS, no Pulumi)")
-    .option("--preset <name>", "start from this preset (see `zerostack presets`)")
-    .option("--spec <file>", "start from this ExperimentSpec JSON file")
-    .option("--name <name>", "experiment (stack) name")
-    .option("--region <region>", "AWS region")
-    .option("--bucket <bucket>", "S3 bucket for datasets and model output")
-    .option("--prefix <prefix>", "S3 key prefix inside the bucket")
-    .option("--nodes <n>", "training nodes: 1, 2, 4, 8 or 16")
-    .option("--zero <stage>", "ZeRO stage: 2, 3 or 3-offload")
-    .option("--backend <backend>", "LMI backend: accelerate, deepspeed, fastertransformer, vllm, lmi-dist, trtllm")
-    .option("--train-instance <type>", "training instance type, e.g. ml.p4d.24xlarge")
-    .option("--serve-instance <type>", "serving instance type, e.g. ml.g5.48xlarge")
-    .option("--tp <n>", "tensor parallel degree for serving")
-    .option("--ttl <duration>", "endpoint time to live, e.g. 2h")
-    .option("--epochs <n>", "training epochs")
-    .option("--lr <rate>", "learning rate, e.g. 1e-4")
-    .option("--max-runtime <duration>", "training MaxRuntimeInSeconds, e.g. 24h")
-    .option("--train-hours <hours>", "expected training hours for the cost estimate (default: max runtime)")
-    .option("--no-serving", "training only, no endpoint")
+  withSpecOptions(
+    program
+      .command("plan")
+      .description("validate an experiment and print its derived spec, DeepSpeed config, env, serving.properties, warnings and cost (no AWS, no Pulumi)"),
+  )
     .option("--json", "print the plan as JSON")
     .action(async (flags: PlanFlags) => {
       const json = flags.json ?? false;

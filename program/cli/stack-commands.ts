@@ -1,114 +1,128 @@
-// preview, up, destroy, ls: the stack lifecycle commands. Parsing only; the work is in
-// program/driver (Automation API) and program/stack (the inline program).
+// preview, up, destroy, refresh, cancel, ls: the stack lifecycle commands. Parsing only; the
+// work is in program/driver (Automation API) and program/stack (the inline program).
 import type { Command } from "commander";
-import { runCommand } from "./run-command.js";
-import { confirmOrRequireYes } from "./confirm.js";
-import { openSession } from "./session.js";
 import { ExitCode } from "../errors.js";
+import { confirmOrRequireYes } from "./confirm.js";
+import { planFor, type ExperimentFlags } from "./experiment-plan.js";
+import { runCommand } from "./run-command.js";
+import { openSession } from "./session.js";
+import { withSpecOptions } from "./spec-options.js";
 
-interface CommonFlags {
+interface CommonFlags extends ExperimentFlags {
   json?: boolean;
   yes?: boolean;
   nonInteractive?: boolean;
   sandbox?: boolean;
-  stack?: string;
-  preset?: string;
+  force?: boolean;
+  extendTtl?: boolean;
 }
 
-function common(cmd: Command): Command {
+export function withCommonOptions(cmd: Command): Command {
   return cmd
-    .option("--json", "print JSON lines of progress events (schema v1; last line is `done` or `error`)")
-    .option("--sandbox", "use the local sandbox cloud (default when no AWS credentials are found)")
-    .option("--no-sandbox", "use the real AWS account from the standard credential chain")
+    .option("--json", "print JSON lines of progress events (schema v1; the last line is `done` or `error`)")
+    .option("--sandbox", "use the local sandbox cloud (the default when no AWS credentials are found)")
+    .option("--no-sandbox", "use the real AWS account of the standard credential chain")
     .option("--non-interactive", "never prompt");
 }
 
-async function experimentFor(flags: CommonFlags) {
-  const { experiment } = await import("../stack/experiment.js");
-  const spec = { name: flags.stack ?? "demo", preset: flags.preset ?? "skeleton" };
-  return { spec, program: experiment };
-}
+const stackOption = (cmd: Command) => cmd.requiredOption("-s, --stack <name>", "experiment (stack) name");
 
 export function registerStackCommands(program: Command, setExit: (code: number) => void): void {
-  common(
-    program
-      .command("preview")
-      .description("show what `up` would change")
-      .option("-s, --stack <name>", "experiment (stack) name", "demo")
-      .option("--preset <name>", "preset of the experiment"),
-  ).action(async (flags: CommonFlags) => {
-    setExit(
-      await runCommand("preview", flags.json ?? false, async ({ out }) => {
+  const timed = (action: string, flags: CommonFlags, body: Parameters<typeof runCommand>[2]) =>
+    runCommand(action, flags.json ?? false, body).then(setExit);
+
+  withCommonOptions(withSpecOptions(program.command("preview").description("show what `up` would change")).option("-s, --stack <name>", "experiment (stack) name")).action(
+    (flags: CommonFlags) =>
+      timed("preview", flags, async ({ out }) => {
         const started = Date.now();
         const session = await openSession(flags.sandbox, out);
-        const { spec, program: experiment } = await experimentFor(flags);
-        const { preview } = await import("../driver/operations.js");
-        const changes = await preview(session, spec.name, experiment(spec, session.base), { onEvent: (e) => out.event(e) });
+        const plan = await planFor(flags, session, out);
+        const [{ preview }, { experiment }] = await Promise.all([import("../driver/operations.js"), import("../stack/experiment.js")]);
+        const { zerostackRoot } = await import("../env/paths.js");
+        const { join } = await import("node:path");
+        const changes = await preview(session, plan.names.stack, experiment(plan, { base: session.base, payloadDir: join(zerostackRoot(), "payload") }), { onEvent: (e) => out.event(e) });
         out.event({ type: "summary", changes });
-        out.event({ type: "done", action: "preview", stack: spec.name, ok: true, seconds: (Date.now() - started) / 1000 });
+        out.event({ type: "cost", usd: plan.cost.totalUsd, at: new Date().toISOString() });
+        out.event({ type: "done", action: "preview", stack: plan.names.stack, ok: true, seconds: (Date.now() - started) / 1000 });
       }),
-    );
-  });
+  );
 
-  common(
-    program
-      .command("up")
-      .description("create or update an experiment's stack")
-      .option("-s, --stack <name>", "experiment (stack) name", "demo")
-      .option("--preset <name>", "preset of the experiment")
+  withCommonOptions(
+    withSpecOptions(program.command("up").description("create or update an experiment: training job, then model and endpoint"))
+      .option("-s, --stack <name>", "experiment (stack) name (same as --name)")
+      .option("--extend-ttl", "restart the endpoint's time to live from now")
       .option("-y, --yes", "do not ask for confirmation"),
-  ).action(async (flags: CommonFlags) => {
-    setExit(
-      await runCommand("up", flags.json ?? false, async ({ out }) => {
+  ).action((flags: CommonFlags) =>
+    timed("up", flags, async ({ out }) => {
+      const started = Date.now();
+      const session = await openSession(flags.sandbox, out);
+      const plan = await planFor(flags, session, out);
+      const stack = plan.names.stack;
+      if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, `Create or update ${stack} (estimated $${plan.cost.totalUsd.toFixed(2)})?`, "up"))) {
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const { upExperiment } = await import("../driver/experiment-stack.js");
+      await upExperiment(session, plan, session.base, { onEvent: (e) => out.event(e), extendTtl: flags.extendTtl ?? false });
+      out.event({ type: "done", action: "up", stack, ok: true, seconds: (Date.now() - started) / 1000 });
+    }),
+  );
+
+  withCommonOptions(stackOption(program.command("destroy").description("delete every resource of an experiment and remove its stack")).option("-y, --yes", "do not ask for confirmation")).action(
+    (flags: CommonFlags & { stack: string }) =>
+      timed("destroy", flags, async ({ out }) => {
         const started = Date.now();
-        const { spec, program: experiment } = await experimentFor(flags);
-        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, `Create or update ${spec.name}?`, "up"))) {
+        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, `Destroy ${flags.stack} and remove its stack?`, "destroy"))) {
           setExit(ExitCode.badInput);
           return;
         }
         const session = await openSession(flags.sandbox, out);
-        const { up } = await import("../driver/operations.js");
-        await up(session, spec.name, experiment(spec, session.base), { onEvent: (e) => out.event(e) });
-        out.event({ type: "done", action: "up", stack: spec.name, ok: true, seconds: (Date.now() - started) / 1000 });
+        const { destroyExperiment } = await import("../driver/experiment-stack.js");
+        await destroyExperiment(session, flags.stack, { onEvent: (e) => out.event(e) });
+        out.event({ type: "done", action: "destroy", stack: flags.stack, ok: true, seconds: (Date.now() - started) / 1000 });
       }),
-    );
-  });
+  );
 
-  common(
-    program
-      .command("destroy")
-      .description("delete every resource of an experiment and remove its stack")
-      .option("-s, --stack <name>", "experiment (stack) name", "demo")
-      .option("-y, --yes", "do not ask for confirmation"),
-  ).action(async (flags: CommonFlags) => {
-    setExit(
-      await runCommand("destroy", flags.json ?? false, async ({ out }) => {
+  withCommonOptions(stackOption(program.command("refresh").description("read the real state of an experiment's resources (e.g. an endpoint its TTL deleted)"))).action(
+    (flags: CommonFlags & { stack: string }) =>
+      timed("refresh", flags, async ({ out }) => {
         const started = Date.now();
-        const { spec, program: experiment } = await experimentFor(flags);
-        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, `Destroy ${spec.name} and remove its stack?`, "destroy"))) {
-          setExit(ExitCode.badInput);
-          return;
-        }
         const session = await openSession(flags.sandbox, out);
-        const { destroy } = await import("../driver/operations.js");
-        await destroy(session, spec.name, experiment(spec, session.base), { onEvent: (e) => out.event(e) });
-        out.event({ type: "done", action: "destroy", stack: spec.name, ok: true, seconds: (Date.now() - started) / 1000 });
+        const { refresh } = await import("../driver/operations.js");
+        await refresh(session, flags.stack, async () => ({}), { onEvent: (e) => out.event(e) });
+        out.event({ type: "done", action: "refresh", stack: flags.stack, ok: true, seconds: (Date.now() - started) / 1000 });
       }),
-    );
-  });
+  );
 
-  common(program.command("ls").description("list experiments")).action(async (flags: CommonFlags) => {
-    setExit(
-      await runCommand("ls", flags.json ?? false, async ({ out }) => {
-        const session = await openSession(flags.sandbox, out);
-        const { listStacks } = await import("../driver/operations.js");
-        const stacks = await listStacks(session);
-        out.result(stacks, () =>
-          stacks.length === 0
-            ? "no experiments"
-            : stacks.map((s) => `${s.name}\t${s.resourceCount} resources\t${s.updateInProgress ? "updating" : (s.lastUpdate ?? "never updated")}`).join("\n"),
-        );
-      }),
-    );
-  });
+  withCommonOptions(
+    stackOption(program.command("cancel").description("remove the lock a killed process left on a stack (file-backend locks never expire)")).option(
+      "--force",
+      "also remove the lock of a process that is still running",
+    ),
+  ).action((flags: CommonFlags & { stack: string }) =>
+    timed("cancel", flags, async ({ out }) => {
+      const session = await openSession(flags.sandbox, out);
+      const { removeLocks } = await import("../driver/locks.js");
+      const { removed, live } = removeLocks(session, flags.stack, flags.force ?? false);
+      out.result({ removed: removed.length, live: live.map((l) => ({ pid: l.pid, hostname: l.hostname })) }, () =>
+        live.length > 0
+          ? `${flags.stack} is locked by a running process (pid ${live.map((l) => `${l.pid}@${l.hostname}`).join(", ")}); pass --force only if it is not updating this stack`
+          : `removed ${removed.length} lock(s) of ${flags.stack}`,
+      );
+      if (live.length > 0) setExit(ExitCode.conflict);
+    }),
+  );
+
+  withCommonOptions(program.command("ls").description("list experiments")).action((flags: CommonFlags) =>
+    timed("ls", flags, async ({ out }) => {
+      const session = await openSession(flags.sandbox, out);
+      const { listStacks } = await import("../driver/operations.js");
+      const stacks = await listStacks(session);
+      out.result(stacks, () =>
+        stacks.length === 0
+          ? "no experiments"
+          : stacks.map((s) => `${s.name}\t${s.resourceCount} resources\t${s.updateInProgress ? "updating" : (s.lastUpdate ?? "never updated")}`).join("\n"),
+      );
+    }),
+  );
 }

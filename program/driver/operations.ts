@@ -51,9 +51,14 @@ async function stackFor(ctx: DriverContext, stackName: string, program: PulumiFn
 }
 
 export async function up(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<Record<string, unknown>> {
+  return runUp(ctx, await stackFor(ctx, stackName, program), program, opts);
+}
+
+/** `up` on a stack already opened (its config set), with this program. */
+export async function runUp(ctx: DriverContext, stack: Stack, program: PulumiFn, opts: OperationOptions): Promise<Record<string, unknown>> {
+  const stackName = stack.name;
   opts.onEvent({ type: "stack", stack: stackName, action: "up", sandbox: ctx.sandbox });
-  const stack = await stackFor(ctx, stackName, program);
-  const result = await withEngine(stackName, opts, (hooks) => stack.up({ ...hooks }));
+  const result = await withEngine(stackName, opts, (hooks) => stack.up({ ...hooks, program }));
   const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
   opts.onEvent({ type: "outputs", outputs });
   return outputs;

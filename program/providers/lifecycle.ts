@@ -93,3 +93,24 @@ function pollIntervalMs(): number {
 function maxPollIntervalMs(): number {
   return process.env.AWS_ENDPOINT_URL ? 1000 : 30000;
 }
+
+/**
+ * An object already exists under our deterministic name (a killed `up` created it): adopt it if
+ * its spec-hash tag is ours, refuse otherwise.
+ */
+export async function adoptIfOurs(
+  kind: string,
+  name: string,
+  arn: string,
+  tags: Record<string, string>,
+  listTags: (arn: string) => Promise<Tag[] | undefined>,
+): Promise<void> {
+  const wanted = tags[SPEC_HASH_TAG] ?? "";
+  const found = tagValue(await listTags(arn), SPEC_HASH_TAG);
+  if (found !== wanted) throw new ForeignObjectError(kind, name, found, wanted);
+}
+
+/** Changed input fields between the stored outputs and the new inputs. */
+export function changedFields<I extends object>(olds: Partial<I>, news: I, fields: readonly (keyof I)[]): (keyof I & string)[] {
+  return fields.filter((f) => JSON.stringify(olds[f]) !== JSON.stringify(news[f])) as (keyof I & string)[];
+}

@@ -4,26 +4,28 @@ import {
   CreateModelCommand,
   DeleteModelCommand,
   DescribeModelCommand,
-  ListTagsCommand,
   type DescribeModelCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { ForeignObjectError, isNotFound, SPEC_HASH_TAG, tagValue, toTagList, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntilGone } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
-import { sagemaker } from "./sagemaker-client.js";
+import { listTags, sagemaker } from "./sagemaker-client.js";
+import { putIfAbsent } from "./s3-client.js";
+import { uploadBundle } from "./source-bundle.js";
 
 export interface ModelInputs {
   name: string;
   executionRoleArn: string;
   image: string;
-  /** s3:// URI of the model's code tarball (serving.properties, model.py). */
-  modelDataUrl?: string;
+  /** the serving code (serving.properties, model.py) bundled as the model's ModelDataUrl */
+  code?: { files: Record<string, string>; sha256: string; bucket: string; prefix: string };
   environment: Record<string, string>;
   tags: Record<string, string>;
 }
 
 export interface ModelOutputs extends ModelInputs {
   arn: string;
+  modelDataUrl: string;
 }
 
 async function describe(name: string): Promise<DescribeModelCommandOutput | undefined> {
@@ -35,14 +37,20 @@ async function describe(name: string): Promise<DescribeModelCommandOutput | unde
   }
 }
 
-async function adoptOrCreate(inputs: ModelInputs): Promise<string> {
+async function uploadCode(inputs: ModelInputs): Promise<string> {
+  if (!inputs.code) return "";
+  const { uri } = await uploadBundle({ files: inputs.code.files }, inputs.code.sha256, { bucket: inputs.code.bucket, prefix: inputs.code.prefix, name: "code" }, (bucket, key, body) =>
+    putIfAbsent(bucket, key, body, "application/gzip"),
+  );
+  return uri;
+}
+
+async function adoptOrCreate(inputs: ModelInputs, modelDataUrl: string): Promise<string> {
   const existing = await describe(inputs.name);
-  const wanted = inputs.tags[SPEC_HASH_TAG] ?? "";
   if (existing?.ModelArn) {
-    const { Tags } = await sagemaker().send(new ListTagsCommand({ ResourceArn: existing.ModelArn }));
-    const found = tagValue(Tags, SPEC_HASH_TAG);
-    if (found !== wanted) throw new ForeignObjectError("model", inputs.name, found, wanted);
-    return existing.ModelArn; // left by a run that was killed after CreateModel: adopt it
+    // left by a run that was killed after CreateModel
+    await adoptIfOurs("model", inputs.name, existing.ModelArn, inputs.tags, listTags);
+    return existing.ModelArn;
   }
   const created = await sagemaker().send(
     new CreateModelCommand({
@@ -50,7 +58,7 @@ async function adoptOrCreate(inputs: ModelInputs): Promise<string> {
       ExecutionRoleArn: inputs.executionRoleArn,
       PrimaryContainer: {
         Image: inputs.image,
-        ...(inputs.modelDataUrl ? { ModelDataUrl: inputs.modelDataUrl } : {}),
+        ...(modelDataUrl ? { ModelDataUrl: modelDataUrl } : {}),
         Environment: inputs.environment,
       },
       Tags: toTagList(inputs.tags),
@@ -62,8 +70,9 @@ async function adoptOrCreate(inputs: ModelInputs): Promise<string> {
 
 export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
   async create(inputs) {
-    const arn = await adoptOrCreate(inputs);
-    return { id: inputs.name, outs: { ...inputs, arn } };
+    const modelDataUrl = await uploadCode(inputs);
+    const arn = await adoptOrCreate(inputs, modelDataUrl);
+    return { id: inputs.name, outs: { ...inputs, arn, modelDataUrl } };
   },
 
   async read(id, props) {
@@ -74,8 +83,7 @@ export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
   },
 
   async diff(_id, olds, news) {
-    const fields: (keyof ModelInputs)[] = ["name", "executionRoleArn", "image", "modelDataUrl", "environment", "tags"];
-    const changed = fields.filter((f) => JSON.stringify(olds[f]) !== JSON.stringify(news[f]));
+    const changed = changedFields(olds, news, ["name", "executionRoleArn", "image", "code", "environment", "tags"]);
     return {
       changes: changed.length > 0,
       replaces: changed,

@@ -1,5 +1,5 @@
 // One SageMaker client per provider process, configured from the environment.
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { ListTagsCommand, SageMakerClient, type Tag } from "@aws-sdk/client-sagemaker";
 import { clientSettings } from "../aws/clients.js";
 
 let client: SageMakerClient | undefined;
@@ -7,4 +7,8 @@ let client: SageMakerClient | undefined;
 export function sagemaker(): SageMakerClient {
   client ??= new SageMakerClient(clientSettings());
   return client;
+}
+
+export async function listTags(arn: string): Promise<Tag[] | undefined> {
+  return (await sagemaker().send(new ListTagsCommand({ ResourceArn: arn }))).Tags;
 }

@@ -1,42 +1,145 @@
-// experiment(spec): the inline Pulumi program of one experiment, a plain function that builds
-// resources from derivations of the spec and returns its outputs.
-import * as pulumi from "@pulumi/pulumi";
-import type { BaseOutputs } from "./base-outputs.js";
-import { SageMakerModel } from "./resources.js";
+// experiment(plan): the inline Pulumi program of one experiment, a plain async function that
+// builds the resources from the spec's derived plan and returns its outputs. Training only, or
+// training -> model -> endpoint config -> endpoint (+ TTL schedule).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Plan } from "../spec/index.js";
 import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
-import { createHash } from "node:crypto";
+import { bundle } from "../providers/source-bundle.js";
+import type { BaseOutputs } from "./base-outputs.js";
+import { Endpoint, EndpointConfig, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
 
-/** The walking skeleton's spec; issue 4's ExperimentSpec replaces it. */
-export interface SkeletonSpec {
-  name: string;
-  preset: string;
+export interface ExperimentOptions {
+  base: BaseOutputs;
+  /** the checkout's payload/ folder */
+  payloadDir: string;
+  /** when the endpoint's TTL schedule deletes it (ISO, UTC); kept in the stack config */
+  ttlExpiresAt?: string;
 }
 
-export function stackNameOf(spec: SkeletonSpec): string {
-  return spec.name;
+/** The files of payload/train plus the DeepSpeed JSON the spec derived (Python never invents its own). */
+export function trainingSourceFiles(plan: Plan): Record<string, string> {
+  return { [plan.training.deepspeedConfigFile]: JSON.stringify(plan.training.deepspeedConfig, null, 2) + "\n" };
 }
 
-export function experiment(spec: SkeletonSpec, base: BaseOutputs): () => Promise<Record<string, unknown>> {
-  return async () => {
-    const specHash = createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 12);
-    const tags = {
-      "zerostack:experiment": spec.name,
-      "zerostack:stack": stackNameOf(spec),
-      "zerostack:preset": spec.preset,
-      [SPEC_HASH_TAG]: specHash,
-    };
-    const model = new SageMakerModel("model", {
-      name: `${spec.name}-model-${specHash.slice(0, 8)}`,
-      executionRoleArn: base.executionRoleArn,
-      image: `763104351884.dkr.ecr.${base.region}.amazonaws.com/djl-inference:0.31.0-lmi13.0.0-cu124`,
-      modelDataUrl: `s3://${base.bucket}/${spec.name}/serving/code.tar.gz`,
-      environment: {},
-      tags,
-    });
-    return {
-      modelName: model.name,
-      modelArn: model.arn,
-      specHash: pulumi.output(specHash),
-    };
+/** serving.properties always; payload/serve's handler modules when the backend needs a custom handler. */
+export function servingCodeFiles(plan: Plan, payloadDir: string): Record<string, string> {
+  if (!plan.serving) return {};
+  const files: Record<string, string> = { "serving.properties": plan.serving.servingProperties.text };
+  if (plan.spec.serving.handler === "custom") {
+    const serveDir = join(payloadDir, "serve");
+    for (const name of readdirSync(serveDir).sort()) {
+      if (name.endsWith(".py") || name === "requirements.txt") files[name] = readFileSync(join(serveDir, name), "utf8");
+    }
+  }
+  return files;
+}
+
+export function consoleUrls(region: string, jobName: string, endpointName?: string): Record<string, string> {
+  const home = `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#`;
+  return {
+    trainingJob: `${home}/jobs/${jobName}`,
+    ...(endpointName ? { endpoint: `${home}/endpoints/${endpointName}` } : {}),
   };
 }
+
+export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<Record<string, unknown>> {
+  return async () => {
+    const { spec, training, serving } = plan;
+    const tags = { ...plan.tags, [SPEC_HASH_TAG]: plan.specHash };
+    const sourceDir = join(opts.payloadDir, "train");
+    const sourceFiles = trainingSourceFiles(plan);
+    const source = await bundle({ dir: sourceDir, files: sourceFiles });
+    const waitSlack = 3600;
+
+    const job = new TrainingJob("training-job", {
+      name: training.jobName,
+      roleArn: opts.base.executionRoleArn,
+      image: training.imageUri,
+      instanceType: training.instanceType,
+      instanceCount: training.instanceCount,
+      volumeSizeGb: 200,
+      sourceDir,
+      sourceFiles,
+      sourceSha256: source.sha256,
+      bucket: spec.output.bucket,
+      sourcePrefix: `${spec.output.prefix}/${spec.name}/source`.replace(/^\/+/, ""),
+      entryPoint: "start.py",
+      channels: training.channels,
+      environment: training.environment,
+      hyperparameters: training.hyperparameters,
+      maxRuntimeSeconds: training.stoppingCondition.MaxRuntimeInSeconds,
+      ...(training.stoppingCondition.MaxWaitTimeInSeconds
+        ? { spot: { maxWaitSeconds: training.stoppingCondition.MaxWaitTimeInSeconds, checkpointS3Uri: `${training.outputS3Uri}checkpoints/` } }
+        : {}),
+      metricDefinitions: training.metricDefinitions.map((m) => ({ Name: m.Name, Regex: m.Regex })),
+      outputS3Uri: training.outputS3Uri,
+      tags,
+      waitTimeoutSeconds: (training.stoppingCondition.MaxWaitTimeInSeconds ?? training.stoppingCondition.MaxRuntimeInSeconds) + waitSlack,
+    });
+
+    const outputs: Record<string, unknown> = {
+      trainingJobName: job.name,
+      trainingJobStatus: job.status,
+      billableSeconds: job.billableSeconds,
+      modelS3Uri: job.modelS3Uri,
+      sourceS3Uri: job.sourceS3Uri,
+      specHash: plan.specHash,
+      consoleUrls: consoleUrls(spec.region, training.jobName, serving?.endpointName),
+    };
+    if (!serving) return outputs;
+
+    const codeFiles = servingCodeFiles(plan, opts.payloadDir);
+    const code = await bundle({ files: codeFiles });
+    const { bucket, key } = splitS3(serving.codeS3Prefix);
+    const model = new SageMakerModel(
+      "model",
+      {
+        name: serving.modelName,
+        executionRoleArn: opts.base.executionRoleArn,
+        image: serving.imageUri,
+        code: { files: codeFiles, sha256: code.sha256, bucket, prefix: key },
+        environment: {},
+        tags,
+      },
+      { dependsOn: [job] },
+    );
+    const config = new EndpointConfig("endpoint-config", {
+      name: serving.endpointConfigName,
+      modelName: model.name,
+      instanceType: serving.instanceType,
+      instanceCount: serving.instanceCount,
+      variantName: "AllTraffic",
+      healthCheckTimeoutSeconds: serving.healthCheckTimeoutSeconds,
+      modelDownloadTimeoutSeconds: serving.healthCheckTimeoutSeconds,
+      tags,
+    });
+    const endpoint = new Endpoint("endpoint", {
+      name: serving.endpointName,
+      configName: config.name,
+      tags,
+      // instance start-up, then the container's download and health check
+      waitTimeoutSeconds: 900 + 2 * serving.healthCheckTimeoutSeconds,
+    });
+    outputs.modelName = model.name;
+    outputs.endpointName = endpoint.name;
+    outputs.endpointStatus = endpoint.status;
+    if (opts.ttlExpiresAt) {
+      const ttl = new TtlSchedule("endpoint-ttl", {
+        name: serving.ttlScheduleName,
+        endpointName: endpoint.name,
+        expiresAt: opts.ttlExpiresAt,
+        roleArn: opts.base.schedulerRoleArn,
+      });
+      outputs.ttlExpiresAt = ttl.expiresAt;
+    }
+    return outputs;
+  };
+}
+
+function splitS3(uri: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new Error(`not an s3:// URI: ${uri}`);
+  return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, "") };
+}
+

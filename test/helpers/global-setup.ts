@@ -16,7 +16,10 @@ export function markedProcesses(mark: string): number[] {
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
       const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
-      if (environ.split("\0").includes(`${MARK}=${mark}`)) pids.push(pid);
+      if (!environ.split("\0").includes(`${MARK}=${mark}`)) continue;
+      // vitest's own helpers (its watchdog, workers) carry the mark too
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("vitest")) continue;
+      pids.push(pid);
     } catch {
       // gone, or not ours to read
     }

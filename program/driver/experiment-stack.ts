@@ -1,0 +1,58 @@
+// One experiment's stack: its config holds the spec (plain JSON) and the TTL deadline; up runs
+// experiment(plan); destroy needs no spec at all. Stale state a killed process left behind
+// (pending operations, a lock held by a dead process) is cleared first, so a re-run converges.
+import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import { join } from "node:path";
+import { zerostackRoot } from "../env/paths.js";
+import type { Plan } from "../spec/index.js";
+import type { BaseOutputs } from "../stack/base-outputs.js";
+import { clearStaleLocks } from "./locks.js";
+import { destroy, type OperationOptions, refresh, runUp } from "./operations.js";
+import { nextTtl, type TtlState } from "./ttl.js";
+import { openStack, type DriverContext } from "./workspace.js";
+
+export const CONFIG_KEYS = { spec: "zerostack:spec", ttlSeconds: "zerostack:ttlSeconds", ttlExpiresAt: "zerostack:ttlExpiresAt", preset: "zerostack:preset" } as const;
+
+const noProgram = async () => ({});
+
+async function readTtl(stack: Stack): Promise<TtlState | undefined> {
+  const config = await stack.getAllConfig();
+  const seconds = config[CONFIG_KEYS.ttlSeconds]?.value;
+  const expiresAt = config[CONFIG_KEYS.ttlExpiresAt]?.value;
+  return seconds && expiresAt ? { ttlSeconds: Number(seconds), expiresAt } : undefined;
+}
+
+/** Pending operations (a killed `up`) are cleared by a refresh that drops pending creates. */
+async function clearPending(ctx: DriverContext, stack: Stack, opts: OperationOptions): Promise<void> {
+  const deployment = await stack.exportStack();
+  const pending = (deployment.deployment as { pending_operations?: unknown[] } | undefined)?.pending_operations ?? [];
+  if (pending.length === 0) return;
+  opts.onEvent({ type: "diagnostic", severity: "warning", message: `${pending.length} operation(s) were left pending by an interrupted run; refreshing to clear them` });
+  await refresh(ctx, stack.name, noProgram, opts);
+}
+
+export async function upExperiment(
+  ctx: DriverContext,
+  plan: Plan,
+  base: BaseOutputs,
+  opts: OperationOptions & { extendTtl?: boolean; now?: Date },
+): Promise<Record<string, unknown>> {
+  const stackName = plan.names.stack;
+  await clearStaleLocks(ctx, stackName, opts.onEvent);
+  const stack = await openStack(ctx, stackName, noProgram);
+  await clearPending(ctx, stack, opts);
+  const ttl = plan.serving ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl) : undefined;
+  await stack.setAllConfig({
+    [CONFIG_KEYS.spec]: { value: JSON.stringify(plan.spec) },
+    [CONFIG_KEYS.preset]: { value: plan.spec.preset },
+    ...(ttl ? { [CONFIG_KEYS.ttlSeconds]: { value: String(ttl.ttlSeconds) }, [CONFIG_KEYS.ttlExpiresAt]: { value: ttl.expiresAt } } : {}),
+  });
+  const { experiment } = await import("../stack/experiment.js");
+  const program = experiment(plan, { base, payloadDir: join(zerostackRoot(), "payload"), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
+  return runUp(ctx, stack, program, opts);
+}
+
+export async function destroyExperiment(ctx: DriverContext, stackName: string, opts: OperationOptions): Promise<void> {
+  await clearStaleLocks(ctx, stackName, opts.onEvent);
+  await destroy(ctx, stackName, noProgram, opts);
+}

@@ -1,0 +1,83 @@
+// File-backend stack locks never expire (pulumi#9253): a killed `up` leaves its lock behind and
+// every later update fails as "currently locked". A lock whose process is gone from this host is
+// stale and safe to remove; a live one is a real concurrent update (exit 3).
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { EventSink } from "../events.js";
+import { stateLayout } from "../env/paths.js";
+import { PROJECT, type DriverContext } from "./workspace.js";
+
+export interface StackLock {
+  file: string;
+  pid: number;
+  hostname: string;
+  username: string;
+  timestamp: string;
+}
+
+/** The DIY backend keeps locks in .pulumi/locks/organization/<project>/<stack>/<id>.json. */
+export function lockDir(ctx: DriverContext, stackName: string): string | undefined {
+  const url = stateLayout(ctx.sandbox, ctx.env ?? process.env).backendUrl;
+  if (!url.startsWith("file://")) return undefined;
+  return join(url.slice("file://".length), ".pulumi", "locks", "organization", PROJECT, stackName);
+}
+
+export function readLocks(dir: string): StackLock[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  return files.flatMap((f) => {
+    try {
+      const lock = JSON.parse(readFileSync(join(dir, f), "utf8")) as Omit<StackLock, "file">;
+      return [{ ...lock, file: join(dir, f) }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export function isStale(lock: StackLock, host = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
+  return lock.hostname === host && !alive(lock.pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes the locks of processes that died on this host; returns the live ones left. */
+export async function clearStaleLocks(ctx: DriverContext, stackName: string, onEvent: EventSink): Promise<StackLock[]> {
+  const dir = lockDir(ctx, stackName);
+  if (!dir) return [];
+  const live: StackLock[] = [];
+  for (const lock of readLocks(dir)) {
+    if (isStale(lock)) {
+      rmSync(lock.file, { force: true });
+      onEvent({ type: "diagnostic", severity: "warning", message: `removed the lock of a process that died (pid ${lock.pid}, ${lock.timestamp})` });
+    } else live.push(lock);
+  }
+  return live;
+}
+
+/** `zerostack cancel`: removes every lock of the stack (live ones only with force). */
+export function removeLocks(ctx: DriverContext, stackName: string, force: boolean): { removed: StackLock[]; live: StackLock[] } {
+  const dir = lockDir(ctx, stackName);
+  if (!dir) return { removed: [], live: [] };
+  const removed: StackLock[] = [];
+  const live: StackLock[] = [];
+  for (const lock of readLocks(dir)) {
+    if (isStale(lock) || force) {
+      rmSync(lock.file, { force: true });
+      removed.push(lock);
+    } else live.push(lock);
+  }
+  return { removed, live };
+}

@@ -1,0 +1,90 @@
+// SageMaker EndpointConfig: immutable, named with a content hash, so a change creates the new
+// config first; the endpoint moves to it (UpdateEndpoint) and only then is the old one deleted.
+import {
+  CreateEndpointConfigCommand,
+  DeleteEndpointConfigCommand,
+  DescribeEndpointConfigCommand,
+  type DescribeEndpointConfigCommandOutput,
+} from "@aws-sdk/client-sagemaker";
+import type * as pulumi from "@pulumi/pulumi";
+import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntilGone } from "./lifecycle.js";
+import type { ProviderImpl } from "./provider-impl.js";
+import { listTags, sagemaker } from "./sagemaker-client.js";
+
+export interface EndpointConfigInputs {
+  name: string;
+  modelName: string;
+  instanceType: string;
+  instanceCount: number;
+  variantName: string;
+  /** must cover weight download and load (20-25 min for a large model) */
+  healthCheckTimeoutSeconds: number;
+  modelDownloadTimeoutSeconds: number;
+  tags: Record<string, string>;
+}
+
+export interface EndpointConfigOutputs extends EndpointConfigInputs {
+  arn: string;
+}
+
+async function describe(name: string): Promise<DescribeEndpointConfigCommandOutput | undefined> {
+  try {
+    return await sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs> = {
+  async create(inputs) {
+    const existing = await describe(inputs.name);
+    let arn = existing?.EndpointConfigArn;
+    if (arn) {
+      await adoptIfOurs("endpoint config", inputs.name, arn, inputs.tags, listTags);
+    } else {
+      const created = await sagemaker().send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: inputs.name,
+          ProductionVariants: [
+            {
+              VariantName: inputs.variantName,
+              ModelName: inputs.modelName,
+              InstanceType: inputs.instanceType as never,
+              InitialInstanceCount: inputs.instanceCount,
+              ContainerStartupHealthCheckTimeoutInSeconds: inputs.healthCheckTimeoutSeconds,
+              ModelDataDownloadTimeoutInSeconds: inputs.modelDownloadTimeoutSeconds,
+            },
+          ],
+          Tags: toTagList(inputs.tags),
+        }),
+      );
+      arn = created.EndpointConfigArn;
+    }
+    return { id: inputs.name, outs: { ...inputs, arn: arn ?? "" } };
+  },
+
+  async read(id, props) {
+    const found = await describe(id);
+    return (found ? { id, props } : { id: "" }) as pulumi.dynamic.ReadResult<EndpointConfigOutputs>;
+  },
+
+  async diff(_id, olds, news) {
+    const changed = changedFields(olds, news, ["name", "modelName", "instanceType", "instanceCount", "variantName", "healthCheckTimeoutSeconds", "modelDownloadTimeoutSeconds", "tags"]);
+    return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: olds.name === news.name };
+  },
+
+  async update() {
+    throw new Error("a SageMaker endpoint config cannot be updated in place; the diff always replaces it");
+  },
+
+  async delete(id) {
+    try {
+      await sagemaker().send(new DeleteEndpointConfigCommand({ EndpointConfigName: id }));
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    await waitUntilGone(`endpoint config ${id}`, () => sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: id })), 300);
+  },
+};

@@ -1,0 +1,95 @@
+// SageMaker Endpoint: created once under a deterministic name; a new model or config is an
+// UpdateEndpoint in place (never delete + create), and every wait surfaces FailureReason.
+import {
+  CreateEndpointCommand,
+  DeleteEndpointCommand,
+  DescribeEndpointCommand,
+  UpdateEndpointCommand,
+  type DescribeEndpointCommandOutput,
+} from "@aws-sdk/client-sagemaker";
+import type * as pulumi from "@pulumi/pulumi";
+import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntil, waitUntilGone } from "./lifecycle.js";
+import type { ProviderImpl } from "./provider-impl.js";
+import { listTags, sagemaker } from "./sagemaker-client.js";
+
+export interface EndpointInputs {
+  name: string;
+  configName: string;
+  tags: Record<string, string>;
+  /** derived from the config's health-check timeout plus instance start-up */
+  waitTimeoutSeconds: number;
+}
+
+export interface EndpointOutputs extends EndpointInputs {
+  arn: string;
+  status: string;
+}
+
+async function describe(name: string): Promise<DescribeEndpointCommandOutput | undefined> {
+  try {
+    return await sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function waitInService(inputs: EndpointInputs): Promise<DescribeEndpointCommandOutput> {
+  return waitUntil({
+    what: `endpoint ${inputs.name}`,
+    describe: async () => {
+      const found = await describe(inputs.name);
+      if (!found) throw new Error(`endpoint ${inputs.name} disappeared while waiting for it`);
+      return found;
+    },
+    done: (e) => e.EndpointStatus === "InService" && e.EndpointConfigName === inputs.configName,
+    failed: (e) => (e.EndpointStatus === "Failed" ? (e.FailureReason ?? "no FailureReason given") : undefined),
+    timeoutSeconds: inputs.waitTimeoutSeconds,
+  });
+}
+
+export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
+  async create(inputs) {
+    const existing = await describe(inputs.name);
+    if (existing?.EndpointArn) {
+      await adoptIfOurs("endpoint", inputs.name, existing.EndpointArn, inputs.tags, listTags);
+      if (existing.EndpointConfigName !== inputs.configName && existing.EndpointStatus === "InService") {
+        await sagemaker().send(new UpdateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName }));
+      }
+    } else {
+      await sagemaker().send(new CreateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName, Tags: toTagList(inputs.tags) }));
+    }
+    const ready = await waitInService(inputs);
+    return { id: inputs.name, outs: { ...inputs, arn: ready.EndpointArn ?? "", status: ready.EndpointStatus ?? "" } };
+  },
+
+  async read(id, props) {
+    const found = await describe(id);
+    if (!found || !props) return { id: found ? id : "" } as pulumi.dynamic.ReadResult<EndpointOutputs>;
+    return { id, props: { ...props, status: found.EndpointStatus ?? "", configName: found.EndpointConfigName ?? props.configName } };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces = changedFields(olds, news, ["name"]);
+    const updates = changedFields(olds, news, ["configName", "tags", "waitTimeoutSeconds"]);
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
+  },
+
+  async update(id, olds, news) {
+    if (olds.configName !== news.configName) {
+      await sagemaker().send(new UpdateEndpointCommand({ EndpointName: id, EndpointConfigName: news.configName }));
+    }
+    const ready = await waitInService(news);
+    return { outs: { ...news, arn: ready.EndpointArn ?? olds.arn, status: ready.EndpointStatus ?? "" } };
+  },
+
+  async delete(id) {
+    try {
+      await sagemaker().send(new DeleteEndpointCommand({ EndpointName: id }));
+    } catch (error) {
+      if (isNotFound(error)) return; // e.g. the TTL schedule deleted it already
+      throw error;
+    }
+    await waitUntilGone(`endpoint ${id}`, () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: id })), 900);
+  },
+};

@@ -1,0 +1,170 @@
+// SageMaker TrainingJob. SageMaker keeps job records forever and never reuses a name, so the
+// name carries the spec hash and every input change replaces the job. Create uploads the
+// payload bundle (content-addressed: never twice), starts the job and waits for a terminal
+// status, so the graph is honest: the model depends on finished artifacts. Delete stops a
+// running job and leaves a finished one as SageMaker keeps it.
+import {
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  StopTrainingJobCommand,
+  type DescribeTrainingJobCommandOutput,
+} from "@aws-sdk/client-sagemaker";
+import type * as pulumi from "@pulumi/pulumi";
+import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntil } from "./lifecycle.js";
+import type { ProviderImpl } from "./provider-impl.js";
+import { listTags, sagemaker } from "./sagemaker-client.js";
+import { putIfAbsent } from "./s3-client.js";
+import { uploadBundle } from "./source-bundle.js";
+
+export interface TrainingJobInputs {
+  name: string;
+  roleArn: string;
+  image: string;
+  instanceType: string;
+  instanceCount: number;
+  volumeSizeGb: number;
+  /** local folder bundled as sourcedir.tar.gz (payload/train), generated files added to it, and the bundle's hash */
+  sourceDir: string;
+  sourceFiles: Record<string, string>;
+  sourceSha256: string;
+  bucket: string;
+  sourcePrefix: string;
+  entryPoint: string;
+  /** channel name -> s3:// prefix */
+  channels: Record<string, string>;
+  environment: Record<string, string>;
+  hyperparameters: Record<string, string>;
+  maxRuntimeSeconds: number;
+  /** managed spot: MaxWaitTimeInSeconds and checkpoints */
+  spot?: { maxWaitSeconds: number; checkpointS3Uri: string };
+  metricDefinitions: { Name: string; Regex: string }[];
+  outputS3Uri: string;
+  tags: Record<string, string>;
+  /** give up waiting after this long (the job keeps running; `up` again resumes waiting) */
+  waitTimeoutSeconds: number;
+}
+
+export interface TrainingJobOutputs extends TrainingJobInputs {
+  arn: string;
+  status: string;
+  secondaryStatus: string;
+  billableSeconds: number;
+  modelS3Uri: string;
+  sourceS3Uri: string;
+  uploadedBytes: number;
+}
+
+async function describe(name: string): Promise<DescribeTrainingJobCommandOutput | undefined> {
+  try {
+    return await sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function uploadSource(inputs: TrainingJobInputs): Promise<{ uri: string; bytes: number }> {
+  return uploadBundle(
+    { dir: inputs.sourceDir, files: inputs.sourceFiles },
+    inputs.sourceSha256,
+    { bucket: inputs.bucket, prefix: inputs.sourcePrefix, name: "sourcedir" },
+    (bucket, key, body) => putIfAbsent(bucket, key, body, "application/gzip"),
+  );
+}
+
+function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrainingJobCommand {
+  return new CreateTrainingJobCommand({
+    TrainingJobName: inputs.name,
+    RoleArn: inputs.roleArn,
+    AlgorithmSpecification: { TrainingImage: inputs.image, TrainingInputMode: "File", MetricDefinitions: inputs.metricDefinitions },
+    // how the SageMaker framework containers find the entry point and the source bundle
+    HyperParameters: {
+      ...inputs.hyperparameters,
+      sagemaker_program: JSON.stringify(inputs.entryPoint),
+      sagemaker_submit_directory: JSON.stringify(sourceUri),
+    },
+    InputDataConfig: Object.entries(inputs.channels).map(([ChannelName, uri]) => ({
+      ChannelName,
+      DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: uri, S3DataDistributionType: "FullyReplicated" } },
+    })),
+    OutputDataConfig: { S3OutputPath: inputs.outputS3Uri },
+    ResourceConfig: { InstanceType: inputs.instanceType as never, InstanceCount: inputs.instanceCount, VolumeSizeInGB: inputs.volumeSizeGb },
+    StoppingCondition: {
+      MaxRuntimeInSeconds: inputs.maxRuntimeSeconds,
+      ...(inputs.spot ? { MaxWaitTimeInSeconds: inputs.spot.maxWaitSeconds } : {}),
+    },
+    ...(inputs.spot ? { EnableManagedSpotTraining: true, CheckpointConfig: { S3Uri: inputs.spot.checkpointS3Uri } } : {}),
+    Environment: inputs.environment,
+    Tags: toTagList(inputs.tags),
+  });
+}
+
+function failureOf(job: DescribeTrainingJobCommandOutput): string | undefined {
+  if (job.TrainingJobStatus === "Failed") return job.FailureReason ?? "no FailureReason given";
+  if (job.TrainingJobStatus === "Stopped") return `stopped (${job.SecondaryStatus ?? "Stopped"})${job.FailureReason ? `: ${job.FailureReason}` : ""}`;
+  return undefined;
+}
+
+async function waitForTerminal(inputs: TrainingJobInputs): Promise<DescribeTrainingJobCommandOutput> {
+  return waitUntil({
+    what: `training job ${inputs.name}`,
+    describe: async () => (await describe(inputs.name))!,
+    done: (job) => job.TrainingJobStatus === "Completed",
+    failed: failureOf,
+    timeoutSeconds: inputs.waitTimeoutSeconds,
+  });
+}
+
+function outputsOf(inputs: TrainingJobInputs, job: DescribeTrainingJobCommandOutput, sourceUri: string, uploadedBytes: number): TrainingJobOutputs {
+  return {
+    ...inputs,
+    arn: job.TrainingJobArn ?? "",
+    status: job.TrainingJobStatus ?? "Unknown",
+    secondaryStatus: job.SecondaryStatus ?? "",
+    billableSeconds: job.BillableTimeInSeconds ?? 0,
+    modelS3Uri: inputs.environment.MODEL_S3_PATH ?? job.ModelArtifacts?.S3ModelArtifacts ?? "",
+    sourceS3Uri: sourceUri,
+    uploadedBytes,
+  };
+}
+
+export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
+  async create(inputs) {
+    const { uri, bytes } = await uploadSource(inputs);
+    const existing = await describe(inputs.name);
+    if (existing?.TrainingJobArn) {
+      // started by a run that was killed while waiting: adopt the job and wait again
+      await adoptIfOurs("training job", inputs.name, existing.TrainingJobArn, inputs.tags, listTags);
+    } else {
+      await sagemaker().send(createCommand(inputs, uri));
+    }
+    const job = await waitForTerminal(inputs);
+    return { id: inputs.name, outs: outputsOf(inputs, job, uri, bytes) };
+  },
+
+  async read(id, props) {
+    const job = await describe(id);
+    if (!job || !props) return { id: job ? id : "" } as pulumi.dynamic.ReadResult<TrainingJobOutputs>;
+    return { id, props: { ...props, status: job.TrainingJobStatus ?? props.status, secondaryStatus: job.SecondaryStatus ?? "", billableSeconds: job.BillableTimeInSeconds ?? 0 } };
+  },
+
+  async diff(_id, olds, news) {
+    const changed = changedFields(olds, news, [
+      "name", "roleArn", "image", "instanceType", "instanceCount", "volumeSizeGb", "sourceSha256", "sourceFiles", "bucket", "sourcePrefix",
+      "entryPoint", "channels", "environment", "hyperparameters", "maxRuntimeSeconds", "spot", "metricDefinitions", "outputS3Uri", "tags",
+    ]);
+    return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: olds.name === news.name };
+  },
+
+  async update() {
+    throw new Error("a SageMaker training job cannot be updated; the diff always replaces it");
+  },
+
+  async delete(id) {
+    const job = await describe(id);
+    if (!job || !["InProgress", "Stopping"].includes(job.TrainingJobStatus ?? "")) return; // SageMaker keeps finished jobs
+    if (job.TrainingJobStatus === "InProgress") await sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: id }));
+    // a stop gives the job 120 s to save (SIGTERM, then SIGKILL)
+    await waitUntil({ what: `stopping training job ${id}`, describe: async () => (await describe(id))!, done: (j) => j.TrainingJobStatus !== "InProgress" && j.TrainingJobStatus !== "Stopping", timeoutSeconds: 600 });
+  },
+};
