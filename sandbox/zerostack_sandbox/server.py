@@ -33,12 +33,14 @@ class SandboxApplication:
         self.snapshots = snapshots
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if self.snapshots is not None:
-            self.snapshots.changed()
         if environ.get("PATH_INFO", "").startswith(control.PREFIX):
-            return control.application(environ, start_response)
-        stats.record(environ)
-        return self.moto(environ, start_response)
+            answer = control.application(environ, start_response)
+        else:
+            stats.record(environ)
+            answer = self.moto(environ, start_response)
+        if self.snapshots is not None:
+            self.snapshots.changed()  # after the change is made, so the next snapshot holds it
+        return answer
 
 
 class SandboxServer:

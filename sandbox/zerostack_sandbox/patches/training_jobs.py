@@ -156,7 +156,7 @@ def project(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
     job.training_start_time = to_datetime(started) if started is not None else None
     job.training_end_time = job.training_time_in_seconds = job.billable_time_in_seconds = None
     if current.is_final and started is not None:
-        seconds = max(1, math.ceil(current.start - started))
+        seconds = max(1, math.ceil(round(current.start - started, 3)))  # no float fuzz
         job.training_end_time = to_datetime(current.start)
         job.training_time_in_seconds = seconds
         # BillableTimeInSeconds: training time multiplied by the number of instances.
