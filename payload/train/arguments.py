@@ -8,10 +8,13 @@ never be overridden are checked after parsing (seed_rule_problems).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
+
+from transformers import HfArgumentParser, Seq2SeqTrainingArguments
 
 TINY_MODEL_ID = "zerostack/tiny-t5"
 DEFAULT_OUTPUT_DIR = "/tmp/output/asset"
@@ -64,7 +67,25 @@ class JobArguments:
     epochs: Optional[float] = field(default=None)
 
 
-def seed_defaults(has_gpu: bool, eval_strategy_field: str) -> dict[str, Any]:
+# transformers renamed evaluation_strategy to eval_strategy in 4.41; the image carries 4.36.
+EVAL_STRATEGY_FIELD = next(
+    name for name in ("eval_strategy", "evaluation_strategy")
+    if name in {f.name for f in dataclasses.fields(Seq2SeqTrainingArguments)}
+)
+
+
+def build_parser(has_gpu: bool) -> HfArgumentParser:
+    """train.py's parser: Seq2SeqTrainingArguments serves both model kinds (a causal run ignores
+    the generation options), with the seed's defaults in place."""
+    parser = HfArgumentParser((ModelArguments, DataArguments, JobArguments, Seq2SeqTrainingArguments))
+    parser.set_defaults(**seed_defaults(has_gpu, EVAL_STRATEGY_FIELD))
+    for action in parser._actions:
+        if action.dest == "output_dir":
+            action.required = False  # it has a default now: the node-local /tmp path
+    return parser
+
+
+def seed_defaults(has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD) -> dict[str, Any]:
     """TrainingArguments defaults that carry the seed's lessons (numbers = tips in payload/README.md)."""
     return {
         "output_dir": DEFAULT_OUTPUT_DIR,     # 5, 9: node-local /tmp, never /opt/ml/model or checkpoints

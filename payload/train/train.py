@@ -8,7 +8,6 @@ Nothing is created at module level: global CUDA-holding state fails jobs at exit
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import sys
@@ -16,29 +15,16 @@ from pathlib import Path
 
 import torch
 from datasets import load_from_disk
-from transformers import (
-    HfArgumentParser,
-    Seq2SeqTrainer,
-    Seq2SeqTrainingArguments,
-    Trainer,
-    default_data_collator,
-    set_seed,
-)
+from transformers import Seq2SeqTrainer, Trainer, default_data_collator, set_seed
 from transformers.trainer_utils import IntervalStrategy
 
 import deepspeed_config
 import distributed
 import models
 import transfer
-from arguments import DataArguments, JobArguments, ModelArguments, seed_defaults, seed_rule_problems
+from arguments import EVAL_STRATEGY_FIELD, build_parser, seed_rule_problems
 
 logger = logging.getLogger("zerostack.train")
-
-# transformers renamed evaluation_strategy to eval_strategy in 4.41; the image carries 4.36.
-EVAL_STRATEGY_FIELD = next(
-    name for name in ("eval_strategy", "evaluation_strategy")
-    if name in {f.name for f in dataclasses.fields(Seq2SeqTrainingArguments)}
-)
 
 
 def main() -> None:
@@ -46,9 +32,7 @@ def main() -> None:
     # DeepSpeed and 16-bit training need a GPU; a CPU run (rehearsal, CI) drops them before
     # TrainingArguments initialises DeepSpeed in its __post_init__.
     argv, cpu_notes = deepspeed_config.without_gpu_options(sys.argv[1:], has_gpu)
-    parser = HfArgumentParser((ModelArguments, DataArguments, JobArguments, Seq2SeqTrainingArguments))
-    parser.set_defaults(**seed_defaults(has_gpu, EVAL_STRATEGY_FIELD))
-    model_args, data_args, job_args, training_args = parser.parse_args_into_dataclasses(args=argv)
+    model_args, data_args, job_args, training_args = build_parser(has_gpu).parse_args_into_dataclasses(args=argv)
     if job_args.epochs is not None:
         training_args.num_train_epochs = job_args.epochs
 
