@@ -96,6 +96,9 @@ def seed_defaults(has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD)
         "disable_tqdm": True,                 # one `{'loss': ...}` line per log step for metric regexes
         "report_to": ["none"],                # stdout is the log SageMaker and zerostack read
         "ddp_backend": "nccl" if has_gpu else "gloo",
+        # Every parameter takes part in a fine-tuning step; the search for unused ones costs an
+        # extra autograd traversal per step (HF turns it on whenever checkpointing is off).
+        "ddp_find_unused_parameters": False,
     }
 
 
