@@ -1,0 +1,22 @@
+// An error as the user needs it: what went wrong, then the next step.
+import { Box, Text } from "ink";
+import type { Problem } from "../state/types.js";
+import { useTheme } from "../theme.js";
+
+export function ProblemBox({ problem, title = "error" }: { problem: Problem; title?: string }) {
+  const theme = useTheme();
+  const lines = problem.message.split("\n").slice(0, 4);
+  const color = problem.unavailable ? theme.warn : theme.error;
+  const head = problem.unavailable ? "! not available yet: " : `✗ ${title}: `;
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => (
+        <Text key={i} color={color} wrap="truncate">
+          {i === 0 ? head : "  "}
+          {line}
+        </Text>
+      ))}
+      {problem.nextStep ? <Text wrap="truncate">  next: {problem.nextStep}</Text> : null}
+    </Box>
+  );
+}

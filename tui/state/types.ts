@@ -1,0 +1,161 @@
+// The TUI's whole state: one tree, changed only by the reducer. Components render it.
+import type { Catalog, Choices, GenerationParams, PlanResult, SpecDocument, StackSummary } from "../backend.js";
+import type { ProgressEvent, ResourceOp, ResourceStatus } from "../../program/events.js";
+
+export type Screen = "stacks" | "new" | "plan" | "run" | "invoke" | "teardown";
+
+export interface Problem {
+  message: string;
+  nextStep?: string;
+  /** A feature the backend does not have yet (not a failure of the experiment). */
+  unavailable?: boolean;
+}
+
+export interface ResourceRow {
+  urn: string;
+  name: string;
+  resourceType: string;
+  op: ResourceOp;
+  status: ResourceStatus;
+  message?: string;
+}
+
+export interface Transition {
+  status: string;
+  secondaryStatus: string;
+  /** ms since the epoch */
+  at: number;
+}
+
+export interface LogLine {
+  id: number;
+  host: string;
+  line: string;
+}
+
+export interface RunState {
+  stack: string;
+  action: "up" | "attach" | "preview" | "destroy";
+  phase: "running" | "done" | "failed";
+  startedAt: number;
+  finishedAt?: number;
+  resources: ResourceRow[];
+  job?: string;
+  timeline: Transition[];
+  failureReason?: string;
+  hosts: string[];
+  /** The last lines of each host (bounded). */
+  logs: Record<string, string[]>;
+  selectedHost: number;
+  /** What <Static> prints: grows, and starts over (new gen) on a host switch or when full. */
+  feed: { gen: number; items: LogLine[] };
+  nextLogId: number;
+  /** Loss by step, bounded by halving the resolution when full. */
+  loss: number[];
+  lossStride: number;
+  endpoint?: { name: string; status: string; failureReason?: string };
+  costUsd?: number;
+  outputs?: Record<string, unknown>;
+  changes?: Record<string, number>;
+  diagnostics: string[];
+  error?: Problem;
+}
+
+export interface FormState {
+  choices: Choices | null;
+  focus: number;
+  rehearse: boolean;
+  plan: PlanResult | null;
+  notice?: string;
+}
+
+export interface InvokeState {
+  stack: string;
+  prompt: string;
+  params: GenerationParams;
+  focus: 0 | 1 | 2;
+  phase: "idle" | "running" | "done" | "failed";
+  answer?: string;
+  latencyMs?: number;
+  error?: Problem;
+}
+
+export interface TeardownState {
+  stacks: string[];
+  phase: "confirm" | "running" | "done" | "failed";
+  /** Stacks gone so far. */
+  removed: string[];
+  error?: Problem;
+}
+
+export type Command =
+  | { id: number; kind: "list" }
+  | { id: number; kind: "plan"; choices: Choices }
+  | { id: number; kind: "preview"; stack: string; spec: SpecDocument }
+  | { id: number; kind: "up"; stack: string; spec: SpecDocument; rehearse: boolean }
+  | { id: number; kind: "attach"; stack: string }
+  | { id: number; kind: "detach"; stack: string }
+  | { id: number; kind: "destroy"; stacks: string[] }
+  | { id: number; kind: "invoke"; stack: string; prompt: string; params: GenerationParams }
+  | { id: number; kind: "exit" };
+export type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, "id"> : never) : never;
+
+export interface State {
+  screen: Screen;
+  help: boolean;
+  sandbox: boolean;
+  backend: "loading" | "ready" | "failed";
+  backendError?: Problem;
+  catalog: Catalog | null;
+  now: number;
+  stacks: { items: StackSummary[]; phase: "loading" | "ready" | "failed"; error?: Problem; selected: number };
+  form: FormState;
+  preview: RunState | null;
+  runs: Record<string, RunState>;
+  /** The stack the Run and Invoke screens show. */
+  current?: string;
+  invoke: InvokeState | null;
+  teardown: TeardownState | null;
+  notice?: string;
+  commands: Command[];
+  nextCommandId: number;
+}
+
+export type RunTarget = "run" | "preview";
+
+/** What keys produce. */
+export type Intent =
+  | { type: "move"; delta: number }
+  | { type: "cycle"; delta: number }
+  | { type: "text"; text: string }
+  | { type: "erase" }
+  | { type: "submit" }
+  | { type: "confirm" }
+  | { type: "back" }
+  | { type: "help" }
+  | { type: "open" }
+  | { type: "create" }
+  | { type: "destroy" }
+  | { type: "destroy-finished" }
+  | { type: "refresh" }
+  | { type: "invoke" }
+  | { type: "host"; delta: number }
+  | { type: "toggle-rehearse" }
+  | { type: "quit" };
+
+/** What the backend tells: results and events, delivered in batches on the shared tick. */
+export type Report =
+  | { type: "backend-ready"; sandbox: boolean; catalog: Catalog }
+  | { type: "backend-failed"; problem: Problem }
+  | { type: "stacks-loaded"; items: StackSummary[] }
+  | { type: "stacks-failed"; problem: Problem }
+  | { type: "planned"; result: PlanResult }
+  | { type: "events"; to: RunTarget; stack: string; events: ProgressEvent[] }
+  | { type: "run-started"; to: RunTarget; stack: string; action: RunState["action"]; at: number }
+  | { type: "run-finished"; to: RunTarget; stack: string; at: number; problem?: Problem }
+  | { type: "invoked"; text: string; latencyMs: number }
+  | { type: "invoke-failed"; problem: Problem }
+  | { type: "removed"; stack: string }
+  | { type: "teardown-finished"; problem?: Problem };
+
+export type Action = Intent | Report | { type: "tick"; now: number } | { type: "batch"; actions: Action[] };
