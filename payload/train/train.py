@@ -8,6 +8,7 @@ Nothing is created at module level: global CUDA-holding state fails jobs at exit
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import sys
@@ -78,13 +79,16 @@ def main() -> None:
     # No compute_metrics: generation-based metrics make evaluation very slow (tip 6); the eval
     # loss is the signal during the run.
     trainer_class = Seq2SeqTrainer if model_args.model_kind == "seq2seq" else Trainer
+    # transformers 4.46 renamed the tokenizer argument processing_class (5.0 dropped the old name);
+    # either way save_model writes the tokenizer next to the weights.
+    tokenizer_kwarg = "processing_class" if "processing_class" in inspect.signature(Trainer.__init__).parameters else "tokenizer"
     trainer = trainer_class(
         model=model,
         args=training_args,
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
-        tokenizer=tokenizer,
         data_collator=default_data_collator,  # examples are already padded to fixed lengths
+        **{tokenizer_kwarg: tokenizer},
     )
     result = trainer.train()
     trainer.log_metrics("train", result.metrics)
