@@ -17,12 +17,12 @@ export function resample(series: readonly number[], width: number): number[] {
   return out;
 }
 
-export function LossChart({ loss, stride, width, height }: { loss: readonly number[]; stride: number; width: number; height: number }) {
+export function LossChart({ loss, points, stride, width, height }: { loss: readonly number[]; points: number; stride: number; width: number; height: number }) {
   const theme = useTheme();
   if (loss.length < 2) return null;
   const label = 9;
-  const points = resample(loss, Math.max(10, width - label - 2));
-  const chart = asciichart.plot(points, {
+  const series = resample(loss, Math.max(10, width - label - 2));
+  const chart = asciichart.plot(series, {
     height: Math.max(2, height - 1),
     format: (x: number) => x.toFixed(3).padStart(label - 1),
     ...(theme.chart ? { colors: [theme.chart] } : {}),
@@ -32,7 +32,7 @@ export function LossChart({ loss, stride, width, height }: { loss: readonly numb
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold>loss</Text> {last.toFixed(4)}
-        <Text color={theme.dim}> · {loss.length * stride} points{stride > 1 ? ` (1 in ${stride} kept)` : ""}</Text>
+        <Text color={theme.dim}> · {points} points{stride > 1 ? ` (1 in ${stride} kept)` : ""}</Text>
       </Text>
       <Text>{chart}</Text>
     </Box>

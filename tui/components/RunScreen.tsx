@@ -28,7 +28,7 @@ export function RunScreen({ state, rows, columns }: { state: State; rows: number
       <ResourceList resources={run.resources} now={state.now} max={resourcesMax} />
       <TrainingTimeline run={run} now={state.now} max={timelineMax} />
       <EndpointLine endpoint={run.endpoint} />
-      <LossChart loss={run.loss} stride={run.lossStride} width={columns} height={chartHeight} />
+      <LossChart loss={run.loss} points={run.lossPoints} stride={run.lossStride} width={columns} height={chartHeight} />
       {run.diagnostics.slice(-1).map((d, i) => (
         <Text key={i} wrap="truncate" color={d.startsWith("error") ? theme.error : theme.warn}>
           {d}

@@ -13,7 +13,7 @@ const FEED_ON_SWITCH = 20;
 export function newRun(stack: string, action: RunState["action"], at: number): RunState {
   return {
     stack, action, phase: "running", startedAt: at, resources: [], timeline: [], hosts: [], logs: {},
-    selectedHost: 0, feed: { gen: 0, items: [] }, nextLogId: 0, loss: [], lossStride: 1, diagnostics: [],
+    selectedHost: 0, feed: { gen: 0, items: [] }, nextLogId: 0, loss: [], lossStride: 1, lossPoints: 0, diagnostics: [],
   };
 }
 
@@ -52,7 +52,7 @@ function addLoss(run: RunState, values: number[]): RunState {
       stride *= 2;
     }
   }
-  return { ...run, loss, lossStride: stride };
+  return { ...run, loss, lossStride: stride, lossPoints: run.lossPoints + values.length };
 }
 
 function applyOne(run: RunState, e: ProgressEvent, now: number): RunState {

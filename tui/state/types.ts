@@ -53,6 +53,8 @@ export interface RunState {
   /** Loss by step, bounded by halving the resolution when full. */
   loss: number[];
   lossStride: number;
+  /** Loss points received, all of them. */
+  lossPoints: number;
   endpoint?: { name: string; status: string; failureReason?: string };
   costUsd?: number;
   outputs?: Record<string, unknown>;
