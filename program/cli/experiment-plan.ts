@@ -2,6 +2,8 @@
 // session's bucket as the default output location, and guard errors refused before any change.
 import { readFileSync } from "node:fs";
 import { BadInputError } from "../errors.js";
+import { payloadDir } from "../env/paths.js";
+import { payloadHashes } from "../env/payload.js";
 import type { Plan } from "../spec/index.js";
 import type { PlanFlags } from "../spec/flags.js";
 import type { Output } from "./output.js";
@@ -14,8 +16,10 @@ export interface ExperimentFlags extends PlanFlags {
 export async function planFor(flags: ExperimentFlags, session: Session, out: Output): Promise<Plan> {
   const { planFromFlags } = await import("../spec/flags.js");
   const name = flags.name ?? flags.stack;
-  const plan = planFromFlags({ ...flags, ...(name ? { name } : {}), bucket: flags.bucket ?? session.base.bucket, region: flags.region ?? session.base.region }, (path) =>
-    readFileSync(path, "utf8"),
+  const plan = planFromFlags(
+    { ...flags, ...(name ? { name } : {}), bucket: flags.bucket ?? session.base.bucket, region: flags.region ?? session.base.region },
+    (path) => readFileSync(path, "utf8"),
+    payloadHashes(payloadDir()),
   );
   if (plan.errors.length > 0) {
     throw new BadInputError(

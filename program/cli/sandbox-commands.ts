@@ -19,7 +19,7 @@ export function registerSandboxCommands(program: Command, setExit: (code: number
     });
   sandbox
     .command("stop")
-    .description("stop the sandbox cloud and reset its stacks' state")
+    .description("stop the sandbox cloud (its AWS objects and stacks are kept for the next start)")
     .option("--json", "print the result as JSON")
     .action(async (flags: { json?: boolean }) => {
       setExit(
@@ -27,6 +27,19 @@ export function registerSandboxCommands(program: Command, setExit: (code: number
           const { stopSandbox } = await import("../sandbox/service.js");
           const stopped = await stopSandbox();
           out.result({ stopped }, () => (stopped ? "SANDBOX stopped" : "SANDBOX was not running"));
+        }),
+      );
+    });
+  sandbox
+    .command("reset")
+    .description("stop the sandbox cloud and empty it together with its stacks' state")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: { json?: boolean }) => {
+      setExit(
+        await runCommand("sandbox reset", flags.json ?? false, async ({ out }) => {
+          const { resetSandbox } = await import("../sandbox/service.js");
+          await resetSandbox();
+          out.result({ reset: true }, () => "SANDBOX reset: no AWS objects and no stacks left");
         }),
       );
     });

@@ -37,7 +37,8 @@ export function registerSpecCommands(program: Command, setExit: (code: number) =
           const { planFromFlags } = await import("../spec/flags.js");
           const { formatPlan } = await import("../spec/format.js");
           const started = Date.now();
-          const plan = planFromFlags(flags, (path) => readFileSync(path, "utf8"));
+          const [{ payloadDir }, { payloadHashes }] = await Promise.all([import("../env/paths.js"), import("../env/payload.js")]);
+          const plan = planFromFlags(flags, (path) => readFileSync(path, "utf8"), payloadHashes(payloadDir()));
           out.result(plan, () => formatPlan(plan));
           if (json) out.event({ type: "done", action: "plan", stack: plan.names.stack, ok: true, seconds: (Date.now() - started) / 1000 });
         }),

@@ -38,9 +38,8 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
         const session = await openSession(flags.sandbox, out);
         const plan = await planFor(flags, session, out);
         const [{ preview }, { experiment }] = await Promise.all([import("../driver/operations.js"), import("../stack/experiment.js")]);
-        const { zerostackRoot } = await import("../env/paths.js");
-        const { join } = await import("node:path");
-        const changes = await preview(session, plan.names.stack, experiment(plan, { base: session.base, payloadDir: join(zerostackRoot(), "payload") }), { onEvent: (e) => out.event(e) });
+        const { payloadDir } = await import("../env/paths.js");
+        const changes = await preview(session, plan.names.stack, experiment(plan, { base: session.base, payloadDir: payloadDir() }), { onEvent: (e) => out.event(e) });
         out.event({ type: "summary", changes });
         out.event({ type: "cost", usd: plan.cost.totalUsd, at: new Date().toISOString() });
         out.event({ type: "done", action: "preview", stack: plan.names.stack, ok: true, seconds: (Date.now() - started) / 1000 });

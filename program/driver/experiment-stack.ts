@@ -2,8 +2,7 @@
 // experiment(plan); destroy needs no spec at all. Stale state a killed process left behind
 // (pending operations, a lock held by a dead process) is cleared first, so a re-run converges.
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
-import { join } from "node:path";
-import { zerostackRoot } from "../env/paths.js";
+import { payloadDir } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../stack/base-outputs.js";
 import { clearStaleLocks } from "./locks.js";
@@ -48,7 +47,7 @@ export async function upExperiment(
     ...(ttl ? { [CONFIG_KEYS.ttlSeconds]: { value: String(ttl.ttlSeconds) }, [CONFIG_KEYS.ttlExpiresAt]: { value: ttl.expiresAt } } : {}),
   });
   const { experiment } = await import("../stack/experiment.js");
-  const program = experiment(plan, { base, payloadDir: join(zerostackRoot(), "payload"), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
+  const program = experiment(plan, { base, payloadDir: payloadDir(), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
   return runUp(ctx, stack, program, opts);
 }
 

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { EventSink } from "../events.js";
+import { pidAlive } from "../env/process.js";
 import { stateLayout } from "../env/paths.js";
 import { PROJECT, type DriverContext } from "./workspace.js";
 
@@ -44,13 +45,10 @@ export function isStale(lock: StackLock, host = hostname(), alive: (pid: number)
   return lock.hostname === host && !alive(lock.pid);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** The lock and the attributes file the Go blob library writes beside it. */
+function removeLock(lock: StackLock): void {
+  rmSync(lock.file, { force: true });
+  rmSync(`${lock.file}.attrs`, { force: true });
 }
 
 /** Removes the locks of processes that died on this host; returns the live ones left. */
@@ -60,7 +58,7 @@ export async function clearStaleLocks(ctx: DriverContext, stackName: string, onE
   const live: StackLock[] = [];
   for (const lock of readLocks(dir)) {
     if (isStale(lock)) {
-      rmSync(lock.file, { force: true });
+      removeLock(lock);
       onEvent({ type: "diagnostic", severity: "warning", message: `removed the lock of a process that died (pid ${lock.pid}, ${lock.timestamp})` });
     } else live.push(lock);
   }
@@ -75,7 +73,7 @@ export function removeLocks(ctx: DriverContext, stackName: string, force: boolea
   const live: StackLock[] = [];
   for (const lock of readLocks(dir)) {
     if (isStale(lock) || force) {
-      rmSync(lock.file, { force: true });
+      removeLock(lock);
       removed.push(lock);
     } else live.push(lock);
   }

@@ -16,6 +16,11 @@ export function zerostackRoot(env: NodeJS.ProcessEnv = process.env): string {
   return here.includes(`${join("dist", "program")}`) ? resolve(here, "../../..") : resolve(here, "../..");
 }
 
+/** The payload shipped with zerostack (payload/train, payload/serve); ZEROSTACK_PAYLOAD_DIR overrides it. */
+export function payloadDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ZEROSTACK_PAYLOAD_DIR ? resolve(env.ZEROSTACK_PAYLOAD_DIR) : join(zerostackRoot(env), "payload");
+}
+
 export interface StateLayout {
   /** Folder for this mode: ZEROSTACK_HOME, or ZEROSTACK_HOME/sandbox in sandbox mode. */
   base: string;

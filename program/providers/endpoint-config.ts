@@ -7,9 +7,9 @@ import {
   type DescribeEndpointConfigCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUntilGone } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
-import { listTags, sagemaker } from "./sagemaker-client.js";
+import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 
 export interface EndpointConfigInputs {
   name: string;
@@ -70,12 +70,12 @@ export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs>
   },
 
   async diff(_id, olds, news) {
-    const changed = changedFields(olds, news, ["name", "modelName", "instanceType", "instanceCount", "variantName", "healthCheckTimeoutSeconds", "modelDownloadTimeoutSeconds", "tags"]);
-    return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: olds.name === news.name };
+    return immutableDiff(olds, news, ["name", "modelName", "instanceType", "instanceCount", "variantName", "healthCheckTimeoutSeconds", "modelDownloadTimeoutSeconds", "tags"]);
   },
 
-  async update() {
-    throw new Error("a SageMaker endpoint config cannot be updated in place; the diff always replaces it");
+  async update(_id, olds, news) {
+    await updateTags(olds.arn, olds.tags, news.tags, tagging);
+    return { outs: { ...olds, tags: news.tags } };
   },
 
   async delete(id) {

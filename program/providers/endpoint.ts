@@ -8,9 +8,9 @@ import {
   type DescribeEndpointCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntil, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, changedFields, isNotFound, toTagList, updateTags, waitUntil, waitUntilGone } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
-import { listTags, sagemaker } from "./sagemaker-client.js";
+import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 
 export interface EndpointInputs {
   name: string;
@@ -76,6 +76,7 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
   },
 
   async update(id, olds, news) {
+    await updateTags(olds.arn, olds.tags, news.tags, tagging);
     if (olds.configName !== news.configName) {
       await sagemaker().send(new UpdateEndpointCommand({ EndpointName: id, EndpointConfigName: news.configName }));
     }

@@ -114,3 +114,23 @@ export async function adoptIfOurs(
 export function changedFields<I extends object>(olds: Partial<I>, news: I, fields: readonly (keyof I)[]): (keyof I & string)[] {
   return fields.filter((f) => JSON.stringify(olds[f]) !== JSON.stringify(news[f])) as (keyof I & string)[];
 }
+
+/** Tag changes are applied in place (AddTags/DeleteTags); they never replace an object. */
+export async function updateTags(
+  arn: string,
+  olds: Record<string, string>,
+  news: Record<string, string>,
+  send: { add: (arn: string, tags: Tag[]) => Promise<unknown>; remove: (arn: string, keys: string[]) => Promise<unknown> },
+): Promise<void> {
+  const removed = Object.keys(olds).filter((k) => !(k in news));
+  const changed = Object.fromEntries(Object.entries(news).filter(([k, v]) => olds[k] !== v));
+  if (removed.length > 0) await send.remove(arn, removed);
+  if (Object.keys(changed).length > 0) await send.add(arn, toTagList(changed));
+}
+
+/** Diff of an immutable SageMaker object: any input but the tags replaces it; tags update in place. */
+export function immutableDiff<I extends { name: string; tags: Record<string, string> }>(olds: I, news: I, fields: readonly (keyof I)[]) {
+  const replaces = changedFields(olds, news, fields.filter((f) => f !== "tags"));
+  const tagsChanged = changedFields(olds, news, ["tags"] as (keyof I)[]).length > 0;
+  return { changes: replaces.length > 0 || tagsChanged, replaces, deleteBeforeReplace: olds.name === news.name };
+}

@@ -7,9 +7,9 @@ import {
   type DescribeModelCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUntilGone } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
-import { listTags, sagemaker } from "./sagemaker-client.js";
+import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 import { putIfAbsent } from "./s3-client.js";
 import { uploadBundle } from "./source-bundle.js";
 
@@ -83,17 +83,13 @@ export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
   },
 
   async diff(_id, olds, news) {
-    const changed = changedFields(olds, news, ["name", "executionRoleArn", "image", "code", "environment", "tags"]);
-    return {
-      changes: changed.length > 0,
-      replaces: changed,
-      // a new name lets the replacement exist beside the old one; the same name must go first
-      deleteBeforeReplace: olds.name === news.name,
-    };
+    // a new name lets the replacement exist beside the old one; the same name must go first
+    return immutableDiff(olds, news, ["name", "executionRoleArn", "image", "code", "environment", "tags"]);
   },
 
-  async update() {
-    throw new Error("a SageMaker model cannot be updated in place; the diff always replaces it");
+  async update(_id, olds, news) {
+    await updateTags(olds.arn, olds.tags, news.tags, tagging);
+    return { outs: { ...olds, tags: news.tags } };
   },
 
   async delete(id) {

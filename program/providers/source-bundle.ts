@@ -3,13 +3,13 @@
 // the same bytes (sorted entries, fixed mtimes and modes, no owner fields), so a bundle's content
 // hash names its S3 key and an unchanged payload is never uploaded twice.
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { create } from "tar";
+import { listPayloadFiles } from "../env/payload.js";
 
 const EPOCH = new Date("2000-01-01T00:00:00Z");
-const SKIP = /(^|\/)(__pycache__|\.pytest_cache|\.DS_Store|\.ipynb_checkpoints)(\/|$)|\.pyc$/;
 
 export interface BundleSpec {
   /** a folder to include whole (payload/train), or none */
@@ -24,21 +24,6 @@ export interface SourceBundle {
   files: string[];
 }
 
-export function listSourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (at: string) => {
-    for (const name of readdirSync(at).sort()) {
-      const path = join(at, name);
-      const rel = relative(dir, path);
-      if (SKIP.test(rel)) continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(rel);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 export async function bundle(spec: BundleSpec): Promise<SourceBundle> {
   const stage = mkdtempSync(join(tmpdir(), "zs-bundle-"));
   try {
@@ -51,7 +36,7 @@ export async function bundle(spec: BundleSpec): Promise<SourceBundle> {
       utimesSync(to, EPOCH, EPOCH);
       names.add(rel);
     };
-    if (spec.dir) for (const rel of listSourceFiles(spec.dir)) place(rel, (to) => copyFileSync(join(spec.dir!, rel), to));
+    if (spec.dir) for (const rel of listPayloadFiles(spec.dir)) place(rel, (to) => copyFileSync(join(spec.dir!, rel), to));
     for (const [rel, content] of Object.entries(spec.files ?? {})) place(rel, (to) => writeFileSync(to, content));
     const files = [...names].sort();
     const chunks: Buffer[] = [];

@@ -10,9 +10,9 @@ import {
   type DescribeTrainingJobCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, changedFields, isNotFound, toTagList, waitUntil } from "./lifecycle.js";
+import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUntil } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
-import { listTags, sagemaker } from "./sagemaker-client.js";
+import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 import { putIfAbsent } from "./s3-client.js";
 import { uploadBundle } from "./source-bundle.js";
 
@@ -149,15 +149,15 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
   },
 
   async diff(_id, olds, news) {
-    const changed = changedFields(olds, news, [
+    return immutableDiff(olds, news, [
       "name", "roleArn", "image", "instanceType", "instanceCount", "volumeSizeGb", "sourceSha256", "sourceFiles", "bucket", "sourcePrefix",
       "entryPoint", "channels", "environment", "hyperparameters", "maxRuntimeSeconds", "spot", "metricDefinitions", "outputS3Uri", "tags",
     ]);
-    return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: olds.name === news.name };
   },
 
-  async update() {
-    throw new Error("a SageMaker training job cannot be updated; the diff always replaces it");
+  async update(_id, olds, news) {
+    await updateTags(olds.arn, olds.tags, news.tags, tagging);
+    return { outs: { ...olds, tags: news.tags } };
   },
 
   async delete(id) {

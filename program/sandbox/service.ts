@@ -1,11 +1,13 @@
 // The sandbox cloud as a background service: port, pid and log under ZEROSTACK_HOME/sandbox/.
-// A fresh emulator is an empty cloud, so starting one resets the sandbox's Pulumi state too:
-// state and emulator never disagree.
+// The emulator keeps its AWS state in sandbox/emulator across restarts, and the sandbox's
+// Pulumi state lives beside it in sandbox/state: they are kept and reset together, so they
+// never disagree (an emulator that starts empty resets the Pulumi state too).
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ToolchainError } from "../errors.js";
 import { sandboxDir, zerostackRoot } from "../env/paths.js";
+import { pidAlive } from "../env/process.js";
 import { seedSandbox } from "./seed.js";
 
 export interface SandboxService {
@@ -22,14 +24,7 @@ function serviceFile(env: NodeJS.ProcessEnv): string {
   return join(sandboxDir(env), "service.json");
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isAlive = pidAlive;
 
 export function readService(env: NodeJS.ProcessEnv = process.env): SandboxService | undefined {
   try {
@@ -81,7 +76,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
 
   const dir = sandboxDir(env);
   mkdirSync(dir, { recursive: true });
-  resetState(dir);
+  if (!existsSync(join(dir, "emulator", "state.pickle"))) resetState(dir);
   const log = join(dir, "sandbox.log");
   const fd = openSync(log, "w");
   const serve = serveCommand(join(dir, "emulator"), env);
@@ -113,16 +108,23 @@ async function waitForReady(log: string, pid: number, timeoutMs: number): Promis
   throw new ToolchainError(`the sandbox emulator did not become ready:\n${tail}`, `see ${log}; run scripts/bootstrap if its venv is broken`);
 }
 
+/** Stops the service; its AWS state and the sandbox stacks' Pulumi state are kept for the next start. */
 export async function stopSandbox(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const running = readService(env);
   rmSync(serviceFile(env), { force: true });
-  resetState(sandboxDir(env));
   if (!running) return false;
   await stopPidAndWait(running.pid);
   return true;
 }
 
-/** Sandbox stacks' Pulumi state and workspaces: reset whenever the emulator is. */
+/** Stops the service and empties the sandbox cloud and its stacks' state together. */
+export async function resetSandbox(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await stopSandbox(env);
+  const dir = sandboxDir(env);
+  rmSync(join(dir, "emulator"), { recursive: true, force: true });
+  resetState(dir);
+}
+
 function resetState(dir: string): void {
   for (const sub of ["state", "workspaces"]) rmSync(join(dir, sub), { recursive: true, force: true });
 }

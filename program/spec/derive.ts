@@ -8,7 +8,7 @@ import { DEEPSPEED_CONFIG_FILE, hyperparameters } from "./hyperparameters.js";
 import { servingImageUri, trainingImageUri } from "./images.js";
 import { launcherEnv } from "./launcher-env.js";
 import { servingMemory, trainingMemory, type ServingMemory, type TrainingMemory } from "./memory.js";
-import { resourceNames, type ResourceNames } from "./names.js";
+import { resourceNames, type PayloadHashes, type ResourceNames } from "./names.js";
 import type { ExperimentSpec } from "./schema.js";
 import { servingProperties, type ServingProperties } from "./serving-properties.js";
 import { resourceTags, specHash } from "./tags.js";
@@ -64,8 +64,15 @@ export interface Plan {
   cost: CostEstimate;
 }
 
-export function derivePlan(spec: ExperimentSpec, options: { trainingHours?: number; stackName?: string } = {}): Plan {
-  const names = resourceNames(spec);
+export interface PlanOptions {
+  trainingHours?: number;
+  stackName?: string;
+  /** hashes of payload/train and payload/serve, so that changed code gets new job and model names */
+  payload?: PayloadHashes;
+}
+
+export function derivePlan(spec: ExperimentSpec, options: PlanOptions = {}): Plan {
+  const names = resourceNames(spec, options.payload);
   const findings = checkSpec(spec);
   const training: TrainingPlan = {
     jobName: names.trainingJob,

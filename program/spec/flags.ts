@@ -2,6 +2,7 @@
 // `plan` reports `--nodes (training.nodes)` rather than a path the user never wrote.
 import { BadInputError, type Problem } from "../errors.js";
 import { derivePlan, type Plan } from "./derive.js";
+import type { PayloadHashes } from "./names.js";
 import { parseDuration } from "./duration.js";
 import { OVERRIDE_FIELDS, specFromInput, specFromPreset, type SpecOverrides } from "./overrides.js";
 import { PRESET_NAMES } from "./presets.js";
@@ -120,7 +121,7 @@ export function nameFlags(problems: Problem[], overrides: SpecOverrides): Proble
  * The whole of `zerostack plan` but printing: flags (and the spec file's text, read by the
  * caller) -> a Plan, or one BadInputError listing every problem.
  */
-export function planFromFlags(flags: PlanFlags, readSpecFile: (path: string) => string): Plan {
+export function planFromFlags(flags: PlanFlags, readSpecFile: (path: string) => string, payload?: PayloadHashes): Plan {
   const { overrides, problems, trainingHours } = overridesFromFlags(flags);
   let base: unknown;
   if (flags.spec !== undefined) {
@@ -142,5 +143,5 @@ export function planFromFlags(flags: PlanFlags, readSpecFile: (path: string) => 
   if (problems.length > 0 || spec === undefined) {
     throw new BadInputError(problems, "fix the flags listed above; `zerostack presets` lists the presets");
   }
-  return derivePlan(spec, trainingHours === undefined ? {} : { trainingHours });
+  return derivePlan(spec, { ...(trainingHours === undefined ? {} : { trainingHours }), ...(payload ? { payload } : {}) });
 }

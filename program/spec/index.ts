@@ -3,8 +3,8 @@ export { SPEC_VERSION, ZERO_STAGES, experimentSpecSchema, type ExperimentSpec, t
 export { parseSpec, specToJson } from "./parse.js";
 export { specFromPreset, specFromInput, applyOverrides, presetInput, OVERRIDE_FIELDS, type SpecOverrides } from "./overrides.js";
 export { PRESETS, PRESET_NAMES, DEFAULT_BUCKET, DEFAULT_PREFIX, type Preset, type PresetName } from "./presets.js";
-export { derivePlan, type Plan, type TrainingPlan, type ServingPlan } from "./derive.js";
-export { resourceNames, fitName, isValidSageMakerName, type ResourceNames } from "./names.js";
+export { derivePlan, type Plan, type PlanOptions, type TrainingPlan, type ServingPlan } from "./derive.js";
+export { resourceNames, fitName, isValidSageMakerName, type ResourceNames, type PayloadHashes } from "./names.js";
 export { resourceTags, awsTagList, specHash, TAG_KEYS } from "./tags.js";
 export { estimateCost, type CostEstimate } from "./cost.js";
 export { checkSpec, type Finding } from "./guards.js";

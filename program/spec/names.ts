@@ -30,15 +30,26 @@ export interface ResourceNames {
   servingCodeS3Prefix: string;
 }
 
+/**
+ * Content hashes of the code that ships with the spec (payload/train, payload/serve): a changed
+ * training script is a new training job as surely as a changed learning rate.
+ */
+export interface PayloadHashes {
+  train: string;
+  serve: string;
+}
+
 /** What the training job depends on: everything that changes what runs or where it writes. */
-export function trainingPart(spec: ExperimentSpec): unknown {
-  return { v: spec.specVersion, model: spec.model, dataset: spec.dataset, output: spec.output, training: spec.training, hfToken: spec.hfToken, region: spec.region };
+export function trainingPart(spec: ExperimentSpec, payload?: PayloadHashes): unknown {
+  const part = { v: spec.specVersion, model: spec.model, dataset: spec.dataset, output: spec.output, training: spec.training, hfToken: spec.hfToken, region: spec.region };
+  return payload ? { ...part, code: payload.train } : part;
 }
 
 /** What the model and endpoint config depend on; TTL and tags are left out, they change in place. */
-export function servingPart(spec: ExperimentSpec): unknown {
+export function servingPart(spec: ExperimentSpec, payload?: PayloadHashes): unknown {
   const { ttlSeconds: _ttl, ...serving } = spec.serving;
-  return { training: trainingPart(spec), serving };
+  const part = { training: trainingPart(spec, payload), serving };
+  return payload ? { ...part, code: payload.serve } : part;
 }
 
 /**
@@ -62,10 +73,10 @@ function joinS3(bucket: string, ...parts: string[]): string {
   return `s3://${bucket}/${key}/`;
 }
 
-export function resourceNames(spec: ExperimentSpec): ResourceNames {
+export function resourceNames(spec: ExperimentSpec, payload?: PayloadHashes): ResourceNames {
   const base = spec.name;
-  const trainHash = shortHash(trainingPart(spec), 6);
-  const serveHash = shortHash(servingPart(spec), 6);
+  const trainHash = shortHash(trainingPart(spec, payload), 6);
+  const serveHash = shortHash(servingPart(spec, payload), 6);
   const trainingJob = fitName(base, `${trainHash}-train`);
   const model = fitName(base, `${serveHash}-model`);
   const { bucket, prefix } = spec.output;

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../spec/index.js";
+import { shortHash } from "../spec/canonical.js";
 import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
 import { bundle } from "../providers/source-bundle.js";
 import type { BaseOutputs } from "./base-outputs.js";
@@ -46,13 +47,15 @@ export function consoleUrls(region: string, jobName: string, endpointName?: stri
 export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<Record<string, unknown>> {
   return async () => {
     const { spec, training, serving } = plan;
-    const tags = { ...plan.tags, [SPEC_HASH_TAG]: plan.specHash };
+    // each object's spec-hash tag is the hash of its own inputs: a create that finds an object
+    // under its deterministic name adopts it only when it was made from exactly these inputs
+    const tagged = <T extends object>(inputs: T) => ({ ...inputs, tags: { ...plan.tags, [SPEC_HASH_TAG]: shortHash(inputs, 16) } });
     const sourceDir = join(opts.payloadDir, "train");
     const sourceFiles = trainingSourceFiles(plan);
     const source = await bundle({ dir: sourceDir, files: sourceFiles });
     const waitSlack = 3600;
 
-    const job = new TrainingJob("training-job", {
+    const job = new TrainingJob("training-job", tagged({
       name: training.jobName,
       roleArn: opts.base.executionRoleArn,
       image: training.imageUri,
@@ -74,9 +77,8 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
         : {}),
       metricDefinitions: training.metricDefinitions.map((m) => ({ Name: m.Name, Regex: m.Regex })),
       outputS3Uri: training.outputS3Uri,
-      tags,
       waitTimeoutSeconds: (training.stoppingCondition.MaxWaitTimeInSeconds ?? training.stoppingCondition.MaxRuntimeInSeconds) + waitSlack,
-    });
+    }));
 
     const outputs: Record<string, unknown> = {
       trainingJobName: job.name,
@@ -92,35 +94,38 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     const codeFiles = servingCodeFiles(plan, opts.payloadDir);
     const code = await bundle({ files: codeFiles });
     const { bucket, key } = splitS3(serving.codeS3Prefix);
+    // names come from the plan (plain values, so they can be hashed); dependsOn orders the graph
     const model = new SageMakerModel(
       "model",
-      {
+      tagged({
         name: serving.modelName,
         executionRoleArn: opts.base.executionRoleArn,
         image: serving.imageUri,
         code: { files: codeFiles, sha256: code.sha256, bucket, prefix: key },
         environment: {},
-        tags,
-      },
+      }),
       { dependsOn: [job] },
     );
-    const config = new EndpointConfig("endpoint-config", {
+    const config = new EndpointConfig("endpoint-config", tagged({
       name: serving.endpointConfigName,
-      modelName: model.name,
+      modelName: serving.modelName,
       instanceType: serving.instanceType,
       instanceCount: serving.instanceCount,
       variantName: "AllTraffic",
       healthCheckTimeoutSeconds: serving.healthCheckTimeoutSeconds,
       modelDownloadTimeoutSeconds: serving.healthCheckTimeoutSeconds,
-      tags,
-    });
-    const endpoint = new Endpoint("endpoint", {
-      name: serving.endpointName,
-      configName: config.name,
-      tags,
-      // instance start-up, then the container's download and health check
-      waitTimeoutSeconds: 900 + 2 * serving.healthCheckTimeoutSeconds,
-    });
+    }), { dependsOn: [model] });
+    // the endpoint outlives config changes (UpdateEndpoint), so its hash covers its name alone
+    const endpoint = new Endpoint(
+      "endpoint",
+      {
+        ...tagged({ name: serving.endpointName }),
+        configName: serving.endpointConfigName,
+        // instance start-up, then the container's download and health check
+        waitTimeoutSeconds: 900 + 2 * serving.healthCheckTimeoutSeconds,
+      },
+      { dependsOn: [config] },
+    );
     outputs.modelName = model.name;
     outputs.endpointName = endpoint.name;
     outputs.endpointStatus = endpoint.status;

@@ -27,7 +27,7 @@ function machinePath(): string {
 
 function bootstrap() {
   const started = Date.now();
-  const env = { ...process.env, ZEROSTACK_CACHE: cache, ZEROSTACK_SKIP_PAYLOAD_VENV: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, ZEROSTACK_CACHE: cache, ZEROSTACK_SKIP_PAYLOAD_VENV: "1" };
   // the machine's node, not the suite's: the bootstrap must find out by itself what is missing
   env.PATH = machinePath();
   const run = spawnSync(join(clone, "scripts", "bootstrap"), { env, encoding: "utf8", timeout: 1_500_000 });

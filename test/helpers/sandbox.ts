@@ -18,11 +18,33 @@ export function sagemakerFor(endpoint: string): SageMakerClient {
   return new SageMakerClient({ region: "us-east-1", endpoint, credentials: testCredentials });
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+export { pidAlive as alive } from "../../program/env/process.js";
+
+/** POST (with a body) or GET a route of the sandbox's control surface. */
+export async function control<T = Record<string, unknown>>(endpoint: string, route: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${endpoint}/_zerostack/${route}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export interface UploadStats {
+  s3: { put_object_count: number; uploaded_bytes: number };
+}
+
+/** SageMaker objects that still exist and carry a zerostack tag, by kind. */
+export async function zerostackObjects(endpoint: string): Promise<{ models: number; endpointConfigs: number; endpoints: number; runningJobs: number }> {
+  const sm = sagemakerFor(endpoint);
+  const { ListModelsCommand, ListEndpointConfigsCommand, ListEndpointsCommand, ListTrainingJobsCommand } = await import("@aws-sdk/client-sagemaker");
+  const [models, configs, endpoints, jobs] = await Promise.all([
+    sm.send(new ListModelsCommand({})),
+    sm.send(new ListEndpointConfigsCommand({})),
+    sm.send(new ListEndpointsCommand({})),
+    sm.send(new ListTrainingJobsCommand({ StatusEquals: "InProgress" })),
+  ]);
+  return {
+    models: models.Models?.length ?? 0,
+    endpointConfigs: configs.EndpointConfigs?.length ?? 0,
+    endpoints: endpoints.Endpoints?.length ?? 0,
+    runningJobs: jobs.TrainingJobSummaries?.length ?? 0,
+  };
 }

@@ -1,0 +1,141 @@
+// One experiment stack end to end: the real Pulumi engine and dynamic providers against the
+// sandbox cloud, a temp ZEROSTACK_HOME. Issue 5's behaviours, each proven through the CLI.
+import { DescribeEndpointCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
+import { spawn } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, jsonLines, ROOT, runCli, tempHome } from "../helpers/cli.js";
+import { control, sagemakerFor, serviceOf, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
+
+const events = (stdout: string) => jsonLines(stdout);
+const resourceOps = (stdout: string, name: string) => events(stdout).filter((e) => e.type === "resource" && e.name === name).map((e) => e.op);
+
+describe("experiment stack in the sandbox", () => {
+  const { home, env, cleanup } = tempHome();
+  const payload = join(mkdtempSync(join(tmpdir(), "zs-payload-")), "payload");
+  cpSync(join(ROOT, "payload"), payload, { recursive: true, filter: (src) => !src.includes("__pycache__") });
+  const runEnv = { ...env, ZEROSTACK_PAYLOAD_DIR: payload };
+  let endpoint = "";
+  const up = (...args: string[]) => runCli(["up", "--preset", "tiny", "--yes", "--json", ...args], runEnv);
+
+  beforeAll(async () => {
+    expect((await runCli(["sandbox", "start"], runEnv)).code).toBe(0);
+    endpoint = serviceOf(home).endpoint;
+    await control(endpoint, "clock", { speed: 10 });
+  });
+  afterAll(async () => {
+    await runCli(["sandbox", "stop"], runEnv);
+    cleanup();
+  });
+
+  it("brings up training, model, config and an InService endpoint with a TTL", async () => {
+    const r = await up("--name", "exp");
+    expect(r.code, r.stderr).toBe(0);
+    const outputs = events(r.stdout).find((e) => e.type === "outputs")?.outputs as Record<string, string>;
+    expect(outputs).toMatchObject({ trainingJobStatus: "Completed", endpointName: "exp-ep", endpointStatus: "InService" });
+    expect(Date.parse(outputs.ttlExpiresAt!)).toBeGreaterThan(Date.now());
+    const sm = sagemakerFor(endpoint);
+    const job = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: outputs.trainingJobName }));
+    expect(job.HyperParameters?.sagemaker_submit_directory).toBe(JSON.stringify(outputs.sourceS3Uri));
+    expect(job.ResourceConfig?.InstanceCount).toBe(2);
+    const ep = await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" }));
+    expect(ep.EndpointStatus).toBe("InService");
+  });
+
+  it("re-runs with no change as a no-op that uploads 0 bytes", async () => {
+    await control(endpoint, "stats/reset", {});
+    const r = await up("--name", "exp");
+    expect(r.code, r.stderr).toBe(0);
+    const changed = events(r.stdout).filter((e) => e.type === "resource" && e.op !== "same");
+    expect(changed).toEqual([]);
+    const stats = await control<UploadStats>(endpoint, "stats");
+    expect(stats.s3).toMatchObject({ put_object_count: 0, uploaded_bytes: 0 });
+  });
+
+  it("uploads a changed payload once: a new training job, the endpoint updated in place", async () => {
+    appendFileSync(join(payload, "train", "start.py"), "\n# changed by the test\n");
+    await control(endpoint, "stats/reset", {});
+    const r = await up("--name", "exp");
+    expect(r.code, r.stderr).toBe(0);
+    const stats = await control<UploadStats>(endpoint, "stats");
+    // the source bundle, and the model's serving code (its S3 prefix follows the training job)
+    expect(stats.s3.put_object_count).toBeLessThanOrEqual(2);
+    expect(stats.s3.put_object_count).toBeGreaterThanOrEqual(1);
+    expect(resourceOps(r.stdout, "training-job")).toContain("replace");
+    expect(resourceOps(r.stdout, "endpoint")).toContain("update");
+    expect(resourceOps(r.stdout, "endpoint")).not.toContain("replace");
+
+    await control(endpoint, "stats/reset", {});
+    const again = await up("--name", "exp");
+    expect(again.code).toBe(0);
+    expect((await control<UploadStats>(endpoint, "stats")).s3.put_object_count).toBe(0);
+  });
+
+  it("updates the endpoint in place when the backend changes", async () => {
+    const sm = sagemakerFor(endpoint);
+    const before = await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" }));
+    const r = await up("--name", "exp", "--backend", "deepspeed");
+    expect(r.code, r.stderr).toBe(0);
+    expect(resourceOps(r.stdout, "endpoint")).toEqual(expect.arrayContaining(["update"]));
+    expect(resourceOps(r.stdout, "endpoint")).not.toContain("replace");
+    expect(resourceOps(r.stdout, "endpoint-config")).toContain("replace");
+    const after = await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" }));
+    expect(after.EndpointArn).toBe(before.EndpointArn);
+    expect(after.EndpointConfigName).not.toBe(before.EndpointConfigName);
+    expect(after.EndpointStatus).toBe("InService");
+  });
+
+  it("lets the TTL schedule delete the endpoint, and refresh then shows it gone", async () => {
+    await control(endpoint, "clock", { advance: 3 * 3600 });
+    const sm = sagemakerFor(endpoint);
+    await expect.poll(async () => (await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" })).catch(() => null))?.EndpointStatus ?? "gone", { timeout: 30_000 }).toBe("gone");
+    const r = await runCli(["refresh", "--stack", "exp", "--json"], runEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(resourceOps(r.stdout, "endpoint")).toContain("delete");
+  });
+
+  it("destroys to zero zerostack objects and removes the stack", async () => {
+    const r = await runCli(["destroy", "--stack", "exp", "--yes", "--json"], runEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+    const ls = await runCli(["ls", "--json"], runEnv);
+    expect(JSON.parse(ls.stdout.trim().split("\n").at(-1)!)).toEqual([]);
+  });
+
+  it("fails up with the job's FailureReason and creates no endpoint", async () => {
+    await control(endpoint, "scenario", { training: { fail_at: "Training", failure_reason: "AlgorithmError: CUDA out of memory" } });
+    try {
+      const r = await up("--name", "failing");
+      expect(r.code).toBe(1);
+      const last = events(r.stdout).at(-1)!;
+      expect(last).toMatchObject({ type: "error", exitCode: 1 });
+      expect(String(last.message)).toContain("CUDA out of memory");
+      expect(resourceOps(r.stdout, "endpoint")).toEqual([]);
+      expect((await zerostackObjects(endpoint)).endpoints).toBe(0);
+    } finally {
+      await control(endpoint, "scenario", {});
+    }
+    const destroyed = await runCli(["destroy", "--stack", "failing", "--yes"], runEnv);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+  });
+
+  it("re-runs an up killed after CreateTrainingJob and adopts the job", async () => {
+    await control(endpoint, "clock", { speed: 1 });
+    const sm = sagemakerFor(endpoint);
+    const child = spawn(CLI, ["up", "--preset", "tiny", "--name", "killed", "--yes", "--json"], { env: runEnv, detached: true, stdio: "ignore" });
+    await expect
+      .poll(async () => (await sm.send(new ListTrainingJobsCommand({ NameContains: "killed" }))).TrainingJobSummaries?.length ?? 0, { timeout: 60_000, interval: 100 })
+      .toBe(1);
+    process.kill(-child.pid!, "SIGKILL"); // the CLI, the engine and the provider plugin together
+    await control(endpoint, "clock", { speed: 10 });
+
+    const r = await up("--name", "killed");
+    expect(r.code, r.stderr).toBe(0);
+    const jobs = await sm.send(new ListTrainingJobsCommand({ NameContains: "killed" }));
+    expect(jobs.TrainingJobSummaries).toHaveLength(1); // adopted, not created twice
+    expect((await runCli(["destroy", "--stack", "killed", "--yes"], runEnv)).code).toBe(0);
+    expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+  });
+});
