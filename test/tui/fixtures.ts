@@ -44,7 +44,7 @@ export const stacks: StackSummary[] = [
   { name: "busy", status: "updating", preset: "tiny", updatedAt: at(-60), resourceCount: 1 },
 ];
 
-const res = (name: string, type: string, status: "running" | "done" | "failed", message?: string): ProgressEvent => ({ type: "resource", urn: `urn:pulumi:x::zerostack::${type}::${name}`, resourceType: type, name, op: "create", status, ...(message ? { message } : {}) });
+const res = (name: string, type: string, status: "running" | "done" | "failed", message?: string): Extract<ProgressEvent, { type: "resource" }> => ({ type: "resource", urn: `urn:pulumi:x::zerostack::${type}::${name}`, resourceType: type, name, op: "create", status, ...(message ? { message } : {}) });
 
 /** A long run: resources, a full training timeline, two hosts with many lines each, many loss points. */
 export function longRun(lines = 400, points = 1500): ProgressEvent[] {

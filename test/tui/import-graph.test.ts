@@ -1,16 +1,12 @@
 // The first frame must not pay for Pulumi or the AWS SDK: tui/ never imports them (nor the
 // backend) statically, and loading the built TUI entry and drawing a frame loads neither.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, root, sources } from "./build.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const HEAVY = /@pulumi\/|@aws-sdk\/|\/program\/(app|driver|stack|providers|aws)\//;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
-}
 
 /** Loads `code` (an ES module body) under the import recorder; returns every URL it loaded. */
 function loadedBy(code: string): string[] {
@@ -22,17 +18,8 @@ function loadedBy(code: string): string[] {
 
 describe("the TUI's first frame loads nothing heavy", () => {
   beforeAll(() => {
-    // the runtime check reads the build: rebuild when a source is newer than it
-    const built = join(root, "dist", "tui", "main.js");
-    const stale = !existsSync(built) || [...sources(join(root, "tui")), join(root, "program/cli/open-tui.ts")].some((f) => statSync(f).mtimeMs > statSync(built).mtimeMs);
-    if (stale) {
-      try {
-        execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "pipe" });
-      } catch {
-        // type errors elsewhere in the tree still emit; the file check below is what counts
-      }
-    }
-    expect(existsSync(built)).toBe(true);
+    // the runtime checks read the build
+    expect(ensureBuilt()).toBe(true);
   });
 
   it("no tui/ source imports Pulumi, the AWS SDK or the backend, except as types", () => {
