@@ -1,9 +1,8 @@
-// The plan an AWS-touching command works from: flags -> validated spec -> Plan, with the
-// session's bucket as the default output location, and guard errors refused before any change.
+// The plan an AWS-touching command works from: flags -> validated spec -> Plan. Bad input is
+// refused before anything starts (no sandbox, no stack); the session then supplies the default
+// bucket and region, and guard errors are refused before any change.
 import { readFileSync } from "node:fs";
 import { BadInputError } from "../errors.js";
-import { payloadDir } from "../env/paths.js";
-import { payloadHashes } from "../env/payload.js";
 import type { Plan } from "../spec/index.js";
 import type { PlanFlags } from "../spec/flags.js";
 import type { Output } from "./output.js";
@@ -11,16 +10,30 @@ import type { Session } from "./session.js";
 
 export interface ExperimentFlags extends PlanFlags {
   stack?: string;
+  rehearse?: boolean;
+}
+
+const read = (path: string) => readFileSync(path, "utf8");
+
+function withName(flags: ExperimentFlags): ExperimentFlags {
+  const name = flags.name ?? flags.stack;
+  return name ? { ...flags, name } : flags;
+}
+
+/** Validates the flags alone; throws BadInputError listing every problem. */
+export async function checkFlags(flags: ExperimentFlags): Promise<void> {
+  const { specFromFlags } = await import("../spec/flags.js");
+  specFromFlags(withName(flags), read);
 }
 
 export async function planFor(flags: ExperimentFlags, session: Session, out: Output): Promise<Plan> {
-  const { planFromFlags } = await import("../spec/flags.js");
-  const name = flags.name ?? flags.stack;
-  const plan = planFromFlags(
-    { ...flags, ...(name ? { name } : {}), bucket: flags.bucket ?? session.base.bucket, region: flags.region ?? session.base.region },
-    (path) => readFileSync(path, "utf8"),
-    payloadHashes(payloadDir()),
-  );
+  const [{ specFromFlags }, { experimentPlan }] = await Promise.all([import("../spec/flags.js"), import("../stack/experiment-plan.js")]);
+  const placed = { ...withName(flags), bucket: flags.bucket ?? session.base.bucket, region: flags.region ?? session.base.region };
+  const { spec, trainingHours } = specFromFlags(placed, read);
+  if (flags.rehearse && !session.sandbox) {
+    throw new BadInputError([{ field: "--rehearse", message: "runs the payload locally and exists only in the sandbox", allowed: "--rehearse with --sandbox (or without AWS credentials)" }]);
+  }
+  const plan = experimentPlan(spec, { rehearse: flags.rehearse ?? false }, trainingHours === undefined ? {} : { trainingHours });
   if (plan.errors.length > 0) {
     throw new BadInputError(
       plan.errors.map((f) => ({ field: f.field, message: `${f.value}: ${f.message}`, allowed: f.allowed })),

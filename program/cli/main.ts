@@ -5,6 +5,9 @@ import { ExitCode } from "../errors.js";
 import { registerSpecCommands } from "./spec-commands.js";
 import { registerStackCommands } from "./stack-commands.js";
 import { registerSandboxCommands } from "./sandbox-commands.js";
+import { registerWatchCommands } from "./watch-commands.js";
+import { registerEndpointCommands } from "./endpoint-commands.js";
+import { registerInventoryCommands } from "./inventory-commands.js";
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("zerostack")
@@ -14,6 +17,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride();
   registerSpecCommands(program, setExit);
   registerStackCommands(program, setExit);
+  registerWatchCommands(program, setExit);
+  registerEndpointCommands(program, setExit);
+  registerInventoryCommands(program, setExit);
   registerSandboxCommands(program, setExit);
   return program;
 }

@@ -66,6 +66,7 @@ export function humanLine(event: ProgressEvent): string | undefined {
       return `  cost so far: $${event.usd.toFixed(2)}`;
     case "outputs":
       return Object.entries(event.outputs)
+        .filter(([k]) => k !== "watch") // bookkeeping for ls and attach, not for reading
         .map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
         .join("\n");
     case "summary":

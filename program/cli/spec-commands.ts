@@ -34,11 +34,12 @@ export function registerSpecCommands(program: Command, setExit: (code: number) =
       setExit(
         await runCommand("plan", json, async ({ out }) => {
           const { readFileSync } = await import("node:fs");
-          const { planFromFlags } = await import("../spec/flags.js");
+          const { specFromFlags } = await import("../spec/flags.js");
           const { formatPlan } = await import("../spec/format.js");
           const started = Date.now();
-          const [{ payloadDir }, { payloadHashes }] = await Promise.all([import("../env/paths.js"), import("../env/payload.js")]);
-          const plan = planFromFlags(flags, (path) => readFileSync(path, "utf8"), payloadHashes(payloadDir()));
+          const { experimentPlan } = await import("../stack/experiment-plan.js");
+          const { spec, trainingHours } = specFromFlags(flags, (path) => readFileSync(path, "utf8"));
+          const plan = experimentPlan(spec, {}, trainingHours === undefined ? {} : { trainingHours });
           out.result(plan, () => formatPlan(plan));
           if (json) out.event({ type: "done", action: "plan", stack: plan.names.stack, ok: true, seconds: (Date.now() - started) / 1000 });
         }),

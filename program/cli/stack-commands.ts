@@ -1,12 +1,13 @@
-// preview, up, destroy, refresh, cancel, ls: the stack lifecycle commands. Parsing only; the
+// preview, up, destroy, refresh, cancel: the stack lifecycle commands. Parsing only; the
 // work is in program/driver (Automation API) and program/stack (the inline program).
 import type { Command } from "commander";
 import { ExitCode } from "../errors.js";
 import { confirmOrRequireYes } from "./confirm.js";
-import { planFor, type ExperimentFlags } from "./experiment-plan.js";
+import { checkFlags, planFor, type ExperimentFlags } from "./experiment-plan.js";
 import { runCommand } from "./run-command.js";
 import { openSession } from "./session.js";
 import { withSpecOptions } from "./spec-options.js";
+import { withCommonOptions } from "./common-options.js";
 
 interface CommonFlags extends ExperimentFlags {
   json?: boolean;
@@ -15,14 +16,6 @@ interface CommonFlags extends ExperimentFlags {
   sandbox?: boolean;
   force?: boolean;
   extendTtl?: boolean;
-}
-
-export function withCommonOptions(cmd: Command): Command {
-  return cmd
-    .option("--json", "print JSON lines of progress events (schema v1; the last line is `done` or `error`)")
-    .option("--sandbox", "use the local sandbox cloud (the default when no AWS credentials are found)")
-    .option("--no-sandbox", "use the real AWS account of the standard credential chain")
-    .option("--non-interactive", "never prompt");
 }
 
 const stackOption = (cmd: Command) => cmd.requiredOption("-s, --stack <name>", "experiment (stack) name");
@@ -35,6 +28,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
     (flags: CommonFlags) =>
       timed("preview", flags, async ({ out }) => {
         const started = Date.now();
+        await checkFlags(flags);
         const session = await openSession(flags.sandbox, out);
         const plan = await planFor(flags, session, out);
         const [{ preview }, { experiment }] = await Promise.all([import("../driver/operations.js"), import("../stack/experiment.js")]);
@@ -50,10 +44,12 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
     withSpecOptions(program.command("up").description("create or update an experiment: training job, then model and endpoint"))
       .option("-s, --stack <name>", "experiment (stack) name (same as --name)")
       .option("--extend-ttl", "restart the endpoint's time to live from now")
+      .option("--rehearse", "sandbox only: run the real payload locally (2 processes as 2 nodes) instead of the simulated timeline")
       .option("-y, --yes", "do not ask for confirmation"),
   ).action((flags: CommonFlags) =>
     timed("up", flags, async ({ out }) => {
       const started = Date.now();
+      await checkFlags(flags); // bad input: exit 2 before anything starts
       const session = await openSession(flags.sandbox, out);
       const plan = await planFor(flags, session, out);
       const stack = plan.names.stack;
@@ -109,19 +105,6 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
           : `removed ${removed.length} lock(s) of ${flags.stack}`,
       );
       if (live.length > 0) setExit(ExitCode.conflict);
-    }),
-  );
-
-  withCommonOptions(program.command("ls").description("list experiments")).action((flags: CommonFlags) =>
-    timed("ls", flags, async ({ out }) => {
-      const session = await openSession(flags.sandbox, out);
-      const { listStacks } = await import("../driver/operations.js");
-      const stacks = await listStacks(session);
-      out.result(stacks, () =>
-        stacks.length === 0
-          ? "no experiments"
-          : stacks.map((s) => `${s.name}\t${s.resourceCount} resources\t${s.updateInProgress ? "updating" : (s.lastUpdate ?? "never updated")}`).join("\n"),
-      );
     }),
   );
 }

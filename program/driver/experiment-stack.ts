@@ -8,9 +8,25 @@ import type { BaseOutputs } from "../stack/base-outputs.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, refresh, runUp } from "./operations.js";
 import { nextTtl, type TtlState } from "./ttl.js";
-import { openStack, type DriverContext } from "./workspace.js";
+import { openStack, selectStack, type DriverContext } from "./workspace.js";
+import { fromPulumiError } from "./pulumi-errors.js";
+import { OperationFailedError } from "../errors.js";
+import type { EventSink } from "../events.js";
+import type { WatchTarget } from "../watch/experiment-watch.js";
+import type { CursorStore } from "../watch/log-tailer.js";
 
-export const CONFIG_KEYS = { spec: "zerostack:spec", ttlSeconds: "zerostack:ttlSeconds", ttlExpiresAt: "zerostack:ttlExpiresAt", preset: "zerostack:preset" } as const;
+export const CONFIG_KEYS = {
+  spec: "zerostack:spec",
+  ttlSeconds: "zerostack:ttlSeconds",
+  ttlExpiresAt: "zerostack:ttlExpiresAt",
+  preset: "zerostack:preset",
+  /** what a watcher follows (job and endpoint names, the cost model): attach needs nothing else */
+  watch: "zerostack:watch",
+} as const;
+
+export function watchTargetOf(plan: Plan): WatchTarget {
+  return { trainingJob: plan.training.jobName, ...(plan.serving ? { endpoint: plan.serving.endpointName } : {}), cost: plan.cost };
+}
 
 const noProgram = async () => ({});
 
@@ -30,7 +46,31 @@ async function clearPending(ctx: DriverContext, stack: Stack, opts: OperationOpt
   await refresh(ctx, stack.name, noProgram, opts);
 }
 
+/**
+ * `up` with the watchers running beside the engine, so training status, logs, loss, endpoint
+ * status and cost stream while the providers wait. When the engine is done the watchers get a
+ * moment to drain the last log lines.
+ */
 export async function upExperiment(
+  ctx: DriverContext,
+  plan: Plan,
+  base: BaseOutputs,
+  opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
+): Promise<Record<string, unknown>> {
+  if (opts.watch === false) return upOnly(ctx, plan, base, opts);
+  const { watchExperiment } = await import("../watch/experiment-watch.js");
+  const stopWatching = new AbortController();
+  const watching = watchExperiment(watchTargetOf(plan), opts.onEvent, { signal: stopWatching.signal, untilSettled: false });
+  try {
+    return await upOnly(ctx, plan, base, opts);
+  } finally {
+    await Promise.race([watching.trainingDone, new Promise((r) => setTimeout(r, 3000))]);
+    stopWatching.abort();
+    await watching.done;
+  }
+}
+
+async function upOnly(
   ctx: DriverContext,
   plan: Plan,
   base: BaseOutputs,
@@ -44,11 +84,28 @@ export async function upExperiment(
   await stack.setAllConfig({
     [CONFIG_KEYS.spec]: { value: JSON.stringify(plan.spec) },
     [CONFIG_KEYS.preset]: { value: plan.spec.preset },
+    [CONFIG_KEYS.watch]: { value: JSON.stringify(watchTargetOf(plan)) },
     ...(ttl ? { [CONFIG_KEYS.ttlSeconds]: { value: String(ttl.ttlSeconds) }, [CONFIG_KEYS.ttlExpiresAt]: { value: ttl.expiresAt } } : {}),
   });
   const { experiment } = await import("../stack/experiment.js");
   const program = experiment(plan, { base, payloadDir: payloadDir(), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
   return runUp(ctx, stack, program, opts);
+}
+
+/** Follows an experiment from its stack's config, whoever runs (or ran) its `up`. */
+export async function attachExperiment(ctx: DriverContext, stackName: string, onEvent: EventSink, signal: AbortSignal, cursors?: CursorStore): Promise<void> {
+  const target = await readWatchTarget(ctx, stackName);
+  const { watchExperiment } = await import("../watch/experiment-watch.js");
+  await watchExperiment(target, onEvent, { signal, untilSettled: true, ...(cursors ? { cursors } : {}) }).done;
+}
+
+export async function readWatchTarget(ctx: DriverContext, stackName: string): Promise<WatchTarget> {
+  const stack = await selectStack(ctx, stackName, noProgram).catch((error: unknown) => {
+    throw fromPulumiError(error, stackName, [], false);
+  });
+  const raw = (await stack.getAllConfig())[CONFIG_KEYS.watch]?.value;
+  if (!raw) throw new OperationFailedError(`${stackName} has no experiment recorded yet`, `run \`zerostack up --stack ${stackName}\` first`);
+  return JSON.parse(raw) as WatchTarget;
 }
 
 export async function destroyExperiment(ctx: DriverContext, stackName: string, opts: OperationOptions): Promise<void> {

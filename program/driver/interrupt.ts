@@ -13,30 +13,42 @@ export interface Interruptor {
   observeOutput(text: string): void;
   readonly interrupted: boolean;
   dispose(): void;
+  force(): void;
 }
 
 const ACK = /received; cancelling/;
 
-export function installInterruptor(onForce: () => void, graceMs = 700): Interruptor {
+export interface InterruptOptions {
+  onForce: () => void;
+  /** how the user is told (a diagnostic event: stderr would tear a full-screen UI) */
+  notify: (message: string) => void;
+  /** an interrupt from a UI, which gets no SIGINT (raw mode): the same as a Ctrl-C */
+  signal?: AbortSignal;
+  graceMs?: number;
+}
+
+export function installInterruptor(opts: InterruptOptions): Interruptor {
   const controller = new AbortController();
   let count = 0;
   let acknowledged = false;
   let timer: NodeJS.Timeout | undefined;
-  const handler = () => {
+  const handler = (fromUi = false) => {
     count += 1;
     if (count === 1) {
-      process.stderr.write("\ninterrupt: cancelling gracefully (press Ctrl-C again to force)\n");
-      timer = setTimeout(() => {
-        if (!acknowledged) controller.abort();
-      }, graceMs);
+      opts.notify("interrupt: cancelling gracefully (interrupt again to force)");
+      if (fromUi) controller.abort(); // no terminal signal reached the engine: tell it ourselves
+      else timer = setTimeout(() => !acknowledged && controller.abort(), opts.graceMs ?? 700);
     } else {
-      process.stderr.write("\ninterrupt: forcing; run the same command again to recover\n");
+      opts.notify("interrupt: forcing; run the same command again to recover");
       killChildren("SIGKILL");
-      onForce();
+      opts.onForce();
     }
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  const onSignal = () => handler(false);
+  const onUi = () => handler(true);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  opts.signal?.addEventListener("abort", onUi, { once: true });
   return {
     signal: controller.signal,
     observeOutput(text) {
@@ -47,8 +59,13 @@ export function installInterruptor(onForce: () => void, graceMs = 700): Interrup
     },
     dispose() {
       if (timer) clearTimeout(timer);
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      opts.signal?.removeEventListener("abort", onUi);
+    },
+    /** a second interrupt from the UI forces */
+    force() {
+      handler(true);
     },
   };
 }

@@ -10,6 +10,8 @@ export interface OperationOptions {
   onEvent: EventSink;
   /** Called on a second Ctrl-C, after the engine was killed. */
   onForce?: () => void;
+  /** An interrupt from a UI (raw-mode terminals send no SIGINT): cancels gracefully like a first Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 type Action = "preview" | "up" | "refresh" | "destroy";
@@ -21,8 +23,10 @@ async function withEngine<T>(
   run: (hooks: { onEvent: (e: import("@pulumi/pulumi/automation/index.js").EngineEvent) => void; onOutput: (s: string) => void; signal: AbortSignal }) => Promise<T>,
 ): Promise<T> {
   const reasons: string[] = [];
-  const interruptor = installInterruptor(() => {
-    opts.onForce?.();
+  const interruptor = installInterruptor({
+    onForce: () => opts.onForce?.(),
+    notify: (message) => opts.onEvent({ type: "diagnostic", severity: "warning", message }),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   try {
     return await run({

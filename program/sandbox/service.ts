@@ -61,10 +61,12 @@ export interface ServeCommand {
 
 export function serveCommand(stateDir: string, env: NodeJS.ProcessEnv = process.env): ServeCommand {
   const root = zerostackRoot(env);
+  // rehearsals run the real payload with the payload's own venv (sandbox/zerostack_sandbox/rehearsal)
+  const payloadPython = env.ZEROSTACK_PAYLOAD_PYTHON ?? join(root, ".toolchain", "venv-payload", "bin", "python");
   return {
     command: sandboxPython(env),
     args: ["-m", "zerostack_sandbox", "serve", "--host", "127.0.0.1", "--port", "0", "--state-dir", stateDir],
-    env: { ...env, PYTHONPATH: join(root, "sandbox"), PYTHONUNBUFFERED: "1" },
+    env: { ...env, PYTHONPATH: join(root, "sandbox"), PYTHONUNBUFFERED: "1", ...(existsSync(payloadPython) ? { ZEROSTACK_PAYLOAD_PYTHON: payloadPython } : {}) },
   };
 }
 

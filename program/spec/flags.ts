@@ -3,6 +3,7 @@
 import { BadInputError, type Problem } from "../errors.js";
 import { derivePlan, type Plan } from "./derive.js";
 import type { PayloadHashes } from "./names.js";
+import type { ExperimentSpec } from "./schema.js";
 import { parseDuration } from "./duration.js";
 import { OVERRIDE_FIELDS, specFromInput, specFromPreset, type SpecOverrides } from "./overrides.js";
 import { PRESET_NAMES } from "./presets.js";
@@ -122,6 +123,12 @@ export function nameFlags(problems: Problem[], overrides: SpecOverrides): Proble
  * caller) -> a Plan, or one BadInputError listing every problem.
  */
 export function planFromFlags(flags: PlanFlags, readSpecFile: (path: string) => string, payload?: PayloadHashes): Plan {
+  const { spec, trainingHours } = specFromFlags(flags, readSpecFile);
+  return derivePlan(spec, { ...(trainingHours === undefined ? {} : { trainingHours }), ...(payload ? { payload } : {}) });
+}
+
+/** Flags (and the spec file's text, read by the caller) -> a validated spec, or one BadInputError listing every problem. */
+export function specFromFlags(flags: PlanFlags, readSpecFile: (path: string) => string): { spec: ExperimentSpec; trainingHours?: number } {
   const { overrides, problems, trainingHours } = overridesFromFlags(flags);
   let base: unknown;
   if (flags.spec !== undefined) {
@@ -143,5 +150,5 @@ export function planFromFlags(flags: PlanFlags, readSpecFile: (path: string) => 
   if (problems.length > 0 || spec === undefined) {
     throw new BadInputError(problems, "fix the flags listed above; `zerostack presets` lists the presets");
   }
-  return derivePlan(spec, { ...(trainingHours === undefined ? {} : { trainingHours }), ...(payload ? { payload } : {}) });
+  return trainingHours === undefined ? { spec } : { spec, trainingHours };
 }

@@ -1,19 +1,40 @@
-// The base outputs for a real account: bring-your-own through the environment for now; the
-// base stack (issue 5) provides them otherwise.
-import { BadInputError } from "../errors.js";
+// The base outputs for a real account: bring-your-own through the environment when set
+// (ZEROSTACK_BUCKET, ZEROSTACK_EXECUTION_ROLE_ARN, ZEROSTACK_SCHEDULER_ROLE_ARN), else the
+// outputs of the `base` stack on the same Pulumi backend (program/base). The sandbox seeds the
+// same shape (program/sandbox/seed.ts).
+import { BadInputError, OperationFailedError, ZerostackError } from "../errors.js";
+import type { DriverContext } from "../driver/workspace.js";
+import { BASE_UP_NEXT_STEP, BYO_ENV, BYO_NEXT_STEP, baseFromEnv, baseOutputsFrom } from "../base/outputs.js";
 import type { BaseOutputs } from "./base-outputs.js";
 
-export async function resolveBase(env: NodeJS.ProcessEnv = process.env): Promise<BaseOutputs> {
-  const bucket = env.ZEROSTACK_BUCKET;
-  const executionRoleArn = env.ZEROSTACK_EXECUTION_ROLE_ARN;
-  const problems = [];
-  if (!bucket) problems.push({ field: "ZEROSTACK_BUCKET", message: "is not set", allowed: "the name of an S3 bucket the execution role can use" });
-  if (!executionRoleArn) problems.push({ field: "ZEROSTACK_EXECUTION_ROLE_ARN", message: "is not set", allowed: "arn:aws:iam::<account>:role/<name>" });
-  if (problems.length > 0) throw new BadInputError(problems, "set them, or run with --sandbox to use the sandbox cloud");
-  return {
-    bucket: bucket!,
-    executionRoleArn: executionRoleArn!,
-    schedulerRoleArn: env.ZEROSTACK_SCHEDULER_ROLE_ARN ?? executionRoleArn!,
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
-  };
+export interface ResolveBaseOptions {
+  /** where the base stack lives (default: the real account's backend of `env`) */
+  ctx?: DriverContext;
+  /** reads the base stack's outputs, undefined when it does not exist (tests replace it) */
+  readOutputs?: (ctx: DriverContext) => Promise<Record<string, unknown> | undefined>;
+}
+
+export async function resolveBase(env: NodeJS.ProcessEnv = process.env, options: ResolveBaseOptions = {}): Promise<BaseOutputs> {
+  const own = baseFromEnv(env);
+  if (own) return own;
+  const ctx = options.ctx ?? { sandbox: false, env };
+  const read = options.readOutputs ?? (async (c: DriverContext) => (await import("../base/driver.js")).readBaseStackOutputs(c));
+  let outputs: Record<string, unknown> | undefined;
+  try {
+    outputs = await read(ctx);
+  } catch (error) {
+    if (error instanceof ZerostackError) throw error;
+    throw new OperationFailedError(
+      `could not read the base stack's outputs: ${error instanceof Error ? error.message.split("\n").filter(Boolean).slice(-3).join(" ") : String(error)}`,
+      `check the Pulumi backend (PULUMI_BACKEND_URL) and its credentials, ${BYO_NEXT_STEP}`,
+      { cause: error },
+    );
+  }
+  if (!outputs) {
+    throw new BadInputError(
+      [{ field: "base", message: "this account has no base stack (bucket and roles) and no bring-your-own settings", allowed: `\`zerostack base up\`, or ${Object.values(BYO_ENV).join(", ")}` }],
+      `${BASE_UP_NEXT_STEP}, ${BYO_NEXT_STEP}, or run with --sandbox to use the sandbox cloud`,
+    );
+  }
+  return baseOutputsFrom(outputs);
 }

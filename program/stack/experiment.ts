@@ -87,6 +87,9 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
       modelS3Uri: job.modelS3Uri,
       sourceS3Uri: job.sourceS3Uri,
       specHash: plan.specHash,
+      preset: spec.preset,
+      // what `ls` and `attach` need, readable from the state alone (program/driver/inventory.ts)
+      watch: { trainingJob: training.jobName, ...(serving ? { endpoint: serving.endpointName } : {}), cost: plan.cost },
       consoleUrls: consoleUrls(spec.region, training.jobName, serving?.endpointName),
     };
     if (!serving) return outputs;

@@ -1,0 +1,125 @@
+// Every experiment with its status, age, preset, TTL and cost so far. On the file backend the
+// checkpoints are read directly (one file per stack, no Pulumi CLI call each), so `ls` stays fast
+// with hundreds of stacks; other backends go through the Automation API.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { stateLayout } from "../env/paths.js";
+import type { CostEstimate } from "../spec/index.js";
+import { costSoFar } from "../watch/cost.js";
+import { lockDir, readLocks } from "./locks.js";
+import { listStacks } from "./operations.js";
+import { PROJECT, selectStack, type DriverContext } from "./workspace.js";
+
+export type ExperimentStatus = "updating" | "failed" | "ready" | "training-only" | "empty";
+
+export interface ExperimentRow {
+  name: string;
+  status: ExperimentStatus;
+  resourceCount: number;
+  updatedAt?: string;
+  preset?: string;
+  trainingJobStatus?: string;
+  endpointStatus?: string;
+  ttlExpiresAt?: string;
+  costUsd?: number;
+  pendingOperations: number;
+}
+
+export interface StackState {
+  name: string;
+  updatedAt?: string;
+  resourceCount: number;
+  outputs: Record<string, unknown>;
+  pendingOperations: number;
+  locked: boolean;
+}
+
+interface Checkpoint {
+  checkpoint?: { latest?: { manifest?: { time?: string }; resources?: Array<{ type: string; outputs?: Record<string, unknown> }>; pending_operations?: unknown[] } };
+}
+
+/** A stack's state as the file backend stores it. */
+export function stackStateOf(name: string, file: Checkpoint, locked: boolean): StackState {
+  const latest = file.checkpoint?.latest;
+  const resources = latest?.resources ?? [];
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  return {
+    name,
+    ...(latest?.manifest?.time ? { updatedAt: latest.manifest.time } : {}),
+    resourceCount: resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:")).length,
+    outputs: root?.outputs ?? {},
+    pendingOperations: latest?.pending_operations?.length ?? 0,
+    locked,
+  };
+}
+
+/** Pure: the row `ls` and the Stacks screen show for one stack. */
+export function experimentRow(state: StackState, now = Date.now()): ExperimentRow {
+  const o = state.outputs;
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const watch = o.watch as { cost?: CostEstimate } | undefined;
+  const job = text(o.trainingJobStatus);
+  const endpoint = text(o.endpointStatus);
+  const ttl = text(o.ttlExpiresAt);
+  const status: ExperimentStatus = state.locked
+    ? "updating"
+    : job === "Failed" || endpoint === "Failed"
+      ? "failed"
+      : state.resourceCount === 0
+        ? "empty"
+        : endpoint
+          ? "ready"
+          : "training-only";
+  // the endpoint bills from its last update until now, or until its TTL deleted it
+  const updated = state.updatedAt ? Date.parse(state.updatedAt) : now;
+  const endpointEnd = ttl ? Math.min(now, Date.parse(ttl)) : now;
+  const endpointSeconds = endpoint === "InService" ? Math.max(0, (endpointEnd - updated) / 1000) : 0;
+  const cost = watch?.cost
+    ? costSoFar(watch.cost, { trainingBillableSeconds: typeof o.billableSeconds === "number" ? o.billableSeconds : 0, endpointSeconds })
+    : undefined;
+  return {
+    name: state.name,
+    status,
+    resourceCount: state.resourceCount,
+    pendingOperations: state.pendingOperations,
+    ...(state.updatedAt ? { updatedAt: state.updatedAt } : {}),
+    ...(text(o.preset) ? { preset: text(o.preset)! } : {}),
+    ...(job ? { trainingJobStatus: job } : {}),
+    ...(endpoint ? { endpointStatus: endpoint } : {}),
+    ...(ttl ? { ttlExpiresAt: ttl } : {}),
+    ...(cost !== undefined ? { costUsd: cost } : {}),
+  };
+}
+
+function fileBackendDir(ctx: DriverContext): string | undefined {
+  const url = stateLayout(ctx.sandbox, ctx.env ?? process.env).backendUrl;
+  return url.startsWith("file://") ? url.slice("file://".length) : undefined;
+}
+
+export async function stackStates(ctx: DriverContext): Promise<StackState[]> {
+  const dir = fileBackendDir(ctx);
+  if (dir) {
+    const stacksDir = join(dir, ".pulumi", "stacks", PROJECT);
+    if (!existsSync(stacksDir)) return [];
+    return readdirSync(stacksDir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => {
+        const name = f.slice(0, -".json".length);
+        const locked = readLocks(lockDir(ctx, name)!).length > 0;
+        return stackStateOf(name, JSON.parse(readFileSync(join(stacksDir, f), "utf8")) as Checkpoint, locked);
+      });
+  }
+  const listings = await listStacks(ctx);
+  return Promise.all(
+    listings.map(async (l) => {
+      const stack = await selectStack(ctx, l.name, async () => ({}));
+      const outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+      return { name: l.name, ...(l.lastUpdate ? { updatedAt: l.lastUpdate } : {}), resourceCount: l.resourceCount, outputs, pendingOperations: 0, locked: l.updateInProgress };
+    }),
+  );
+}
+
+export async function inventory(ctx: DriverContext, now = Date.now()): Promise<ExperimentRow[]> {
+  return (await stackStates(ctx)).map((s) => experimentRow(s, now));
+}
