@@ -45,7 +45,7 @@ export function baseFromEnv(env: NodeJS.ProcessEnv): BaseOutputs | undefined {
     if (!value) problems.push({ field: BYO_ENV[key], message: "is not set", allowed: "arn:aws:iam::<account>:role/<name>" });
     else if (!ROLE_ARN.test(value)) problems.push({ field: BYO_ENV[key], message: `${JSON.stringify(value)} is not a role ARN`, allowed: "arn:aws:iam::<account>:role/<name>" });
   }
-  if (problems.length > 0) throw new BadInputError(problems, `set all three (the scheduler role must trust scheduler.amazonaws.com), unset them all to use the base stack, or ${BASE_UP_NEXT_STEP.replace(/^run/, "run")}`);
+  if (problems.length > 0) throw new BadInputError(problems, `set all three (the scheduler role must trust scheduler.amazonaws.com), or unset them all and ${BASE_UP_NEXT_STEP}`);
   return {
     bucket: values.bucket!,
     executionRoleArn: values.executionRoleArn!,
