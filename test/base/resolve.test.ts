@@ -73,7 +73,7 @@ describe("the base stack on a file backend (real Pulumi CLI)", () => {
   let ctx: DriverContext;
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), "zs-base-"));
-    const env = { ...process.env, ZEROSTACK_HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, ZEROSTACK_HOME: home };
     delete env.PULUMI_BACKEND_URL;
     delete env.ZEROSTACK_BUCKET;
     delete env.ZEROSTACK_EXECUTION_ROLE_ARN;
