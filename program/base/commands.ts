@@ -1,0 +1,144 @@
+// `zerostack base up|preview|destroy|show`: the base stack's commands. Parsing only; the work is
+// in program/base/driver.ts (Automation API) and program/base/base-stack.ts (the inline program).
+// Always the real account's backend: the sandbox seeds its own base.
+import type { Command } from "commander";
+import { ExitCode } from "../errors.js";
+import type { BaseConfigInput } from "./config.js";
+
+interface BaseFlags {
+  json?: boolean;
+  yes?: boolean;
+  nonInteractive?: boolean;
+  force?: boolean;
+  region?: string;
+  prefix?: string;
+  bucketName?: string;
+  existingBucket?: string;
+  existingExecutionRoleArn?: string;
+  existingSchedulerRoleArn?: string;
+  versioning?: boolean;
+  encryption?: string;
+  kmsKeyArn?: string;
+  sourceBundleExpirationDays?: number;
+  servingCodeExpirationDays?: number;
+  forceDestroy?: boolean;
+  tag?: string[];
+}
+
+const int = (value: string) => (/^\d+$/.test(value) ? Number(value) : Number.NaN);
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function withConfigOptions(cmd: Command): Command {
+  return cmd
+    .option("--region <region>", "AWS region of the bucket and of the endpoints the scheduler role may delete (default AWS_REGION)")
+    .option("--prefix <prefix>", "S3 key prefix the execution role may use (default zerostack)")
+    .option("--bucket-name <name>", "name of the bucket to create (default zerostack-<account>-<region>)")
+    .option("--existing-bucket <name>", "bring your own bucket: create none")
+    .option("--existing-execution-role-arn <arn>", "bring your own SageMaker execution role: create none")
+    .option("--existing-scheduler-role-arn <arn>", "bring your own scheduler role (trusts scheduler.amazonaws.com, may sagemaker:DeleteEndpoint): create none")
+    .option("--versioning", "keep object versions (old ones expire)")
+    .option("--no-versioning", "no object versions")
+    .option("--encryption <algorithm>", "AES256 (SSE-S3) or aws:kms")
+    .option("--kms-key-arn <arn>", "customer-managed KMS key for aws:kms (default: the AWS-managed key)")
+    .option("--source-bundle-expiration-days <n>", "days before an uploaded sourcedir bundle expires (default 30)", int)
+    .option("--serving-code-expiration-days <n>", "days before an uploaded serving code tarball expires (default 90)", int)
+    .option("--force-destroy", "let `base destroy` delete a bucket that still holds objects")
+    .option("--tag <key=value>", "a tag on every object of the base stack (repeatable)", collect)
+    .option("--json", "print JSON lines of progress events (schema v1; the last line is `done` or `error`)")
+    .option("--non-interactive", "never prompt");
+}
+
+/** Flags -> config overrides; flags not given stay undefined (the stored config keeps its value). */
+export function overridesFrom(flags: BaseFlags): Partial<BaseConfigInput> {
+  const tags = flags.tag
+    ? Object.fromEntries(
+        flags.tag.map((t) => {
+          const [key = "", ...value] = t.split("=");
+          return [key, value.join("=")];
+        }),
+      )
+    : undefined;
+  return {
+    region: flags.region as BaseConfigInput["region"] | undefined,
+    prefix: flags.prefix,
+    bucketName: flags.bucketName,
+    existingBucket: flags.existingBucket,
+    existingExecutionRoleArn: flags.existingExecutionRoleArn,
+    existingSchedulerRoleArn: flags.existingSchedulerRoleArn,
+    versioning: flags.versioning,
+    encryption: flags.encryption as BaseConfigInput["encryption"] | undefined,
+    kmsKeyArn: flags.kmsKeyArn,
+    sourceBundleExpirationDays: flags.sourceBundleExpirationDays,
+    servingCodeExpirationDays: flags.servingCodeExpirationDays,
+    forceDestroy: flags.forceDestroy,
+    tags,
+  };
+}
+
+export function registerBaseCommands(program: Command, setExit: (code: number) => void): void {
+  const base = program.command("base").description("the account's shared bucket and roles (one `base` stack; experiments read its outputs)");
+  const ctx = () => ({ sandbox: false, env: process.env });
+  const timed = async (action: string, flags: BaseFlags, body: (out: import("../cli/output.js").Output) => Promise<void>) => {
+    const { runCommand } = await import("../cli/run-command.js");
+    setExit(await runCommand(action, flags.json ?? false, ({ out }) => body(out)));
+  };
+
+  withConfigOptions(base.command("up").description("create or update the bucket and roles (or record your own)"))
+    .option("-y, --yes", "do not ask for confirmation")
+    .action((flags: BaseFlags) =>
+      timed("base up", flags, async (out) => {
+        const started = Date.now();
+        const { confirmOrRequireYes } = await import("../cli/confirm.js");
+        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, "Create or update zerostack's base stack (bucket and IAM roles)?", "base up"))) {
+          setExit(ExitCode.badInput);
+          return;
+        }
+        const { upBase } = await import("./driver.js");
+        await upBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e) });
+        out.event({ type: "done", action: "base up", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
+      }),
+    );
+
+  withConfigOptions(base.command("preview").description("show what `base up` would change")).action((flags: BaseFlags) =>
+    timed("base preview", flags, async (out) => {
+      const started = Date.now();
+      const { previewBase } = await import("./driver.js");
+      const changes = await previewBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e) });
+      out.event({ type: "summary", changes });
+      out.event({ type: "done", action: "base preview", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
+    }),
+  );
+
+  base
+    .command("destroy")
+    .description("delete the bucket and roles zerostack created (refused while experiments still have resources)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--force", "destroy even while experiment stacks still have resources")
+    .option("--json", "print JSON lines of progress events")
+    .option("--non-interactive", "never prompt")
+    .action((flags: BaseFlags) =>
+      timed("base destroy", flags, async (out) => {
+        const started = Date.now();
+        const { confirmOrRequireYes } = await import("../cli/confirm.js");
+        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, "Destroy zerostack's base stack (bucket and IAM roles)?", "base destroy"))) {
+          setExit(ExitCode.badInput);
+          return;
+        }
+        const { destroyBase } = await import("./driver.js");
+        await destroyBase(ctx(), { onEvent: (e) => out.event(e), force: flags.force ?? false });
+        out.event({ type: "done", action: "base destroy", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
+      }),
+    );
+
+  base
+    .command("show")
+    .description("print the bucket and roles experiments will use (bring-your-own variables, else the base stack)")
+    .option("--json", "print the result as JSON")
+    .action((flags: BaseFlags) =>
+      timed("base show", flags, async (out) => {
+        const { resolveBase } = await import("../stack/base.js");
+        const resolved = await resolveBase();
+        out.result(resolved, () => Object.entries(resolved).map(([k, v]) => `${k}\t${v}`).join("\n"));
+      }),
+    );
+}
