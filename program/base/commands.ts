@@ -23,6 +23,7 @@ interface BaseFlags {
   servingCodeExpirationDays?: number;
   forceDestroy?: boolean;
   tag?: string[];
+  reset?: boolean;
 }
 
 const int = (value: string) => (/^\d+$/.test(value) ? Number(value) : Number.NaN);
@@ -44,6 +45,7 @@ function withConfigOptions(cmd: Command): Command {
     .option("--serving-code-expiration-days <n>", "days before an uploaded serving code tarball expires (default 90)", int)
     .option("--force-destroy", "let `base destroy` delete a bucket that still holds objects")
     .option("--tag <key=value>", "a tag on every object of the base stack (repeatable)", collect)
+    .option("--reset", "forget the settings stored by the last `base up`: only these flags and the defaults count")
     .option("--json", "print JSON lines of progress events (schema v1; the last line is `done` or `error`)")
     .option("--non-interactive", "never prompt");
 }
@@ -94,7 +96,7 @@ export function registerBaseCommands(program: Command, setExit: (code: number) =
           return;
         }
         const { upBase } = await import("./driver.js");
-        await upBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e) });
+        await upBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e), reset: flags.reset ?? false });
         out.event({ type: "done", action: "base up", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
       }),
     );
@@ -103,7 +105,7 @@ export function registerBaseCommands(program: Command, setExit: (code: number) =
     timed("base preview", flags, async (out) => {
       const started = Date.now();
       const { previewBase } = await import("./driver.js");
-      const changes = await previewBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e) });
+      const changes = await previewBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e), reset: flags.reset ?? false });
       out.event({ type: "summary", changes });
       out.event({ type: "done", action: "base preview", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
     }),

@@ -53,20 +53,26 @@ async function open(ctx: DriverContext): Promise<Stack> {
   }
 }
 
-export async function upBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: OperationOptions): Promise<BaseOutputs> {
+export interface BaseUpOptions extends OperationOptions {
+  /** forget the stored settings: only these flags (and the defaults) count */
+  reset?: boolean;
+}
+
+export async function upBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<BaseOutputs> {
   realAccountOnly(ctx);
   await clearStaleLocks(ctx, BASE_STACK, opts.onEvent);
   const stack = await open(ctx);
-  const { input, config } = mergeBaseConfig(await storedInput(stack), overrides, ctx.env ?? process.env);
+  const { input, config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
   await stack.setConfig(BASE_CONFIG_KEY, { value: JSON.stringify(input) });
   const { baseStack } = await import("./base-stack.js");
   return baseOutputsFrom(await runUp(ctx, stack, baseStack(config), opts));
 }
 
 /** What `base up` would change, with the stored config and these flags (nothing is saved). */
-export async function previewBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: OperationOptions): Promise<Record<string, number>> {
+export async function previewBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<Record<string, number>> {
   realAccountOnly(ctx);
-  const { config } = mergeBaseConfig(await storedInput(await open(ctx)), overrides, ctx.env ?? process.env);
+  const stack = await open(ctx);
+  const { config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
   const { baseStack } = await import("./base-stack.js");
   return preview(ctx, BASE_STACK, baseStack(config), opts);
 }

@@ -109,3 +109,39 @@ describe("the base stack on a file backend (real Pulumi CLI)", () => {
     await expect(upBase({ ...ctx, sandbox: true }, { region: "us-east-1" }, { onEvent: () => {} })).rejects.toThrow(/sandbox seeds its own/);
   });
 });
+
+describe("base up with everything brought (real engine, no AWS object, no provider plugin)", () => {
+  let home: string;
+  let ctx: DriverContext;
+  const byo = { region: "eu-west-1", existingBucket: "zs-bucket", existingExecutionRoleArn: EXEC, existingSchedulerRoleArn: SCHED } as const;
+  const quiet = { onEvent: () => {} };
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), "zs-base-up-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, ZEROSTACK_HOME: home };
+    delete env.PULUMI_BACKEND_URL;
+    for (const k of ["ZEROSTACK_BUCKET", "ZEROSTACK_EXECUTION_ROLE_ARN", "ZEROSTACK_SCHEDULER_ROLE_ARN", "AWS_REGION", "AWS_DEFAULT_REGION"]) delete env[k];
+    ctx = { sandbox: false, env };
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it("records the settings in the stack, exports BaseOutputs, and resolveBase returns them", async () => {
+    expect(await upBase(ctx, byo, quiet)).toEqual(seeded);
+    expect(await resolveBase(ctx.env)).toEqual(seeded);
+    const stack = await openStack(ctx, "base", async () => ({}));
+    expect(JSON.parse((await stack.getConfig("zerostack:base")).value)).toEqual(byo);
+  });
+
+  it("a later up without flags repeats the stored settings; a contradicting flag is bad input; --reset forgets them", async () => {
+    expect(await upBase(ctx, {}, quiet)).toEqual(seeded);
+    const error = await upBase(ctx, { bucketName: "new-bucket" }, quiet).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as BadInputError).problems.map((p) => p.field)).toEqual(["base.bucketName"]);
+    const other = { ...byo, existingBucket: "other-bucket" };
+    expect(await upBase(ctx, other, { ...quiet, reset: true })).toEqual({ ...seeded, bucket: "other-bucket" });
+  });
+
+  it("base destroy removes the stack; then there is no base", async () => {
+    await destroyBase(ctx, quiet);
+    expect(await readBaseStackOutputs(ctx)).toBeUndefined();
+  });
+});
