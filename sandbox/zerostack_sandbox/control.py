@@ -7,7 +7,8 @@ Routes (all JSON):
                                                 "training_jobs": {name: {...}}, "endpoints": {name: {...}}}
   GET    /_zerostack/clock                     {"now", "epoch_seconds", "speed", "offset_seconds"}
   POST   /_zerostack/clock                     {"speed": 20} and/or {"advance": seconds}
-  POST   /_zerostack/reset                     moto state, scenario, clock, handlers, stats
+  POST   /_zerostack/reset                     moto state, scenario, clock, handlers, stats;
+                                               ends every rehearsal process
   POST   /_zerostack/endpoints/<name>/handler  {"url": "http://127.0.0.1:PORT/invocations"}
   DELETE /_zerostack/endpoints/<name>/handler
   GET    /_zerostack/state                     counts for `zerostack sandbox status`
@@ -29,7 +30,7 @@ from moto.sagemaker.models import sagemaker_backends
 from moto.scheduler.models import scheduler_backends
 from werkzeug.wrappers import Request, Response
 
-from . import __version__, patches
+from . import __version__, patches, rehearsal
 from .clock import clock
 from .lifecycle import LOCK, each_backend, observe_all
 from .patches import invoke, scheduler
@@ -98,6 +99,7 @@ def clock_route(request: Request) -> Response:
 def reset(request: Request) -> Response:
     from moto.moto_api._internal.models import moto_api_backend
 
+    rehearsal.shutdown_all()  # outside the LOCK: the rehearsal threads take it to finish
     with LOCK:
         moto_api_backend.reset()
         scenarios.reset()
@@ -147,6 +149,7 @@ def state(request: Request) -> Response:
             "schedule_invocations": [invocation.to_json() for invocation in scheduler.invocations],
             "log_groups": len(log_groups),
             "handlers": invoke.handlers.all(),
+            "rehearsal_processes": len(rehearsal.running_pids()),
         }
     return _json(summary)
 

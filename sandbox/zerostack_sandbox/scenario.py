@@ -49,6 +49,9 @@ class TrainingScenario:
     log_interval_s: float = 0.5  # sandbox seconds between two Trainer loss lines
     initial_loss: float = 2.6
     final_loss: float = 0.9
+    # Run the real payload locally instead of this timeline (rehearsal/): also set by the job's
+    # Environment ZEROSTACK_REHEARSE=1. Durations above do not apply to a rehearsed job.
+    rehearse: bool = False
 
     def duration(self, phase: str) -> float:
         return float(getattr(self, f"{phase.lower()}_s"))
@@ -64,6 +67,9 @@ class EndpointScenario:
     deleting_s: float = 1.0
     fail: bool = False
     failure_reason: str = DEFAULT_ENDPOINT_FAILURE
+    # Serve the model with payload/serve/local_server.py (rehearsal/serving.py); endpoints whose
+    # model a rehearsed training job wrote are served that way without it.
+    rehearse: bool = False
 
 
 @dataclass
@@ -118,6 +124,9 @@ def _build(base: Any, doc: dict[str, Any], where: str) -> Any:
                 raise ScenarioError(f"{where}.{key}: expected a number of seconds >= 0")
     if doc.get("fail_at") not in (None, *TRAINING_PHASES):
         raise ScenarioError(f"{where}.fail_at: expected one of {list(TRAINING_PHASES)}")
+    for key in ("rehearse", "fail"):
+        if key in doc and not isinstance(doc[key], bool):
+            raise ScenarioError(f"{where}.{key}: expected true or false")
     if "log_interval_s" in doc and not doc["log_interval_s"]:
         raise ScenarioError(f"{where}.log_interval_s: must be > 0")
     return replace(base, **doc)

@@ -17,7 +17,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import __version__, control, patches
+from . import __version__, control, patches, rehearsal
 from .patches.scheduler import Ticker
 from .persistence import Snapshots
 from .stats import stats
@@ -65,6 +65,7 @@ class SandboxServer:
             self.host, self.port, SandboxApplication(self.snapshots), threaded=True, request_handler=MotoRequestHandler
         )
         self.port = int(self._server.server_address[1])
+        rehearsal.settings.set_endpoint_url(self.url)  # the nodes' AWS_ENDPOINT_URL
         os.environ.setdefault("MOTO_PORT", str(self.port))  # moto builds some URLs from it
         self._thread = threading.Thread(target=self._server.serve_forever, name="zerostack-sandbox-http", daemon=True)
         self._thread.start()
@@ -98,6 +99,7 @@ class SandboxServer:
         temporary.replace(path)
 
     def stop(self) -> None:
+        rehearsal.shutdown_all()  # no training node or model server outlives the sandbox
         self._ticker.stop()
         if self._server is not None:
             self._server.shutdown()

@@ -123,6 +123,35 @@ PATCHES: tuple[Patch, ...] = (
         "test/sandbox/test_invoke.py",
     ),
     Patch(
+        "Rehearsed training jobs (the real payload)",
+        "rehearsal",
+        "With Environment ZEROSTACK_REHEARSE=1 or scenario rehearse: true, CreateTrainingJob runs the "
+        "job instead of its timeline: sourcedir.tar.gz (sagemaker_submit_directory) and every S3Prefix "
+        "channel are copied out of the sandbox's S3 into one /opt/ml per host (an empty channel fails "
+        "with SageMaker's ClientError 'No S3 objects found'), hyperparameters.json and SM_* env are "
+        "written as the toolkit does, and one `sagemaker_program` process per host (the Python in "
+        "ZEROSTACK_PAYLOAD_PYTHON) runs on this machine; its lines stream into <job>/algo-<n>-<epoch>; "
+        "a non-zero exit fails the job with AlgorithmError: ExecuteUserScriptError and the last error "
+        "lines; StopTrainingJob sends SIGTERM to every process group. Real time, not the sandbox clock.",
+        "SageMaker Developer Guide: How SageMaker Provides Training Information (/opt/ml layout, "
+        "hyperparameters.json, SM_* variables); sagemaker-training-toolkit (sagemaker_submit_directory, "
+        "sagemaker_program, ExecuteUserScriptError); SageMaker API Reference: StopTrainingJob",
+        "test/sandbox/test_rehearsal.py, test/sandbox/test_rehearsal_payload.py",
+    ),
+    Patch(
+        "Rehearsed endpoints (payload/serve)",
+        "rehearsal",
+        "An endpoint whose model's weights (option.model_id / option.s3url in the ModelDataUrl's "
+        "serving.properties, or an uncompressed ModelDataSource) are a rehearsed job's MODEL_S3_PATH, "
+        "or whose scenario says rehearse: true, is Creating until payload/serve/local_server.py has "
+        "loaded them from the sandbox's S3, then InService with that server as its invoke handler; a "
+        "server that never gets ready fails it with the ping health-check FailureReason; "
+        "DeleteEndpoint stops the server.",
+        "SageMaker API Reference: CreateEndpoint, DescribeEndpoint (FailureReason); LMI "
+        "serving.properties option.model_id",
+        "test/sandbox/test_rehearsal_payload.py, test/sandbox/test_rehearsal.py",
+    ),
+    Patch(
         "EventBridge Scheduler one-time schedules",
         "scheduler",
         "at() schedules in their ScheduleExpressionTimezone fire when the sandbox clock passes them; "

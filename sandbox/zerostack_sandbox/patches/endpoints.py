@@ -132,6 +132,9 @@ def create_endpoint(
     endpoint = _moto_create_endpoint(self, endpoint_name, endpoint_config_name, tags)
     endpoint.creation_time = clock.now()
     _begin(endpoint, "Creating", "creating_s")
+    from ..rehearsal import serving
+
+    serving.maybe_serve(self, endpoint, endpoint_config_name)  # a rehearsed model: served for real
     return endpoint
 
 
@@ -152,6 +155,9 @@ def update_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_co
         "EndpointConfigName": endpoint_config_name,
         "StartTime": endpoint.last_modified_time,
     }
+    from ..rehearsal import serving
+
+    serving.maybe_serve(self, endpoint, endpoint_config_name)
     return endpoint
 
 
@@ -161,6 +167,9 @@ def delete_endpoint(self: SageMakerModelBackend, endpoint_name: str) -> None:
     if endpoint is None:
         raise _missing_endpoint(self, endpoint_name)
     if endpoint.endpoint_status != "Deleting":
+        from ..rehearsal import serving
+
+        serving.release(endpoint_name)  # a rehearsal's local server stops with the endpoint
         _begin(endpoint, "Deleting", "deleting_s")
         finish(self, endpoint, clock.timestamp())  # deleting_s == 0 removes it at once
 

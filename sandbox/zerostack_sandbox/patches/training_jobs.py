@@ -183,11 +183,16 @@ def advance(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
 
 
 def observe_training_jobs(now: float) -> None:
+    from ..rehearsal import training as rehearsal
+
     for backend in each_backend(sagemaker_backends):
         for job in list(backend.training_jobs.values()):
             run: TrainingRun | None = getattr(job, "sandbox_run", None)
             if run is not None:
                 advance(job, run, now)
+            state = getattr(job, "sandbox_rehearsal", None)
+            if state is not None:
+                rehearsal.advance(job, state)
 
 
 # -- backend methods ---------------------------------------------------------------------------
@@ -223,6 +228,13 @@ def create_training_job(
     resources = job.resource_config or {}
     instance_count = int(resources.get("InstanceCount", 1))
     uri = artifacts.model_uri(name, environment, job.output_data_config)
+    job.model_artifacts = {"S3ModelArtifacts": uri}
+    job.creation_time = to_datetime(now)
+    from .. import rehearsal
+
+    if rehearsal.wanted(environment, scenario.rehearse):
+        start_rehearsal(self, job, environment, metric_definitions, instance_count, uri)
+        return job
     training_start = now + scenario.starting_s + scenario.downloading_s
     shape = logs.RunShape(
         job_name=name,
@@ -235,8 +247,6 @@ def create_training_job(
         training_end=training_start + scenario.training_s,
         model_uri=uri,
     )
-    job.model_artifacts = {"S3ModelArtifacts": uri}
-    job.creation_time = to_datetime(now)
     job.sandbox_run = TrainingRun(
         account_id=self.account_id,
         region=self.region_name,
@@ -251,6 +261,48 @@ def create_training_job(
     return job
 
 
+def start_rehearsal(
+    self: SageMakerModelBackend,
+    job: FakeTrainingJob,
+    environment: dict[str, str],
+    metric_definitions: list[dict[str, str]],
+    instance_count: int,
+    model_uri: str,
+) -> None:
+    """The real payload instead of the timeline (rehearsal/training.py); InProgress/Starting now."""
+    from ..rehearsal import bundle
+    from ..rehearsal import training as rehearsal
+
+    job.sandbox_run = None
+    state = rehearsal.RehearsalState(
+        account_id=self.account_id,
+        region=self.region_name,
+        job_name=job.training_job_name,
+        instance_count=instance_count,
+        max_runtime_s=float(job.stopping_condition["MaxRuntimeInSeconds"]),
+        metric_definitions=metric_definitions,
+        model_uri=model_uri,
+    )
+    state.enter("Starting")
+    job.sandbox_rehearsal = state
+    channels = tuple(
+        bundle.Channel(c["ChannelName"], c["DataSource"]["S3DataSource"]["S3Uri"])
+        for c in (job.input_data_config or [])
+        if (c.get("DataSource") or {}).get("S3DataSource", {}).get("S3Uri")
+    )
+    inputs = bundle.JobInputs(
+        account_id=self.account_id,
+        region=self.region_name,
+        job_name=job.training_job_name,
+        role_arn=job.role_arn,
+        hyper_parameters={str(k): str(v) for k, v in (job.hyper_parameters or {}).items()},
+        channels=channels,
+    )
+    output_path = (job.output_data_config or {}).get("S3OutputPath", "s3://sagemaker-sandbox")
+    rehearsal.project(job, state)
+    rehearsal.start(job, state, inputs, environment, output_path)
+
+
 def stop_training_job(self: SageMakerModelBackend, training_job_name: str) -> None:
     """StopTrainingJob: InProgress -> Stopping -> Stopped; any other status is refused."""
     if training_job_name not in self.training_jobs:
@@ -261,6 +313,12 @@ def stop_training_job(self: SageMakerModelBackend, training_job_name: str) -> No
         raise ValidationError(
             message=f"The request was rejected because the training job is in status {job.training_job_status}."
         )
+    state = getattr(job, "sandbox_rehearsal", None)
+    if state is not None:
+        from ..rehearsal import training as rehearsal
+
+        rehearsal.stop(job, state)
+        return
     run: TrainingRun = job.sandbox_run
     run.stop_requested_at = clock.timestamp()
     advance(job, run, run.stop_requested_at)

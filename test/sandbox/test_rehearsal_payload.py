@@ -1,0 +1,209 @@
+"""Rehearsal with the real payload: the tiny preset trained by two local nodes, then served.
+
+As `npx zerostack up --preset tiny --rehearse` drives it: the source bundle (payload/train plus the
+ds_config.json the TypeScript side writes) and the tiny dataset (prepare_data.py, uploaded with
+s5cmd) are in the sandbox's S3; a 2-instance CreateTrainingJob with ZEROSTACK_REHEARSE=1 runs
+`python start.py` twice (torchrun, gloo, CPU); its lines reach CloudWatch, MetricDefinitions see
+the real loss, rank 0 uploads the model to MODEL_S3_PATH; an endpoint on that model is served by
+payload/serve/local_server.py. Skipped only when the payload venv is missing.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import re
+import subprocess
+import tarfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Sandbox, start_server, stop_server, wait_for
+
+PAYLOAD_PYTHON = ROOT / ".toolchain" / "venv-payload" / "bin" / "python"
+TRAIN = ROOT / "payload" / "train"
+BUCKET = "zerostack-sandbox"
+GROUP = "/aws/sagemaker/TrainingJobs"
+JOB = "tiny-rehearsal"
+MODEL_PREFIX = f"experiments/{JOB}/model/"
+# What program/spec/hyperparameters.ts derives for the tiny preset (program/spec/presets.ts).
+HYPERPARAMETERS = {
+    "model_id": "zerostack/tiny-t5", "model_kind": "seq2seq", "model_source": "config",
+    "dataset_name": "zerostack/tiny-summaries", "epochs": "1", "learning_rate": "0.001",
+    "per_device_train_batch_size": "4", "per_device_eval_batch_size": "4", "gradient_accumulation_steps": "1",
+    "max_source_length": "64", "max_target_length": "32", "generation_max_length": "32",
+    "warmup_steps": "0", "weight_decay": "0", "max_grad_norm": "1", "eval_steps": "20", "logging_steps": "1",
+    "seed": "42", "gradient_checkpointing": "false", "bf16": "true", "fp16": "false", "deepspeed": "ds_config.json",
+    "save_on_each_node": "true", "load_best_model_at_end": "false", "output_dir": "/tmp/output/asset",
+}
+# ZeRO-3 as program/spec/deepspeed.ts writes it (shortened); the payload drops DeepSpeed on CPU.
+DS_CONFIG = {
+    "bf16": {"enabled": "auto"},
+    "zero_optimization": {"stage": 3, "overlap_comm": True, "contiguous_gradients": True,
+                          "stage3_gather_16bit_weights_on_model_save": True},
+    "train_batch_size": "auto", "train_micro_batch_size_per_gpu": "auto",
+}
+NUMBER = "([-+]?[0-9]*[.]?[0-9]+[eE]?[-+]?[0-9]*)"
+METRIC_DEFINITIONS = [{"Name": name, "Regex": f"['\"]{name}['\"]: {NUMBER}"} for name in ("loss", "learning_rate", "epoch", "eval_loss")]
+
+pytestmark = pytest.mark.skipif(not PAYLOAD_PYTHON.is_file(), reason=f"payload venv missing: {PAYLOAD_PYTHON}")
+
+
+def source_bundle() -> bytes:
+    """sourcedir.tar.gz as the training-job provider builds it: payload/train + ds_config.json."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for path in sorted(TRAIN.iterdir()):
+            if path.is_file() and path.suffix in (".py", ".txt"):
+                archive.add(path, arcname=path.name)
+        data = json.dumps(DS_CONFIG).encode()
+        info = tarfile.TarInfo("ds_config.json")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def serving_code(model_uri: str) -> bytes:
+    """The model's ModelDataUrl tarball: serving.properties naming the trained weights."""
+    text = f"engine=Python\noption.entryPoint=djl_python.huggingface\noption.model_id={model_uri}\noption.tensor_parallel_degree=1\noption.dtype=fp32\n"
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("serving.properties")
+        info.size = len(text)
+        archive.addfile(info, io.BytesIO(text.encode()))
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def rehearsal_sandbox() -> Iterator[Sandbox]:
+    process, url = start_server({"ZEROSTACK_PAYLOAD_PYTHON": str(PAYLOAD_PYTHON)})
+    try:
+        yield Sandbox(url)
+    finally:
+        stop_server(process)
+
+
+def messages(logs, stream: str) -> list[str]:  # type: ignore[no-untyped-def]
+    out, token = [], None
+    while True:
+        page = logs.get_log_events(logGroupName=GROUP, logStreamName=stream, startFromHead=True, **({"nextToken": token} if token else {}))
+        out += [event["message"] for event in page["events"]]
+        if page["nextForwardToken"] == token or not page["events"]:
+            return out
+        token = page["nextForwardToken"]
+
+
+def test_tiny_preset_rehearsed_end_to_end(rehearsal_sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox = rehearsal_sandbox
+    s3, sagemaker, logs = sandbox.client("s3"), sandbox.client("sagemaker"), sandbox.client("logs")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="zerostack/source/abc123/sourcedir.tar.gz", Body=source_bundle())
+    # the tiny dataset, tokenized and uploaded (s5cmd) to the channels' prefixes in the sandbox's S3
+    env = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+               AWS_ENDPOINT_URL=sandbox.url, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               CUDA_VISIBLE_DEVICES="")
+    subprocess.run(
+        [str(PAYLOAD_PYTHON), "prepare_data.py", "--input", "data/tiny.jsonl", "--output_dir", str(tmp_path / "prepared"),
+         "--max_source_length", "64", "--max_target_length", "32", "--s3_uri", f"s3://{BUCKET}/datasets/tiny"],
+        cwd=TRAIN, env=env, check=True, capture_output=True, timeout=120,
+    )
+
+    started = time.monotonic()
+    sagemaker.create_training_job(
+        TrainingJobName=JOB,
+        RoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
+        AlgorithmSpecification={"TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310",
+                                "TrainingInputMode": "File", "MetricDefinitions": METRIC_DEFINITIONS},
+        HyperParameters={**HYPERPARAMETERS, "sagemaker_program": json.dumps("start.py"),
+                         "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/zerostack/source/abc123/sourcedir.tar.gz")},
+        InputDataConfig=[
+            {"ChannelName": channel, "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/datasets/tiny/{split}/",
+                                                                       "S3DataDistributionType": "FullyReplicated"}}}
+            for channel, split in (("training", "train"), ("test", "test"))
+        ],
+        OutputDataConfig={"S3OutputPath": f"s3://{BUCKET}/output"},
+        ResourceConfig={"InstanceType": "ml.g5.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        Environment={"ZEROSTACK_REHEARSE": "1", "MODEL_S3_PATH": f"s3://{BUCKET}/{MODEL_PREFIX}", "NODE_NUMBER": "2", "NCCL_DEBUG": "WARN"},
+    )
+    seen: list[str] = []
+
+    def final() -> dict | None:  # type: ignore[type-arg]
+        job = sagemaker.describe_training_job(TrainingJobName=JOB)
+        if not seen or seen[-1] != job["SecondaryStatus"]:
+            seen.append(job["SecondaryStatus"])
+        return job if job["TrainingJobStatus"] in ("Completed", "Failed", "Stopped") else None
+
+    job = wait_for(final, timeout_s=240, interval_s=0.5)
+    wall = time.monotonic() - started
+    if os.environ.get("ZEROSTACK_SHOW_REHEARSAL_LOGS"):
+        for name in sorted(s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP)["logStreams"]):
+            print(f"--- {name}", *messages(logs, name), sep="\n")
+    print(f"\nrehearsal wall time (tiny preset, 2 nodes): {wall:.1f} s; statuses seen {seen}")
+    streams = sorted(s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=f"{JOB}/")["logStreams"])
+    host_logs = [messages(logs, name) for name in streams]
+    assert job["TrainingJobStatus"] == "Completed", (job.get("FailureReason"), [lines[-30:] for lines in host_logs])
+    assert "Training" in seen
+    assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == ["Starting", "Downloading", "Training", "Uploading", "Completed"]
+    assert job["BillableTimeInSeconds"] == 2 * job["TrainingTimeInSeconds"] and job["TrainingTimeInSeconds"] <= wall + 1
+
+    # one stream per host, the real payload's lines in each
+    assert len(streams) == 2 and all(re.fullmatch(rf"{JOB}/algo-[12]-\d{{10}}", name) for name in streams)
+    for rank, lines in enumerate(host_logs):
+        text = "\n".join(lines)
+        assert f"start.py: node {rank} of 2 (algo-{rank + 1}), master algo-1 at 127.0.0.1" in text
+        losses = [ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")]
+        assert losses and all({"loss", "learning_rate", "epoch"} <= set(loss) for loss in losses), text[-3000:]
+    assert "uploaded" in "\n".join(host_logs[0]) and "uploaded" not in "\n".join(host_logs[1])
+
+    metrics = {m["MetricName"]: m["Value"] for m in job["FinalMetricDataList"]}
+    last_losses = {[ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")][-1]["loss"] for lines in host_logs}
+    assert metrics["loss"] in last_losses and {"learning_rate", "epoch"} <= set(metrics), metrics
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=MODEL_PREFIX).get("Contents", [])]
+    assert f"{MODEL_PREFIX}model.safetensors" in keys and f"{MODEL_PREFIX}config.json" in keys, keys
+    assert job["ModelArtifacts"]["S3ModelArtifacts"] == f"s3://{BUCKET}/{MODEL_PREFIX}"
+
+    # the trained model served through payload/serve by the endpoint
+    s3.put_object(Bucket=BUCKET, Key="zerostack/code/def456/code.tar.gz", Body=serving_code(f"s3://{BUCKET}/{MODEL_PREFIX}"))
+    sagemaker.create_model(
+        ModelName="tiny-model", ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
+        PrimaryContainer={"Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.22.1-deepspeed0.9.2-cu118",
+                          "ModelDataUrl": f"s3://{BUCKET}/zerostack/code/def456/code.tar.gz", "Environment": {}},
+    )
+    sagemaker.create_endpoint_config(EndpointConfigName="tiny-config", ProductionVariants=[
+        {"VariantName": "AllTraffic", "ModelName": "tiny-model", "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1}])
+    sagemaker.create_endpoint(EndpointName="tiny-endpoint", EndpointConfigName="tiny-config")
+    endpoint = wait_for(lambda: (e := sagemaker.describe_endpoint(EndpointName="tiny-endpoint"))["EndpointStatus"] != "Creating" and e,
+                        timeout_s=90, interval_s=0.3)
+    assert endpoint["EndpointStatus"] == "InService", endpoint.get("FailureReason")
+    url = sandbox.get("state")["handlers"]["tiny-endpoint"]
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/invocations")
+
+    runtime = sandbox.client("sagemaker-runtime")
+    article = "The Oakmere library reopened on Monday after a renovation that cost 12 million dollars."
+    answer = runtime.invoke_endpoint(EndpointName="tiny-endpoint", ContentType="application/json",
+                                     Body=json.dumps({"inputs": f"Summarize the following news article:\n{article}\nSummary:\n",
+                                                      "parameters": {"max_new_tokens": 16}}))
+    body = json.loads(answer["Body"].read())
+    assert isinstance(body["outputs"], str) and "sandbox_echo" not in body
+
+    sagemaker.delete_endpoint(EndpointName="tiny-endpoint")
+    assert "tiny-endpoint" not in sandbox.get("state")["handlers"]
+
+    def server_gone() -> bool:
+        try:
+            urllib.request.urlopen(url.replace("/invocations", "/ping"), timeout=1)
+        except (urllib.error.URLError, OSError):
+            return True
+        return False
+
+    wait_for(server_gone, timeout_s=15)
+    wait_for(lambda: sandbox.get("state")["rehearsal_processes"] == 0, timeout_s=15)
