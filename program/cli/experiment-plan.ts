@@ -20,10 +20,18 @@ function withName(flags: ExperimentFlags): ExperimentFlags {
   return name ? { ...flags, name } : flags;
 }
 
-/** Validates the flags alone; throws BadInputError listing every problem. */
+/** Validates the flags and the spec's guards alone; throws BadInputError listing every problem. */
 export async function checkFlags(flags: ExperimentFlags): Promise<void> {
-  const { specFromFlags } = await import("../spec/flags.js");
-  specFromFlags(withName(flags), read);
+  const [{ specFromFlags }, { derivePlan }] = await Promise.all([import("../spec/flags.js"), import("../spec/index.js")]);
+  refuseGuardErrors(derivePlan(specFromFlags(withName(flags), read).spec));
+}
+
+function refuseGuardErrors(plan: Plan): void {
+  if (plan.errors.length === 0) return;
+  throw new BadInputError(
+    plan.errors.map((f) => ({ field: f.field, message: `${f.value}: ${f.message}`, allowed: f.allowed })),
+    plan.errors.map((f) => f.fix).join("; "),
+  );
 }
 
 export async function planFor(flags: ExperimentFlags, session: Session, out: Output): Promise<Plan> {
@@ -34,12 +42,7 @@ export async function planFor(flags: ExperimentFlags, session: Session, out: Out
     throw new BadInputError([{ field: "--rehearse", message: "runs the payload locally and exists only in the sandbox", allowed: "--rehearse with --sandbox (or without AWS credentials)" }]);
   }
   const plan = experimentPlan(spec, { rehearse: flags.rehearse ?? false }, trainingHours === undefined ? {} : { trainingHours });
-  if (plan.errors.length > 0) {
-    throw new BadInputError(
-      plan.errors.map((f) => ({ field: f.field, message: `${f.value}: ${f.message}`, allowed: f.allowed })),
-      plan.errors.map((f) => f.fix).join("; "),
-    );
-  }
+  refuseGuardErrors(plan);
   for (const w of plan.warnings) out.event({ type: "diagnostic", severity: "warning", message: `${w.field}=${w.value}: ${w.message} (${w.fix})` });
   return plan;
 }

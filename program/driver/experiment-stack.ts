@@ -10,7 +10,7 @@ import { destroy, type OperationOptions, refresh, runUp } from "./operations.js"
 import { nextTtl, type TtlState } from "./ttl.js";
 import { openStack, selectStack, type DriverContext } from "./workspace.js";
 import { fromPulumiError } from "./pulumi-errors.js";
-import { OperationFailedError } from "../errors.js";
+import { BadInputError, OperationFailedError } from "../errors.js";
 import type { EventSink } from "../events.js";
 import type { WatchTarget } from "../watch/experiment-watch.js";
 import type { CursorStore } from "../watch/log-tailer.js";
@@ -20,6 +20,8 @@ export const CONFIG_KEYS = {
   ttlSeconds: "zerostack:ttlSeconds",
   ttlExpiresAt: "zerostack:ttlExpiresAt",
   preset: "zerostack:preset",
+  /** a Pulumi secret: encrypted in the stack's config, never in state, outputs or events */
+  hfToken: "zerostack:hfToken",
   /** what a watcher follows (job and endpoint names, the cost model): attach needs nothing else */
   watch: "zerostack:watch",
 } as const;
@@ -35,6 +37,22 @@ async function readTtl(stack: Stack): Promise<TtlState | undefined> {
   const seconds = config[CONFIG_KEYS.ttlSeconds]?.value;
   const expiresAt = config[CONFIG_KEYS.ttlExpiresAt]?.value;
   return seconds && expiresAt ? { ttlSeconds: Number(seconds), expiresAt } : undefined;
+}
+
+/**
+ * A spec with hfToken keeps the token as a secret of its stack (from HF_TOKEN the first time).
+ * The training-job provider reads it from ZEROSTACK_HF_TOKEN at create time, so it is never an
+ * input and never lands in the state (a captured value would be stored in plaintext: pulumi#8265).
+ */
+async function provideHfToken(stack: Stack, plan: Plan): Promise<void> {
+  if (!plan.spec.hfToken) return;
+  const given = process.env.HF_TOKEN;
+  if (given) await stack.setConfig(CONFIG_KEYS.hfToken, { value: given, secret: true });
+  const stored = given ?? (await stack.getConfig(CONFIG_KEYS.hfToken).then((v) => v.value, () => undefined));
+  if (!stored) {
+    throw new BadInputError([{ field: "HF_TOKEN", message: `${plan.spec.name} needs a Hugging Face token and its stack holds none`, allowed: "a token in the HF_TOKEN environment variable" }], "export HF_TOKEN=hf_... and run up again");
+  }
+  process.env.ZEROSTACK_HF_TOKEN = stored;
 }
 
 /** Pending operations (a killed `up`) are cleared by a refresh that drops pending creates. */
@@ -80,6 +98,7 @@ async function upOnly(
   await clearStaleLocks(ctx, stackName, opts.onEvent);
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
+  await provideHfToken(stack, plan);
   const ttl = plan.serving ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl) : undefined;
   await stack.setAllConfig({
     [CONFIG_KEYS.spec]: { value: JSON.stringify(plan.spec) },

@@ -14,6 +14,7 @@ import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUnti
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 import { putIfAbsent } from "./s3-client.js";
+import { objectTagging } from "../base/names.js";
 import { uploadBundle } from "./source-bundle.js";
 
 export interface TrainingJobInputs {
@@ -40,6 +41,8 @@ export interface TrainingJobInputs {
   metricDefinitions: { Name: string; Regex: string }[];
   outputS3Uri: string;
   tags: Record<string, string>;
+  /** the job gets HF_TOKEN, read from ZEROSTACK_HF_TOKEN at create time (never an input: see driver/experiment-stack.ts) */
+  needsHfToken: boolean;
   /** give up waiting after this long (the job keeps running; `up` again resumes waiting) */
   waitTimeoutSeconds: number;
 }
@@ -68,8 +71,16 @@ function uploadSource(inputs: TrainingJobInputs): Promise<{ uri: string; bytes: 
     { dir: inputs.sourceDir, files: inputs.sourceFiles },
     inputs.sourceSha256,
     { bucket: inputs.bucket, prefix: inputs.sourcePrefix, name: "sourcedir" },
-    (bucket, key, body) => putIfAbsent(bucket, key, body, "application/gzip"),
+    // source bundles are needed only when a job starts: the base bucket expires old ones
+    (bucket, key, body) => putIfAbsent(bucket, key, body, "application/gzip", objectTagging("source-bundle")),
   );
+}
+
+function jobEnvironment(inputs: TrainingJobInputs): Record<string, string> {
+  if (!inputs.needsHfToken) return inputs.environment;
+  const token = process.env.ZEROSTACK_HF_TOKEN;
+  if (!token) throw new Error("this job needs a Hugging Face token: set HF_TOKEN and run `zerostack up` again");
+  return { ...inputs.environment, HF_TOKEN: token };
 }
 
 function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrainingJobCommand {
@@ -94,7 +105,7 @@ function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrai
       ...(inputs.spot ? { MaxWaitTimeInSeconds: inputs.spot.maxWaitSeconds } : {}),
     },
     ...(inputs.spot ? { EnableManagedSpotTraining: true, CheckpointConfig: { S3Uri: inputs.spot.checkpointS3Uri } } : {}),
-    Environment: inputs.environment,
+    Environment: jobEnvironment(inputs),
     Tags: toTagList(inputs.tags),
   });
 }
@@ -151,7 +162,7 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
   async diff(_id, olds, news) {
     return immutableDiff(olds, news, [
       "name", "roleArn", "image", "instanceType", "instanceCount", "volumeSizeGb", "sourceSha256", "sourceFiles", "bucket", "sourcePrefix",
-      "entryPoint", "channels", "environment", "hyperparameters", "maxRuntimeSeconds", "spot", "metricDefinitions", "outputS3Uri", "tags",
+      "entryPoint", "channels", "environment", "hyperparameters", "maxRuntimeSeconds", "spot", "metricDefinitions", "outputS3Uri", "needsHfToken", "tags",
     ]);
   },
 

@@ -29,6 +29,8 @@ export interface PlanFlags {
   trainHours?: string;
   /** commander's `--no-serving` */
   serving?: boolean;
+  /** the stack holds a Hugging Face token (from HF_TOKEN) as a Pulumi secret */
+  hfToken?: boolean;
   json?: boolean;
 }
 
@@ -48,6 +50,7 @@ const FLAG_OF: Partial<Record<keyof SpecOverrides, string>> = {
   learningRate: "--lr",
   maxRuntimeSeconds: "--max-runtime",
   serving: "--no-serving",
+  hfToken: "--hf-token",
 };
 
 interface Parsed {
@@ -84,6 +87,7 @@ export function overridesFromFlags(flags: PlanFlags): Parsed {
   if (flags.trainInstance !== undefined) o.trainInstance = flags.trainInstance;
   if (flags.serveInstance !== undefined) o.serveInstance = flags.serveInstance;
   if (flags.serving === false) o.serving = false;
+  if (flags.hfToken) o.hfToken = true;
   const assign = <K extends keyof SpecOverrides>(key: K, value: SpecOverrides[K] | undefined) => {
     if (value !== undefined) o[key] = value;
   };

@@ -77,6 +77,7 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
         : {}),
       metricDefinitions: training.metricDefinitions.map((m) => ({ Name: m.Name, Regex: m.Regex })),
       outputS3Uri: training.outputS3Uri,
+      needsHfToken: spec.hfToken,
       waitTimeoutSeconds: (training.stoppingCondition.MaxWaitTimeInSeconds ?? training.stoppingCondition.MaxRuntimeInSeconds) + waitSlack,
     }));
 

@@ -1,0 +1,177 @@
+// The CLI contract under faults (issue 6): kill -9 at many points, concurrent updates, a failed
+// job, secrets, a second process attaching, `logs -f` resumed. Real engine, sandbox cloud.
+import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, jsonLines, runCli, tempHome } from "../helpers/cli.js";
+import { control, sagemakerFor, serviceOf, zerostackObjects } from "../helpers/sandbox.js";
+
+/** mulberry32: a seeded generator, so a failing kill point can be replayed */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function collect(child: ChildProcess): { out: () => string; exited: Promise<number> } {
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 137)));
+  return { out: () => out, exited };
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? allFiles(path) : [path];
+  });
+}
+
+describe("CLI contract under faults", () => {
+  const { home, env, cleanup } = tempHome();
+  let endpoint = "";
+  const upArgs = (name: string, ...more: string[]) => ["up", "--preset", "tiny", "--name", name, "--yes", "--json", ...more];
+
+  beforeAll(async () => {
+    expect((await runCli(["sandbox", "start"], env)).code).toBe(0);
+    endpoint = serviceOf(home).endpoint;
+    await control(endpoint, "clock", { speed: 10 });
+  });
+  afterAll(async () => {
+    await runCli(["sandbox", "stop"], env);
+    cleanup();
+  });
+
+  it("converges after kill -9 of up at 10 seeded points, and destroys to zero objects each time", async () => {
+    const seed = Number(process.env.ZEROSTACK_KILL_SEED ?? 1125);
+    const random = seeded(seed);
+    const points = Array.from({ length: 10 }, (_, i) => Math.round(300 + ((i + random()) / 10) * 6500));
+    console.log(`kill -9 points (seed ${seed}): ${points.join(", ")} ms`);
+    for (const [i, ms] of points.entries()) {
+      const name = `kill-${i}`;
+      const child = spawn(CLI, upArgs(name), { env, detached: true, stdio: "ignore" });
+      await new Promise((r) => setTimeout(r, ms));
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // it finished before the kill point
+      }
+      const again = await runCli(upArgs(name), env);
+      expect(again.code, `after a kill at ${ms} ms (seed ${seed}):\n${again.stderr}`).toBe(0);
+      expect(jsonLines(again.stdout).at(-1)).toMatchObject({ type: "done", action: "up" });
+      const destroyed = await runCli(["destroy", "--stack", name, "--yes"], env);
+      expect(destroyed.code, destroyed.stderr).toBe(0);
+      expect(await zerostackObjects(endpoint), `objects left after a kill at ${ms} ms`).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+    }
+  }, 900_000);
+
+  it("refuses a second up on the same stack with exit 3 while the first finishes", async () => {
+    const first = spawn(CLI, upArgs("busy"), { env, stdio: ["ignore", "pipe", "pipe"] });
+    const one = collect(first);
+    // wait until the first holds the stack (its engine is creating the training job)
+    await expect.poll(() => jsonLines(one.out()).some((e) => e.type === "resource"), { timeout: 60_000, interval: 100 }).toBe(true);
+    const second = await runCli(upArgs("busy"), env);
+    expect(second.code).toBe(3);
+    const error = jsonLines(second.stdout).at(-1)!;
+    expect(error).toMatchObject({ type: "error", exitCode: 3 });
+    expect(String(error.message)).toContain("locked");
+    expect(String(error.nextStep)).toContain("zerostack cancel --stack busy");
+    expect(await one.exited).toBe(0);
+    const again = await runCli(upArgs("busy"), env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(jsonLines(again.stdout).filter((e) => e.type === "resource" && e.op !== "same")).toEqual([]);
+    expect((await runCli(["destroy", "--stack", "busy", "--yes"], env)).code).toBe(0);
+  });
+
+  it("fails with exit 1 and prints the job's FailureReason, creating no endpoint", async () => {
+    await control(endpoint, "scenario", { training: { fail_at: "Downloading", failure_reason: "ClientError: Data download failed: NoSuchKey" } });
+    try {
+      const r = await runCli(["up", "--preset", "tiny", "--name", "broken", "--yes"], env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("ClientError: Data download failed: NoSuchKey");
+      expect((await zerostackObjects(endpoint)).endpoints).toBe(0);
+    } finally {
+      await control(endpoint, "scenario", {});
+    }
+    expect((await runCli(["destroy", "--stack", "broken", "--yes"], env)).code).toBe(0);
+  });
+
+  it("keeps the HF token out of state files, JSON output and logs, and still hands it to the job", async () => {
+    const token = "hf_zerostackTestToken0123456789";
+    const r = await runCli(upArgs("secret", "--hf-token"), { ...env, HF_TOKEN: token });
+    expect(r.code, r.stderr).toBe(0);
+    const outputs = jsonLines(r.stdout).find((e) => e.type === "outputs")?.outputs as Record<string, string>;
+    const job = await sagemakerFor(endpoint).send(new DescribeTrainingJobCommand({ TrainingJobName: outputs.trainingJobName }));
+    expect(job.Environment?.HF_TOKEN).toBe(token); // it reached the job...
+    expect(r.stdout + r.stderr).not.toContain(token); // ...and nowhere else
+    const logs = await runCli(["logs", "--stack", "secret", "--json"], env);
+    expect(logs.stdout).not.toContain(token);
+    const leaks = allFiles(home).filter((f) => !f.includes(`${join("sandbox", "emulator")}`) && readFileSync(f).includes(token));
+    expect(leaks).toEqual([]);
+    // a later up without HF_TOKEN uses the stack's secret
+    const again = await runCli(upArgs("secret", "--hf-token"), env);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await runCli(["destroy", "--stack", "secret", "--yes"], env)).code).toBe(0);
+  });
+
+  it("streams the same training, log and metric events to a second process that attaches", async () => {
+    await control(endpoint, "clock", { speed: 2 });
+    const up = spawn(CLI, upArgs("watched"), { env, stdio: ["ignore", "pipe", "pipe"] });
+    const upOut = collect(up);
+    await expect.poll(() => jsonLines(upOut.out()).some((e) => e.type === "training"), { timeout: 60_000, interval: 100 }).toBe(true);
+    const attached = await runCli(["attach", "--stack", "watched", "--json"], env);
+    expect(attached.code, attached.stderr).toBe(0);
+    expect(await upOut.exited).toBe(0);
+    // per stream the order is the same; streams interleave as each process polled them
+    const streams = (stdout: string) => {
+      const by: Record<string, string[]> = {};
+      for (const e of jsonLines(stdout)) {
+        const stream = e.type === "log" ? `log ${e.host}` : e.type === "metric" ? `metric ${e.name}` : e.type === "training" ? "training" : undefined;
+        if (stream) (by[stream] ??= []).push(JSON.stringify([e.secondaryStatus ?? e.line ?? e.value, e.at, e.step]));
+      }
+      return by;
+    };
+    const seenByUp = streams(upOut.out());
+    const seenByAttach = streams(attached.stdout);
+    expect(Object.keys(seenByAttach).sort()).toEqual(expect.arrayContaining(["log algo-1", "log algo-2", "metric loss", "training"]));
+    expect(seenByAttach["log algo-1"]!.length).toBeGreaterThan(10);
+    expect(seenByAttach).toEqual(seenByUp);
+    await control(endpoint, "clock", { speed: 10 });
+    expect((await runCli(["destroy", "--stack", "watched", "--yes"], env)).code).toBe(0);
+  });
+
+  it("resumes logs -f after a restart with no duplicate and no missing line", async () => {
+    await control(endpoint, "clock", { speed: 1 });
+    await control(endpoint, "scenario", { training: { training_s: 20, log_interval_s: 0.4 } });
+    const up = spawn(CLI, upArgs("tailed"), { env, stdio: "ignore" });
+    const upDone = collect(up).exited;
+    try {
+      const lines = (stdout: string) => jsonLines(stdout).filter((e) => e.type === "log").map((e) => `${e.host} ${e.at} ${e.line}`);
+      await expect.poll(async () => (await runCli(["logs", "--stack", "tailed", "--json"], env)).stdout.includes("loss"), { timeout: 60_000, interval: 500 }).toBe(true);
+      const first = spawn(CLI, ["logs", "-f", "--stack", "tailed", "--json"], { env, stdio: ["ignore", "pipe", "pipe"] });
+      const firstOut = collect(first);
+      await new Promise((r) => setTimeout(r, 4000));
+      first.kill("SIGINT"); // a restart: stop, then start again
+      expect(await firstOut.exited).toBe(130);
+      const second = await runCli(["logs", "-f", "--stack", "tailed", "--json"], env);
+      expect(second.code, second.stderr).toBe(0);
+      const whole = lines((await runCli(["logs", "--stack", "tailed", "--json"], env)).stdout);
+      const resumed = [...lines(firstOut.out()), ...lines(second.stdout)];
+      expect(lines(firstOut.out()).length).toBeGreaterThan(0);
+      expect(lines(second.stdout).length).toBeGreaterThan(0);
+      expect(resumed.sort()).toEqual([...whole].sort());
+    } finally {
+      await control(endpoint, "scenario", {});
+      await control(endpoint, "clock", { speed: 10 });
+      await upDone;
+    }
+    expect((await runCli(["destroy", "--stack", "tailed", "--yes"], env)).code).toBe(0);
+  });
+});
