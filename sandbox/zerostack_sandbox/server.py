@@ -69,6 +69,7 @@ class SandboxServer:
         os.environ.setdefault("MOTO_PORT", str(self.port))  # moto builds some URLs from it
         self._thread = threading.Thread(target=self._server.serve_forever, name="zerostack-sandbox-http", daemon=True)
         self._thread.start()
+        rehearsal.serving.restore_all()  # model servers of rehearsed endpoints kept in the snapshot
         self._ticker.start()
         self._wait_until_answering()
         self._write_server_file()

@@ -180,7 +180,10 @@ def wait_final(sandbox: Sandbox, name: str, timeout_s: float = 30) -> dict[str, 
 
 def host_lines(sandbox: Sandbox, name: str) -> dict[str, list[str]]:
     logs = sandbox.client("logs")
-    streams = logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=f"{name}/")["logStreams"]
+    try:
+        streams = logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=f"{name}/")["logStreams"]
+    except logs.exceptions.ResourceNotFoundException:  # no host has started yet
+        return {}
     out = {}
     for stream in sorted(s["logStreamName"] for s in streams):
         events = logs.get_log_events(logGroupName=GROUP, logStreamName=stream, startFromHead=True)["events"]
@@ -270,7 +273,7 @@ def test_a_failing_node_fails_the_job_with_its_error(rehearsal: Sandbox) -> None
     assert "ValueError: per_device_train_batch_size must be > 0" in reason and 'start.py", exit code: 1' in reason
     lines = host_lines(rehearsal, "failing")
     pids = node_pids(lines)
-    assert len(pids) == 3  # algo-2 failed at once, algo-1 and its worker slept
+    assert pids  # algo-2 failed at once; algo-1 (and its worker, if it got that far) was sleeping
     wait_for(lambda: all(gone(pid) for pid in pids), timeout_s=10)  # algo-1 was sleeping: torn down
     assert rehearsal.get("state")["rehearsal_processes"] == 0
 
@@ -419,3 +422,37 @@ def test_endpoint_whose_server_cannot_load_fails_the_health_check(rehearsal: San
     rehearsal.post("clock", {"advance": 10})
     assert sagemaker.describe_endpoint(EndpointName="plain-ep")["EndpointStatus"] == "InService"
     assert invoke(rehearsal, "plain-ep")["sandbox_echo"] is True
+
+
+def test_a_restarted_sandbox_serves_its_rehearsed_endpoints_again(tmp_path: Path, payload_dir: Path) -> None:
+    env = {"ZEROSTACK_PAYLOAD_PYTHON": sys.executable, "ZEROSTACK_PAYLOAD_DIR": str(payload_dir)}
+    process, url = start_server(env, ["--state-dir", str(tmp_path)])
+    try:
+        sandbox = Sandbox(url)
+        s3 = sandbox.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key=BUNDLE_KEY, Body=bundle({"start.py": START_PY}))
+        s3.put_object(Bucket=BUCKET, Key="data/train/part-0.arrow", Body=b"rows")
+        s3.put_object(Bucket=BUCKET, Key="models/kept/config.json", Body=b"{}")
+        make_endpoint_objects(sandbox, "kept", f"s3://{BUCKET}/models/kept/")
+        sandbox.post("scenario", {"endpoints": {"kept-ep": {"rehearse": True}}})
+        sandbox.client("sagemaker").create_endpoint(EndpointName="kept-ep", EndpointConfigName="kept")
+        assert wait_endpoint(sandbox, "kept-ep", "Creating")["EndpointStatus"] == "InService"
+        sandbox.client("sagemaker").create_training_job(**job_request("cut-short", mode="sleep"))
+        wait_for(lambda: len(node_pids(host_lines(sandbox, "cut-short"))) == 4, timeout_s=15)
+        pids = node_pids(host_lines(sandbox, "cut-short"))
+        before = sandbox.get("state")["handlers"]["kept-ep"]
+    finally:
+        stop_server(process)
+    assert all(gone(pid) for pid in pids)
+    process, url = start_server(env, ["--state-dir", str(tmp_path)])
+    try:
+        sandbox = Sandbox(url)
+        job = sandbox.client("sagemaker").describe_training_job(TrainingJobName="cut-short")
+        assert job["TrainingJobStatus"] == "Stopped"  # the stopping sandbox stopped it
+        after = wait_for(lambda: sandbox.get("state")["handlers"].get("kept-ep"), timeout_s=15)
+        assert after != before
+        assert invoke(sandbox, "kept-ep")["outputs"] == "fake:hello"
+        assert sandbox.client("sagemaker").describe_endpoint(EndpointName="kept-ep")["EndpointStatus"] == "InService"
+    finally:
+        stop_server(process)

@@ -37,6 +37,7 @@ from ..patches import invoke
 from . import bundle, nodes, settings
 
 READY_TIMEOUT_S = 180.0
+RESTORE = "Restore"  # a served endpoint whose server is started again after a sandbox restart
 MODEL_KEYS = ("option.model_id", "option.s3url")
 ENV_KEYS = ("OPTION_MODEL_ID", "OPTION_S3URL", "HF_MODEL_ID")
 HEALTH = (
@@ -198,11 +199,17 @@ class ModelServer:
 
         with LOCK:
             transition = getattr(self.endpoint, "sandbox_transition", None)
+            if self.kind == RESTORE:  # served again after a restart: no status change
+                if not self.stop_event.is_set() and self.url is not None:
+                    _take_current(self.name, keep=self)
+                    invoke.handlers.register(self.name, self.url)
+                return
             if self.stop_event.is_set() or transition is None or transition.kind != self.kind:
                 return
             previous = _take_current(self.name, keep=self)
             assert self.url is not None
             invoke.handlers.register(self.name, self.url)
+            self.endpoint.sandbox_rehearsed = self.weights_uri  # so a restarted sandbox serves it again
             now = clock.timestamp()
             self.endpoint.sandbox_transition = replace(transition, end=now)
             self.endpoint.failure_reason = None
@@ -216,6 +223,11 @@ class ModelServer:
         with LOCK:
             _forget(self)
             transition = getattr(self.endpoint, "sandbox_transition", None)
+            if self.kind == RESTORE:
+                if not self.stop_event.is_set() and self.endpoint.endpoint_status in invoke.SERVING_STATUSES:
+                    self.endpoint.endpoint_status = "Failed"
+                    self.endpoint.failure_reason = reason
+                return
             if self.stop_event.is_set() or transition is None or transition.kind != self.kind:
                 return
             now = clock.timestamp()
@@ -274,7 +286,39 @@ def maybe_serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_n
         return False
     # the transition now ends when the server is ready (or fails), not after a scenario delay
     endpoint.sandbox_transition = replace(transition, end=float("inf"))
-    server = ModelServer(backend, endpoint, weights or "s3://(no model data)/", transition.kind)
+    _serve(backend, endpoint, config_name, transition.kind)
+    return True
+
+
+def restore_all() -> int:
+    """After a restart from a snapshot: start the servers again (their processes died with the
+    old sandbox) for endpoints that were being created/updated by a rehearsal or served by one."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    from ..lifecycle import each_backend
+
+    started = 0
+    with LOCK:
+        for backend in each_backend(sagemaker_backends):
+            for endpoint in list(backend.endpoints.values()):
+                transition = getattr(endpoint, "sandbox_transition", None)
+                if transition is not None and transition.end == float("inf"):
+                    config = transition.new_config_name if transition.kind == "Updating" else endpoint.endpoint_config_name
+                    started += _serve(backend, endpoint, config, transition.kind)
+                elif endpoint.endpoint_status in invoke.SERVING_STATUSES and getattr(endpoint, "sandbox_rehearsed", None):
+                    invoke.handlers.remove(endpoint.endpoint_name)  # the old server's port is gone
+                    server = ModelServer(backend, endpoint, endpoint.sandbox_rehearsed, RESTORE)
+                    with _lock:
+                        _servers.setdefault(endpoint.endpoint_name, []).append(server)
+                    server.start()
+                    started += 1
+    return started
+
+
+def _serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_name: str, kind: str) -> int:
+    _model_name, model = _config_model(backend, config_name)
+    weights = model_weights_uri(backend.account_id, model) if model is not None else None
+    server = ModelServer(backend, endpoint, weights or "s3://(no model data)/", kind)
     with _lock:
         _servers.setdefault(endpoint.endpoint_name, []).append(server)
     if weights is None:
@@ -285,7 +329,7 @@ def maybe_serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_n
             daemon=True,
         )
     server.start()
-    return True
+    return 1
 
 
 def release(endpoint_name: str) -> bool:

@@ -211,6 +211,10 @@ class Runner:
         """'ok' when every node exited 0; otherwise the job has already ended (Failed/Stopped)."""
         started = time.time()
         while True:
+            if self.stop_event.is_set():  # before the exit codes: a stop's SIGTERM is no failure
+                self._terminate_all(grace_s=settings.stop_grace_s())
+                self._enter("Stopped", "Stopped")
+                return "stopped"
             codes = [process.poll() for process in self.processes]
             failed = [(index, code) for index, code in enumerate(codes) if code not in (None, 0)]
             if failed:
@@ -228,10 +232,6 @@ class Runner:
                 for index in range(len(self.processes)):
                     self.note(index + 1, f"algo-{index + 1} exited with code 0")
                 return "ok"
-            if self.stop_event.is_set():
-                self._terminate_all(grace_s=settings.stop_grace_s())
-                self._enter("Stopped", "Stopped")
-                return "stopped"
             if time.time() - started > self.state.max_runtime_s:
                 self._terminate_all(grace_s=settings.stop_grace_s())
                 self._enter("MaxRuntimeExceeded", "Stopped")
