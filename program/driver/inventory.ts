@@ -96,8 +96,9 @@ function fileBackendDir(ctx: DriverContext): string | undefined {
   return url.startsWith("file://") ? url.slice("file://".length) : undefined;
 }
 
-export async function stackStates(ctx: DriverContext): Promise<StackState[]> {
-  const dir = fileBackendDir(ctx);
+/** `viaEngine` forces the Automation API path (what a non-file backend takes); bench/ compares the two. */
+export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolean } = {}): Promise<StackState[]> {
+  const dir = opts.viaEngine ? undefined : fileBackendDir(ctx);
   if (dir) {
     const stacksDir = join(dir, ".pulumi", "stacks", PROJECT);
     if (!existsSync(stacksDir)) return [];
