@@ -59,6 +59,7 @@ class SandboxServer:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
 
         patches.apply_all()
+        rehearsal.settings.sweep_dead_work_roots()  # left by a sandbox that was killed mid-rehearsal
         if self.snapshots is not None:
             self.snapshots.load()
         self._server = make_server(
@@ -101,6 +102,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         rehearsal.shutdown_all()  # no training node or model server outlives the sandbox
+        rehearsal.settings.remove_work_root()
         self._ticker.stop()
         if self._server is not None:
             self._server.shutdown()

@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 import tarfile
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -347,6 +348,14 @@ def test_no_node_outlives_the_server(how: str, payload_dir: Path) -> None:
         else:
             stop_server(process)
     wait_for(lambda: all(gone(pid) for pid in pids), timeout_s=15)
+    work = Path(tempfile.gettempdir()) / f"zerostack-sandbox-{process.pid}"
+    if how == "SIGTERM":
+        assert not work.exists()  # removed by the stopping server
+    else:
+        assert work.is_dir()  # a killed server cannot clean up: the next one does
+        again, _url = start_server({})
+        stop_server(again)
+        assert not work.exists()
 
 
 def model_code(weights_uri: str) -> bytes:

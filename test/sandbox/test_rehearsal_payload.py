@@ -100,29 +100,32 @@ def messages(logs, stream: str) -> list[str]:  # type: ignore[no-untyped-def]
         token = page["nextForwardToken"]
 
 
-def test_tiny_preset_rehearsed_end_to_end(rehearsal_sandbox: Sandbox, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def staged(rehearsal_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Sandbox:
+    """The bucket, the source bundle and the tiny dataset (prepare_data.py, s5cmd) in the sandbox's S3."""
     sandbox = rehearsal_sandbox
-    s3, sagemaker, logs = sandbox.client("s3"), sandbox.client("sagemaker"), sandbox.client("logs")
+    s3 = sandbox.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="zerostack/source/abc123/sourcedir.tar.gz", Body=source_bundle())
-    # the tiny dataset, tokenized and uploaded (s5cmd) to the channels' prefixes in the sandbox's S3
     env = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
     env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
                AWS_ENDPOINT_URL=sandbox.url, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                CUDA_VISIBLE_DEVICES="")
     subprocess.run(
-        [str(PAYLOAD_PYTHON), "prepare_data.py", "--input", "data/tiny.jsonl", "--output_dir", str(tmp_path / "prepared"),
+        [str(PAYLOAD_PYTHON), "prepare_data.py", "--input", "data/tiny.jsonl", "--output_dir", str(tmp_path_factory.mktemp("prepared")),
          "--max_source_length", "64", "--max_target_length", "32", "--s3_uri", f"s3://{BUCKET}/datasets/tiny"],
         cwd=TRAIN, env=env, check=True, capture_output=True, timeout=120,
     )
+    return sandbox
 
-    started = time.monotonic()
-    sagemaker.create_training_job(
-        TrainingJobName=JOB,
+
+def job_request(name: str, **hyperparameters: str) -> dict:  # type: ignore[type-arg]
+    return dict(
+        TrainingJobName=name,
         RoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
         AlgorithmSpecification={"TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310",
                                 "TrainingInputMode": "File", "MetricDefinitions": METRIC_DEFINITIONS},
-        HyperParameters={**HYPERPARAMETERS, "sagemaker_program": json.dumps("start.py"),
+        HyperParameters={**HYPERPARAMETERS, **hyperparameters, "sagemaker_program": json.dumps("start.py"),
                          "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/zerostack/source/abc123/sourcedir.tar.gz")},
         InputDataConfig=[
             {"ChannelName": channel, "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/datasets/tiny/{split}/",
@@ -132,8 +135,15 @@ def test_tiny_preset_rehearsed_end_to_end(rehearsal_sandbox: Sandbox, tmp_path: 
         OutputDataConfig={"S3OutputPath": f"s3://{BUCKET}/output"},
         ResourceConfig={"InstanceType": "ml.g5.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
         StoppingCondition={"MaxRuntimeInSeconds": 3600},
-        Environment={"ZEROSTACK_REHEARSE": "1", "MODEL_S3_PATH": f"s3://{BUCKET}/{MODEL_PREFIX}", "NODE_NUMBER": "2", "NCCL_DEBUG": "WARN"},
+        Environment={"ZEROSTACK_REHEARSE": "1", "MODEL_S3_PATH": f"s3://{BUCKET}/experiments/{name}/model/", "NODE_NUMBER": "2", "NCCL_DEBUG": "WARN"},
     )
+
+
+def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
+    sandbox = staged
+    s3, sagemaker, logs = sandbox.client("s3"), sandbox.client("sagemaker"), sandbox.client("logs")
+    started = time.monotonic()
+    sagemaker.create_training_job(**job_request(JOB))
     seen: list[str] = []
 
     def final() -> dict | None:  # type: ignore[type-arg]
@@ -207,3 +217,38 @@ def test_tiny_preset_rehearsed_end_to_end(rehearsal_sandbox: Sandbox, tmp_path: 
 
     wait_for(server_gone, timeout_s=15)
     wait_for(lambda: sandbox.get("state")["rehearsal_processes"] == 0, timeout_s=15)
+
+
+def final_job(sandbox: Sandbox, name: str, timeout_s: float = 120) -> dict:  # type: ignore[type-arg]
+    sagemaker = sandbox.client("sagemaker")
+    return wait_for(lambda: (j := sagemaker.describe_training_job(TrainingJobName=name))["TrainingJobStatus"] in ("Completed", "Failed", "Stopped") and j,
+                    timeout_s=timeout_s, interval_s=0.5)
+
+
+def test_a_payload_refusal_fails_the_job_with_its_message(staged: Sandbox) -> None:
+    # seed tip 3, refused by train.py on several nodes before any training
+    staged.client("sagemaker").create_training_job(**job_request("tiny-refused", save_on_each_node="false"))
+    job = final_job(staged, "tiny-refused")
+    assert job["TrainingJobStatus"] == "Failed"
+    reason = job["FailureReason"]
+    assert reason.startswith("AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage ")
+    assert "ValueError: refusing to train:" in reason and "save_on_each_node=false leaves nodes" in reason, reason
+    wait_for(lambda: staged.get("state")["rehearsal_processes"] == 0, timeout_s=15)
+
+
+def test_stop_ends_a_real_run(staged: Sandbox) -> None:
+    sagemaker, logs = staged.client("sagemaker"), staged.client("logs")
+    sagemaker.create_training_job(**job_request("tiny-stopped", epochs="200"))
+
+    def training_logged() -> bool:
+        try:
+            streams = logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix="tiny-stopped/")["logStreams"]
+        except logs.exceptions.ResourceNotFoundException:
+            return False
+        return any(line.startswith("{'loss': ") for s in streams for line in messages(logs, s["logStreamName"]))
+
+    wait_for(training_logged, timeout_s=60, interval_s=0.5)
+    sagemaker.stop_training_job(TrainingJobName="tiny-stopped")
+    job = final_job(staged, "tiny-stopped", timeout_s=30)
+    assert job["TrainingJobStatus"] == "Stopped" and job["SecondaryStatus"] == "Stopped"
+    wait_for(lambda: staged.get("state")["rehearsal_processes"] == 0, timeout_s=15)

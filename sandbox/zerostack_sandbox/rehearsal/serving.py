@@ -159,7 +159,7 @@ class ModelServer:
         files = bundle.read_prefix(self.backend.account_id, self.weights_uri)
         if not files:
             return f"{HEALTH} (sandbox rehearsal: no model files under {self.weights_uri})"
-        self.folder = Path(tempfile.mkdtemp(prefix=f"zerostack-serve-{self.name[:40]}-"))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"endpoint-{self.name[:40]}-", dir=settings.work_root()))
         model_dir = self.folder / "model"
         for relative, body in files.items():
             path = model_dir / relative

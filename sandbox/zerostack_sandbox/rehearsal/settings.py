@@ -15,6 +15,8 @@ only has to set them before `python -m zerostack_sandbox serve`:
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 PYTHON_VARIABLE = "ZEROSTACK_PAYLOAD_PYTHON"
@@ -74,3 +76,40 @@ def failure_grace_s() -> float:
 
 def truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+WORK_PREFIX = "zerostack-sandbox-"
+
+
+def work_root() -> Path:
+    """This server's folder for rehearsal roots and model copies: <tmp>/zerostack-sandbox-<pid>/."""
+    root = Path(tempfile.gettempdir()) / f"{WORK_PREFIX}{os.getpid()}"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def sweep_dead_work_roots() -> list[Path]:
+    """Remove the work folders of sandbox servers that died without cleaning up (SIGKILL)."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"):
+        try:
+            pid = int(folder.name[len(WORK_PREFIX) :])
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def remove_work_root() -> None:
+    if not keep_workdirs():
+        shutil.rmtree(Path(tempfile.gettempdir()) / f"{WORK_PREFIX}{os.getpid()}", ignore_errors=True)

@@ -162,7 +162,7 @@ class Runner:
         if python is None:
             self._fail(settings.missing_python_reason())
             return
-        self.root = Path(tempfile.mkdtemp(prefix=f"zerostack-rehearsal-{self.state.job_name[:40]}-"))
+        self.root = Path(tempfile.mkdtemp(prefix=f"job-{self.state.job_name[:40]}-", dir=settings.work_root()))
         if self._stopped():
             return
         self._enter("Downloading")
@@ -273,11 +273,27 @@ class Runner:
         self.thread.join(timeout=grace_s + 10)
 
 
+def error_blocks(tail: list[str]) -> list[str]:
+    """Each exception line of the output with the indented lines of its message that follow it."""
+    blocks = []
+    for index, line in enumerate(tail):
+        match = ERROR_LINE.match(line)
+        if not match:
+            continue
+        block = [match.group(1)]
+        for follower in tail[index + 1 : index + 6]:
+            if not follower.startswith((" ", "\t")) or follower.lstrip().startswith(("File ", "^", "~")):
+                break
+            block.append(follower.strip())
+        blocks.append("\n".join(block))
+    return blocks
+
+
 def failure_reason(tail: list[str], code: int, argv: list[str]) -> str:
     """SageMaker's FailureReason for a user script that failed, with the node's last error lines."""
-    errors = [match.group(1) for line in tail if (match := ERROR_LINE.match(line))]
-    preferred = [line for line in errors if "ChildFailedError" not in line and not line.startswith("torch.distributed.elastic")]
-    chosen = (preferred or errors)[-3:] or tail[-5:]
+    errors = error_blocks(tail)
+    preferred = [block for block in errors if "ChildFailedError" not in block and not block.startswith("torch.distributed.elastic")]
+    chosen = (preferred or errors)[-1:] or tail[-5:]
     message = "\n".join(chosen).replace('"', "'")
     command = f"{Path(argv[0]).name} {' '.join(argv[1:])}"
     return f'AlgorithmError: ExecuteUserScriptError:\nExitCode {code}\nErrorMessage "{message}"\nCommand "{command}", exit code: {code}'
