@@ -120,7 +120,7 @@ const tiny: Preset = {
       ...seed.spec.training,
       instanceType: "ml.g5.2xlarge",
       nodes: 2,
-      hyperparameters: { ...seed.spec.training.hyperparameters, learningRate: 1e-3, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, maxSourceLength: 64, maxTargetLength: 32, generationMaxLength: 32, evalSteps: 20, loggingSteps: 1 },
+      hyperparameters: { ...seed.spec.training.hyperparameters, learningRate: 1e-3, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, maxSourceLength: 64, maxTargetLength: 32, generationMaxLength: 32, evalSteps: 4, loggingSteps: 1 },
       maxRuntimeSeconds: 3600,
       ncclDebug: "WARN",
     },

@@ -73,6 +73,8 @@ describe("CLI contract under faults", () => {
   }, 900_000);
 
   it("refuses a second up on the same stack with exit 3 while the first finishes", async () => {
+    // a first up that surely runs long enough for the second to meet it
+    await control(endpoint, "scenario", { training: { training_s: 200 } });
     const first = spawn(CLI, upArgs("busy"), { env, stdio: ["ignore", "pipe", "pipe"] });
     const one = collect(first);
     // wait until the first holds the stack (its engine is creating the training job)
@@ -83,6 +85,7 @@ describe("CLI contract under faults", () => {
     expect(error).toMatchObject({ type: "error", exitCode: 3 });
     expect(String(error.message)).toContain("locked");
     expect(String(error.nextStep)).toContain("zerostack cancel --stack busy");
+    await control(endpoint, "scenario", {});
     expect(await one.exited).toBe(0);
     const again = await runCli(upArgs("busy"), env);
     expect(again.code, again.stderr).toBe(0);

@@ -217,7 +217,7 @@ def test_each_node_gets_what_sagemaker_gives_it(rehearsal: Sandbox) -> None:
     assert job["TrainingJobStatus"] == "Completed", (job.get("FailureReason"), lines)
     assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == ["Starting", "Downloading", "Training", "Uploading", "Completed"]
     assert all(t.get("EndTime") for t in job["SecondaryStatusTransitions"])
-    assert job["BillableTimeInSeconds"] == 2 * job["TrainingTimeInSeconds"] >= 2
+    assert job["BillableTimeInSeconds"] == job["TrainingTimeInSeconds"] >= 1
     assert len(lines) == 2 and all(re.fullmatch(r"env-job/algo-[12]-\d{10}", name) for name in lines)
 
     envs = []

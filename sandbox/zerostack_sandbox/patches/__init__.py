@@ -38,8 +38,8 @@ PATCHES: tuple[Patch, ...] = (
         "training_jobs",
         "Status from the sandbox clock: InProgress with SecondaryStatus Starting -> Downloading -> "
         "Training -> Uploading -> Completed, SecondaryStatusTransitions with Start/EndTime and "
-        "StatusMessage, TrainingStartTime/EndTime, BillableTimeInSeconds = training seconds x "
-        "InstanceCount; Failed with FailureReason at the scenario's phase; Stopped with "
+        "StatusMessage, TrainingStartTime/EndTime, BillableTimeInSeconds = training wall-clock seconds "
+        "(the bill is that x InstanceCount, per the DescribeTrainingJob reference); Failed with FailureReason at the scenario's phase; Stopped with "
         "SecondaryStatus MaxRuntimeExceeded once StoppingCondition.MaxRuntimeInSeconds (default "
         "86400) has passed since TrainingStartTime.",
         "SageMaker API Reference: DescribeTrainingJob (TrainingJobStatus, SecondaryStatus), "

@@ -159,8 +159,9 @@ def project(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
         seconds = max(1, math.ceil(round(current.start - started, 3)))  # no float fuzz
         job.training_end_time = to_datetime(current.start)
         job.training_time_in_seconds = seconds
-        # BillableTimeInSeconds: training time multiplied by the number of instances.
-        job.billable_time_in_seconds = seconds * run.instance_count
+        # BillableTimeInSeconds is wall-clock time: the bill is BillableTimeInSeconds x InstanceCount
+        # (DescribeTrainingJob API reference).
+        job.billable_time_in_seconds = seconds
     ending = run.ending()
     job.failure_reason = ending.reason if current.status == "Failed" and ending else None
     job.final_metric_data_list = logs.final_metric_data(run.cursor)

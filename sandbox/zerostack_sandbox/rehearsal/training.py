@@ -16,7 +16,7 @@ snapshot, moves it on as things really happen:
 
 Phase times are sandbox-clock times taken when each phase really begins, so they agree with the
 rest of the sandbox; but the rehearsal itself runs in real time: the clock's speed and advances do
-not make it faster. TrainingTimeInSeconds and BillableTimeInSeconds (x InstanceCount) are real
+not make it faster. TrainingTimeInSeconds and BillableTimeInSeconds (wall-clock, as AWS reports it) are real
 wall seconds. Log lines are stamped with the sandbox clock when they arrive (= wall time at speed 1).
 """
 
@@ -405,7 +405,7 @@ def project(job: FakeTrainingJob, state: RehearsalState) -> None:
         seconds = max(1, math.ceil(round(current.wall_start - downloading.wall_start, 3)))
         job.training_end_time = to_datetime(current.start)
         job.training_time_in_seconds = seconds
-        job.billable_time_in_seconds = seconds * state.instance_count
+        job.billable_time_in_seconds = seconds  # wall-clock; the bill multiplies by InstanceCount
     job.failure_reason = state.failure_reason if current.job_status == "Failed" else None
     from ..patches import logs
 
