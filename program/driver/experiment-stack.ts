@@ -75,6 +75,10 @@ export async function upExperiment(
   base: BaseOutputs,
   opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
 ): Promise<Record<string, unknown>> {
+  if (ctx.sandbox && plan.training.environment.ZEROSTACK_REHEARSE) {
+    const { ensureRehearsalData } = await import("../sandbox/rehearsal-data.js");
+    await ensureRehearsalData(plan, opts.onEvent);
+  }
   if (opts.watch === false) return upOnly(ctx, plan, base, opts);
   const { watchExperiment } = await import("../watch/experiment-watch.js");
   const stopWatching = new AbortController();
