@@ -7,7 +7,7 @@ import {
   type DescribeEndpointConfigCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, deleteAndWait, immutableDiff, orMissing, toTagList, updateTags } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 
@@ -27,13 +27,8 @@ export interface EndpointConfigOutputs extends EndpointConfigInputs {
   arn: string;
 }
 
-async function describe(name: string): Promise<DescribeEndpointConfigCommandOutput | undefined> {
-  try {
-    return await sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function describe(name: string): Promise<DescribeEndpointConfigCommandOutput | undefined> {
+  return orMissing(() => sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })));
 }
 
 export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs> = {
@@ -79,12 +74,11 @@ export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs>
   },
 
   async delete(id) {
-    try {
-      await sagemaker().send(new DeleteEndpointConfigCommand({ EndpointConfigName: id }));
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw error;
-    }
-    await waitUntilGone(`endpoint config ${id}`, () => sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: id })), 300);
+    await deleteAndWait(
+      `endpoint config ${id}`,
+      () => sagemaker().send(new DeleteEndpointConfigCommand({ EndpointConfigName: id })),
+      () => sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: id })),
+      300,
+    );
   },
 };

@@ -8,7 +8,7 @@ import {
   type DescribeEndpointCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, changedFields, isNotFound, toTagList, updateTags, waitUntil, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, changedFields, deleteAndWait, orMissing, toTagList, updateTags, waitUntil } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 
@@ -25,13 +25,8 @@ export interface EndpointOutputs extends EndpointInputs {
   status: string;
 }
 
-async function describe(name: string): Promise<DescribeEndpointCommandOutput | undefined> {
-  try {
-    return await sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function describe(name: string): Promise<DescribeEndpointCommandOutput | undefined> {
+  return orMissing(() => sagemaker().send(new DescribeEndpointCommand({ EndpointName: name })));
 }
 
 async function waitInService(inputs: EndpointInputs): Promise<DescribeEndpointCommandOutput> {
@@ -85,12 +80,7 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
   },
 
   async delete(id) {
-    try {
-      await sagemaker().send(new DeleteEndpointCommand({ EndpointName: id }));
-    } catch (error) {
-      if (isNotFound(error)) return; // e.g. the TTL schedule deleted it already
-      throw error;
-    }
-    await waitUntilGone(`endpoint ${id}`, () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: id })), 900);
+    // gone already is fine: e.g. the TTL schedule deleted it
+    await deleteAndWait(`endpoint ${id}`, () => sagemaker().send(new DeleteEndpointCommand({ EndpointName: id })), () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: id })), 900);
   },
 };

@@ -25,6 +25,22 @@ export function tagValue(tags: Tag[] | undefined, key: string): string | undefin
   return tags?.find((t) => t.Key === key)?.Value;
 }
 
+/** The answer of a Describe call, or undefined when the object does not exist. */
+export async function orMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Deletes an object (gone already is fine) and waits until Describe no longer finds it. */
+export async function deleteAndWait(what: string, remove: () => Promise<unknown>, describe: () => Promise<unknown>, timeoutSeconds: number): Promise<void> {
+  if ((await orMissing(remove)) === undefined) return;
+  await waitUntilGone(what, describe, timeoutSeconds);
+}
+
 /** An object that exists under our deterministic name but was made from another spec. */
 export class ForeignObjectError extends Error {
   constructor(kind: string, name: string, found: string | undefined, wanted: string) {

@@ -7,7 +7,7 @@ import {
   type DescribeModelCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUntilGone } from "./lifecycle.js";
+import { adoptIfOurs, deleteAndWait, immutableDiff, orMissing, toTagList, updateTags } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 import { putIfAbsent } from "./s3-client.js";
@@ -28,13 +28,8 @@ export interface ModelOutputs extends ModelInputs {
   modelDataUrl: string;
 }
 
-async function describe(name: string): Promise<DescribeModelCommandOutput | undefined> {
-  try {
-    return await sagemaker().send(new DescribeModelCommand({ ModelName: name }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function describe(name: string): Promise<DescribeModelCommandOutput | undefined> {
+  return orMissing(() => sagemaker().send(new DescribeModelCommand({ ModelName: name })));
 }
 
 async function uploadCode(inputs: ModelInputs): Promise<string> {
@@ -93,12 +88,6 @@ export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
   },
 
   async delete(id) {
-    try {
-      await sagemaker().send(new DeleteModelCommand({ ModelName: id }));
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw error;
-    }
-    await waitUntilGone(`model ${id}`, () => sagemaker().send(new DescribeModelCommand({ ModelName: id })), 300);
+    await deleteAndWait(`model ${id}`, () => sagemaker().send(new DeleteModelCommand({ ModelName: id })), () => sagemaker().send(new DescribeModelCommand({ ModelName: id })), 300);
   },
 };

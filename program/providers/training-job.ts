@@ -10,7 +10,7 @@ import {
   type DescribeTrainingJobCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptIfOurs, immutableDiff, isNotFound, toTagList, updateTags, waitUntil } from "./lifecycle.js";
+import { adoptIfOurs, immutableDiff, orMissing, toTagList, updateTags, waitUntil } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 import { putIfAbsent } from "./s3-client.js";
@@ -57,13 +57,8 @@ export interface TrainingJobOutputs extends TrainingJobInputs {
   uploadedBytes: number;
 }
 
-async function describe(name: string): Promise<DescribeTrainingJobCommandOutput | undefined> {
-  try {
-    return await sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+function describe(name: string): Promise<DescribeTrainingJobCommandOutput | undefined> {
+  return orMissing(() => sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name })));
 }
 
 function uploadSource(inputs: TrainingJobInputs): Promise<{ uri: string; bytes: number }> {

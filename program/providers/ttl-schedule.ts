@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-scheduler";
 import type * as pulumi from "@pulumi/pulumi";
 import { clientSettings } from "../aws/clients.js";
-import { changedFields, isNotFound } from "./lifecycle.js";
+import { changedFields, orMissing } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
 
 export const DELETE_ENDPOINT_TARGET = "arn:aws:scheduler:::aws-sdk:sagemaker:deleteEndpoint";
@@ -51,12 +51,8 @@ function scheduleInput(inputs: TtlScheduleInputs): CreateScheduleCommandInput {
 }
 
 async function exists(name: string): Promise<string | undefined> {
-  try {
-    return (await scheduler().send(new GetScheduleCommand({ Name: name }))).Arn ?? name;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  const found = await orMissing(() => scheduler().send(new GetScheduleCommand({ Name: name })));
+  return found ? (found.Arn ?? name) : undefined;
 }
 
 export const provider: ProviderImpl<TtlScheduleInputs, TtlScheduleOutputs> = {
@@ -89,10 +85,6 @@ export const provider: ProviderImpl<TtlScheduleInputs, TtlScheduleOutputs> = {
   },
 
   async delete(id) {
-    try {
-      await scheduler().send(new DeleteScheduleCommand({ Name: id }));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await orMissing(() => scheduler().send(new DeleteScheduleCommand({ Name: id }))); // a schedule that fired is gone already
   },
 };

@@ -40,19 +40,11 @@ from moto.sagemaker.models import FakeTrainingJob
 
 from ..clock import clock, to_datetime
 from ..lifecycle import LOCK
+from ..patches.training_jobs import MESSAGES as TIMELINE_MESSAGES
 from . import bundle, nodes, settings
 
-MESSAGES = {
-    "Starting": "Preparing the instances for training (sandbox rehearsal: local processes)",
-    "Downloading": "Downloading input data",
-    "Training": "Training image download completed. Training in progress.",
-    "Uploading": "Uploading generated training model",
-    "Completed": "Training job completed",
-    "Failed": "Training job failed",
-    "Stopping": "Stopping the training job",
-    "Stopped": "Training job stopped",
-    "MaxRuntimeExceeded": "Training job exceeded the MaxRuntimeInSeconds provided",
-}
+# SageMaker's status messages, the one difference saying that local processes do the work
+MESSAGES = {**TIMELINE_MESSAGES, "Starting": "Preparing the instances for training (sandbox rehearsal: local processes)"}
 FINAL = ("Completed", "Failed", "Stopped")
 ERROR_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b.*)$")
 MAX_EVENT_CHARS = 256 * 1024 - 26  # PutLogEvents: 256 KB per event including 26 bytes overhead
