@@ -60,6 +60,21 @@ export interface BaseUpOptions extends OperationOptions {
 
 export async function upBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<BaseOutputs> {
   realAccountOnly(ctx);
+  return upBaseStack(ctx, overrides, opts);
+}
+
+/**
+ * The sandbox's base stack: everything brought (the bucket and roles the sandbox seeded), so no
+ * provider plugin and no AWS object; experiments then read it like a real account's base stack.
+ */
+export async function seedSandboxBase(ctx: DriverContext, base: BaseOutputs, opts: OperationOptions): Promise<BaseOutputs> {
+  if (!ctx.sandbox) throw new Error("seedSandboxBase is for the sandbox's own state");
+  const outputs = await readBaseStackOutputs(ctx);
+  if (outputs) return baseOutputsFrom(outputs);
+  return upBaseStack(ctx, { region: base.region as BaseConfigInput["region"], existingBucket: base.bucket, existingExecutionRoleArn: base.executionRoleArn, existingSchedulerRoleArn: base.schedulerRoleArn }, { ...opts, reset: true });
+}
+
+async function upBaseStack(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<BaseOutputs> {
   await clearStaleLocks(ctx, BASE_STACK, opts.onEvent);
   const stack = await open(ctx);
   const { input, config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
@@ -97,6 +112,9 @@ export async function destroyBase(ctx: DriverContext, opts: OperationOptions & {
 
 /** The base stack's outputs on this backend, or undefined when there is no base stack. */
 export async function readBaseStackOutputs(ctx: DriverContext): Promise<Record<string, unknown> | undefined> {
+  const { checkpointOutputs } = await import("../driver/inventory.js");
+  const fromFile = checkpointOutputs(ctx, BASE_STACK); // a file backend: one file read, no engine
+  if (fromFile !== "not-a-file-backend") return fromFile;
   const ws = await projectWorkspace(ctx);
   try {
     const outputs = await ws.stackOutputs(BASE_STACK);

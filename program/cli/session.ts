@@ -16,9 +16,11 @@ export async function openSession(sandboxFlag: boolean | undefined, out: Output)
     const { resolveBase } = await import("../stack/base.js");
     return { sandbox, base: await resolveBase() };
   }
-  const [{ startSandbox }, { sandboxEnv, sandboxBase }] = await Promise.all([import("../sandbox/service.js"), import("../sandbox/seed.js")]);
+  const [{ startSandbox }, { sandboxEnv }, { resolveBase }] = await Promise.all([import("../sandbox/service.js"), import("../sandbox/seed.js"), import("../stack/base.js")]);
   const service = await startSandbox();
   Object.assign(process.env, sandboxEnv(service.endpoint));
   out.info(`SANDBOX: using the sandbox cloud at ${service.endpoint} (no AWS account is touched)`);
-  return { sandbox, base: sandboxBase };
+  // the sandbox's base stack, read the way a real account's is (bring-your-own variables do not apply here)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ZEROSTACK_") || !/BUCKET|ROLE_ARN/.test(k)));
+  return { sandbox, base: await resolveBase(env, { ctx: { sandbox: true } }) };
 }

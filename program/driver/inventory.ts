@@ -9,6 +9,7 @@ import { costSoFar } from "../watch/cost.js";
 import { lockDir, readLocks } from "./locks.js";
 import { listStacks } from "./operations.js";
 import { PROJECT, selectStack, type DriverContext } from "./workspace.js";
+import { BASE_STACK } from "../base/names.js";
 
 export type ExperimentStatus = "updating" | "failed" | "ready" | "training-only" | "empty";
 
@@ -96,6 +97,16 @@ function fileBackendDir(ctx: DriverContext): string | undefined {
   return url.startsWith("file://") ? url.slice("file://".length) : undefined;
 }
 
+/** A stack's outputs straight from its file-backend checkpoint; undefined when there is no such stack. */
+export function checkpointOutputs(ctx: DriverContext, stackName: string): Record<string, unknown> | undefined | "not-a-file-backend" {
+  const dir = fileBackendDir(ctx);
+  if (!dir) return "not-a-file-backend";
+  const file = join(dir, ".pulumi", "stacks", PROJECT, `${stackName}.json`);
+  if (!existsSync(file)) return undefined;
+  const state = stackStateOf(stackName, JSON.parse(readFileSync(file, "utf8")) as Checkpoint, false);
+  return Object.keys(state.outputs).length > 0 ? state.outputs : undefined;
+}
+
 /** `viaEngine` forces the Automation API path (what a non-file backend takes); bench/ compares the two. */
 export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolean } = {}): Promise<StackState[]> {
   const dir = opts.viaEngine ? undefined : fileBackendDir(ctx);
@@ -121,6 +132,7 @@ export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolea
   );
 }
 
+/** The experiments: every stack but the account's base stack. */
 export async function inventory(ctx: DriverContext, now = Date.now()): Promise<ExperimentRow[]> {
-  return (await stackStates(ctx)).map((s) => experimentRow(s, now));
+  return (await stackStates(ctx)).filter((s) => s.name !== BASE_STACK).map((s) => experimentRow(s, now));
 }

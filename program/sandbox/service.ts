@@ -73,7 +73,10 @@ export function serveCommand(stateDir: string, env: NodeJS.ProcessEnv = process.
 /** Starts the service, or reuses a healthy one. Returns it with the seeded base ready. */
 export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<SandboxService> {
   const running = readService(env);
-  if (running && (await healthy(running.endpoint))) return running;
+  if (running && (await healthy(running.endpoint))) {
+    await seedBase(running.endpoint, env); // a no-op read once the base stack exists
+    return running;
+  }
   if (running) stopPid(running.pid);
 
   const dir = sandboxDir(env);
@@ -93,8 +96,27 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   const tmp = `${serviceFile(env)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(service, null, 2));
   renameSync(tmp, serviceFile(env));
-  await seedSandbox(endpoint);
+  await seedBase(endpoint, env);
   return service;
+}
+
+/**
+ * The bucket and roles a real account gets from its base stack: created in the emulator, then
+ * recorded as the sandbox's own `base` stack (bring-your-own mode), so that experiments find them
+ * through the same code path as on a real account (program/stack/base.ts).
+ */
+async function seedBase(endpoint: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const seeded = await seedSandbox(endpoint);
+  const [{ seedSandboxBase }, { sandboxEnv }] = await Promise.all([import("../base/driver.js"), import("./seed.js")]);
+  const withCloud = { ...env, ...sandboxEnv(endpoint) };
+  const saved = { ...process.env };
+  Object.assign(process.env, sandboxEnv(endpoint)); // the engine inherits this process's environment
+  try {
+    await seedSandboxBase({ sandbox: true, env: withCloud }, seeded, { onEvent: () => {} });
+  } finally {
+    for (const key of Object.keys(sandboxEnv(endpoint))) if (saved[key] === undefined) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
 }
 
 async function waitForReady(log: string, pid: number, timeoutMs: number): Promise<string> {

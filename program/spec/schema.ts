@@ -22,7 +22,11 @@ const pattern = (re: RegExp, allowed: string) => z.string().regex(re, { error: a
 
 // Lowercase so every derived SageMaker, S3 and Pulumi name accepts it unchanged.
 export const EXPERIMENT_NAME_ALLOWED = "1-63 lowercase letters, digits and single hyphens, starting with a letter";
-export const experimentName = pattern(/^[a-z](-?[a-z0-9])*$/, EXPERIMENT_NAME_ALLOWED).max(63);
+/** Stack names zerostack itself uses on the same backend (program/base: the account's bucket and roles). */
+export const RESERVED_NAMES = ["base"] as const;
+export const experimentName = pattern(/^[a-z](-?[a-z0-9])*$/, EXPERIMENT_NAME_ALLOWED)
+  .max(63)
+  .refine((name) => !(RESERVED_NAMES as readonly string[]).includes(name), { error: "is reserved for the account's base stack", params: { allowed: "any other name" } });
 
 export const BUCKET_ALLOWED = "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
 const bucketName = pattern(/^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, BUCKET_ALLOWED);

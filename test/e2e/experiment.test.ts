@@ -30,6 +30,12 @@ describe("experiment stack in the sandbox", () => {
     cleanup();
   });
 
+  it("records the seeded bucket and roles as the sandbox's own base stack, read like a real account's", async () => {
+    const { checkpointOutputs } = await import("../../program/driver/inventory.js");
+    const outputs = checkpointOutputs({ sandbox: true, env: runEnv }, "base");
+    expect(outputs).toMatchObject({ bucket: "zerostack-sandbox-123456789012", executionRoleArn: "arn:aws:iam::123456789012:role/zerostack-sagemaker-execution", region: "us-east-1" });
+  });
+
   it("brings up training, model, config and an InService endpoint with a TTL", async () => {
     const r = await up("--name", "exp");
     expect(r.code, r.stderr).toBe(0);
@@ -94,6 +100,17 @@ describe("experiment stack in the sandbox", () => {
     const r = await runCli(["refresh", "--stack", "exp", "--json"], runEnv);
     expect(r.code, r.stderr).toBe(0);
     expect(resourceOps(r.stdout, "endpoint")).toContain("delete");
+  });
+
+  it("brings up a training-only experiment: no model, config or endpoint", async () => {
+    const r = await up("--name", "trainonly", "--no-serving");
+    expect(r.code, r.stderr).toBe(0);
+    const types = events(r.stdout).filter((e) => e.type === "resource").map((e) => e.resourceType);
+    expect(new Set(types)).toEqual(new Set(["TrainingJob"]));
+    const outputs = events(r.stdout).find((e) => e.type === "outputs")?.outputs as Record<string, unknown>;
+    expect(outputs.trainingJobStatus).toBe("Completed");
+    expect(outputs.endpointName).toBeUndefined();
+    expect((await runCli(["destroy", "--stack", "trainonly", "--yes"], runEnv)).code).toBe(0);
   });
 
   it("destroys to zero zerostack objects and removes the stack", async () => {

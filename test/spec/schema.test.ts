@@ -62,3 +62,10 @@ describe("parseSpec", () => {
     expect(problems[0]?.allowed).toBe("1, 2, 4, 8");
   });
 });
+
+describe("reserved names", () => {
+  it("refuses an experiment named like the account's base stack, and nothing else of the kind", () => {
+    expect(problemsOf(() => specFromPreset("tiny", { name: "base" }))[0]).toMatchObject({ field: "name", allowed: "any other name" });
+    expect(specFromPreset("tiny", { name: "base-line" }).name).toBe("base-line");
+  });
+});
