@@ -22,13 +22,13 @@ const processStreams: OutputStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function createOutput(json: boolean, streams: OutputStreams = processStreams): Output {
+export function createOutput(json: boolean, streams: OutputStreams = processStreams, opts: { diff?: boolean } = {}): Output {
   return {
     json,
     event(event) {
       if (json) streams.stdout(toJsonLine(event) + "\n");
       else {
-        const line = humanLine(event);
+        const line = humanLine(event, opts.diff ?? false);
         if (line !== undefined) streams.stdout(line + "\n");
       }
     },
@@ -45,13 +45,13 @@ export function createOutput(json: boolean, streams: OutputStreams = processStre
 }
 
 /** The plain-text form of an event, or undefined when it is not worth a line. */
-export function humanLine(event: ProgressEvent): string | undefined {
+export function humanLine(event: ProgressEvent, diff = false): string | undefined {
   switch (event.type) {
     case "stack":
       return `${event.sandbox ? "[SANDBOX] " : ""}${event.action} ${event.stack}`;
     case "resource":
       if (event.op === "same" && event.status !== "failed") return undefined;
-      return `  ${event.status === "failed" ? "✗" : event.status === "done" ? "✓" : "…"} ${event.op} ${event.resourceType} ${event.name}${event.message ? `: ${event.message}` : ""}`;
+      return `  ${event.status === "failed" ? "✗" : event.status === "done" ? "✓" : "…"} ${event.op} ${event.resourceType} ${event.name}${event.message ? `: ${event.message}` : ""}${diff && event.diffs && event.status !== "done" ? ` [changed: ${event.diffs.join(", ")}]` : ""}`;
     case "diagnostic":
       return `  ${event.severity}: ${event.message}`;
     case "training":

@@ -11,8 +11,9 @@ export async function runCommand(
   action: string,
   json: boolean,
   body: (ctx: CommandContext) => Promise<void>,
+  opts: { diff?: boolean } = {},
 ): Promise<number> {
-  const out = createOutput(json);
+  const out = createOutput(json, undefined, opts);
   try {
     await body({ out });
     return ExitCode.ok;

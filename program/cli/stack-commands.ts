@@ -16,15 +16,20 @@ interface CommonFlags extends ExperimentFlags {
   sandbox?: boolean;
   force?: boolean;
   extendTtl?: boolean;
+  diff?: boolean;
 }
 
 const stackOption = (cmd: Command) => cmd.requiredOption("-s, --stack <name>", "experiment (stack) name");
 
 export function registerStackCommands(program: Command, setExit: (code: number) => void): void {
   const timed = (action: string, flags: CommonFlags, body: Parameters<typeof runCommand>[2]) =>
-    runCommand(action, flags.json ?? false, body).then(setExit);
+    runCommand(action, flags.json ?? false, body, { diff: flags.diff ?? false }).then(setExit);
 
-  withCommonOptions(withSpecOptions(program.command("preview").description("show what `up` would change")).option("-s, --stack <name>", "experiment (stack) name")).action(
+  withCommonOptions(
+    withSpecOptions(program.command("preview").description("show what `up` would change"))
+      .option("-s, --stack <name>", "experiment (stack) name")
+      .option("--diff", "show which inputs of each resource change"),
+  ).action(
     (flags: CommonFlags) =>
       timed("preview", flags, async ({ out }) => {
         const started = Date.now();
@@ -44,6 +49,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
     withSpecOptions(program.command("up").description("create or update an experiment: training job, then model and endpoint"))
       .option("-s, --stack <name>", "experiment (stack) name (same as --name)")
       .option("--extend-ttl", "restart the endpoint's time to live from now")
+      .option("--diff", "show which inputs of each resource change")
       .option("--rehearse", "sandbox only: run the real payload locally (2 processes as 2 nodes) instead of the simulated timeline")
       .option("-y, --yes", "do not ask for confirmation"),
   ).action((flags: CommonFlags) =>
@@ -86,6 +92,20 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
         const { refresh } = await import("../driver/operations.js");
         await refresh(session, flags.stack, async () => ({}), { onEvent: (e) => out.event(e) });
         out.event({ type: "done", action: "refresh", stack: flags.stack, ok: true, seconds: (Date.now() - started) / 1000 });
+      }),
+  );
+
+  withCommonOptions(stackOption(program.command("export").description("print an experiment's stack state (deployment JSON; secrets stay encrypted)"))).action(
+    (flags: CommonFlags & { stack: string }) =>
+      timed("export", flags, async ({ out }) => {
+        const session = await openSession(flags.sandbox, out);
+        const { selectStack } = await import("../driver/workspace.js");
+        const { fromPulumiError } = await import("../driver/pulumi-errors.js");
+        const stack = await selectStack(session, flags.stack, async () => ({})).catch((error: unknown) => {
+          throw fromPulumiError(error, flags.stack, [], false);
+        });
+        const deployment = await stack.exportStack();
+        process.stdout.write(JSON.stringify(deployment, null, flags.json ? undefined : 2) + "\n");
       }),
   );
 

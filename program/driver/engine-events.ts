@@ -37,7 +37,9 @@ export function fromEngineEvent(event: EngineEvent): ProgressEvent | undefined {
     const op = OPS[step.op] ?? "update";
     const status = event.resOpFailedEvent ? "failed" : event.resOutputsEvent ? "done" : "running";
     if (event.resourcePreEvent?.planning && op === "same") return undefined;
-    return { type: "resource", urn: step.urn, resourceType: shortType(step.type), name: nameOfUrn(step.urn), op, status };
+    // the inputs that changed (bookkeeping outputs of our providers are no diff a person wants)
+    const diffs = (step.diffs ?? []).filter((d) => !d.startsWith("__"));
+    return { type: "resource", urn: step.urn, resourceType: shortType(step.type), name: nameOfUrn(step.urn), op, status, ...(diffs.length > 0 ? { diffs } : {}) };
   }
   const diag = event.diagnosticEvent;
   if (diag) {

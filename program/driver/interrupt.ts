@@ -35,7 +35,9 @@ export function installInterruptor(opts: InterruptOptions): Interruptor {
   const handler = (fromUi = false) => {
     count += 1;
     if (count === 1) {
-      opts.notify("interrupt: cancelling gracefully (interrupt again to force)");
+      opts.notify(
+        "interrupt: cancelling gracefully: the engine finishes the steps in flight (a training job it waits for keeps running in SageMaker; `up` later adopts it). Interrupt again to stop waiting now.",
+      );
       if (fromUi) controller.abort(); // no terminal signal reached the engine: tell it ourselves
       else timer = setTimeout(() => !acknowledged && controller.abort(), opts.graceMs ?? 700);
     } else {

@@ -72,6 +72,23 @@ describe("CLI contract under faults", () => {
     }
   }, 900_000);
 
+  it("cancels gracefully on Ctrl-C (exit 130), and the same up then converges", async () => {
+    await control(endpoint, "scenario", { training: { training_s: 100 } });
+    const child = spawn(CLI, upArgs("interrupted"), { env, stdio: ["ignore", "pipe", "pipe"] });
+    const run = collect(child);
+    await expect.poll(() => jsonLines(run.out()).some((e) => e.type === "training" && e.secondaryStatus === "Training"), { timeout: 60_000, interval: 100 }).toBe(true);
+    child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    await control(endpoint, "scenario", {});
+    const last = jsonLines(run.out()).at(-1)!;
+    expect(last).toMatchObject({ type: "error", exitCode: 130 });
+    expect(String(last.nextStep)).toContain("zerostack up --stack interrupted");
+    const again = await runCli(upArgs("interrupted"), env);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await runCli(["destroy", "--stack", "interrupted", "--yes"], env)).code).toBe(0);
+    expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+  });
+
   it("refuses a second up on the same stack with exit 3 while the first finishes", async () => {
     // a first up that surely runs long enough for the second to meet it
     await control(endpoint, "scenario", { training: { training_s: 200 } });
