@@ -64,7 +64,7 @@ export function catalog(placement: Placement): Catalog {
       tp: [1, 2, 4, 8],
       epochs: [1, 2, 3, 5, 10],
       learningRate: [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3],
-      ttlSeconds: [15 * 60, 30 * 60, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600],
+      ttlSeconds: [15 * 60, 30 * 60, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 0],
     },
     fields: FIELDS,
   };

@@ -103,7 +103,9 @@ async function upOnly(
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
   await provideHfToken(stack, plan);
-  const ttl = plan.serving ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl) : undefined;
+  const ttl = plan.serving && plan.serving.ttlSeconds > 0 ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl) : undefined;
+  // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
+  if (!ttl) for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt]) await stack.removeConfig(key).catch(() => undefined);
   await stack.setAllConfig({
     [CONFIG_KEYS.spec]: { value: JSON.stringify(plan.spec) },
     [CONFIG_KEYS.preset]: { value: plan.spec.preset },

@@ -19,9 +19,12 @@ export interface ServingCost {
   instances: number;
   usdPerInstanceHour: number;
   usdPerHour: number;
-  /** The endpoint is deleted by its TTL schedule at the latest. */
+  /** The endpoint is deleted by its TTL schedule at the latest; 0 with `untilDestroyed`. */
   ttlHours: number;
+  /** Cost until the TTL; 0 when there is none (then only usdPerHour bounds it). */
   usd: number;
+  /** No TTL: the endpoint bills until someone destroys it. */
+  untilDestroyed: boolean;
 }
 
 export interface CostEstimate {
@@ -75,6 +78,7 @@ export function estimateCost(spec: ExperimentSpec, options: { trainingHours?: nu
       usdPerHour: round2(usdPerHour),
       ttlHours,
       usd: round2(usdPerHour * ttlHours),
+      untilDestroyed: ttlHours === 0,
     };
   }
   const servingUsd = serving?.usd ?? 0;

@@ -43,7 +43,11 @@ export function formatCost(cost: CostEstimate): string {
   ];
   if (cost.serving) {
     const s = cost.serving;
-    lines.push(`serving: ${s.instances} x ${s.instanceType} at ${usd(s.usdPerHour)}/h until TTL ${s.ttlHours.toFixed(1)} h = ${usd(s.usd)}`);
+    lines.push(
+      s.untilDestroyed
+        ? `serving: ${s.instances} x ${s.instanceType} at ${usd(s.usdPerHour)}/h until destroyed (no TTL)`
+        : `serving: ${s.instances} x ${s.instanceType} at ${usd(s.usdPerHour)}/h until TTL ${s.ttlHours.toFixed(1)} h = ${usd(s.usd)}`,
+    );
   }
   lines.push(`total: ${usd(cost.totalUsd)}, at most ${usd(cost.maxTotalUsd)}${cost.spot ? " (on-demand upper bound; spot bills less)" : ""}`);
   lines.push(`prices: ${cost.priceSource}, as of ${cost.pricesAsOf}, region ${cost.region} x${cost.regionMultiplier}${cost.estimated ? "; some figures estimated" : ""}`);
@@ -69,7 +73,7 @@ export function formatPlan(plan: Plan): string {
   ];
   if (s) {
     sections.push(
-      `endpoint ${s.endpointName} (model ${s.modelName}, config ${s.endpointConfigName}): ${s.instanceCount} x ${s.instanceType}, TTL ${(s.ttlSeconds / 3600).toFixed(1)} h, health check ${s.healthCheckTimeoutSeconds} s`,
+      `endpoint ${s.endpointName} (model ${s.modelName}, config ${s.endpointConfigName}): ${s.instanceCount} x ${s.instanceType}, TTL ${s.ttlSeconds === 0 ? "none" : `${(s.ttlSeconds / 3600).toFixed(1)} h`}, health check ${s.healthCheckTimeoutSeconds} s`,
       indent(`image ${s.imageUri}`),
       `serving.properties:\n${indent(s.servingProperties.text.trimEnd())}`,
     );

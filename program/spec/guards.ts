@@ -307,7 +307,13 @@ const limits: Check = (spec) =>
 /** Serving settings of a training-only experiment are never used, so they cannot be wrong. */
 const whenServing = (check: Check): Check => (spec) => (spec.serving.enabled ? check(spec) : []);
 
-const CHECKS: readonly Check[] = [zero2MultiNode, whenServing(tensorParallel), whenServing(backendOnImage), trainingFit, servingFit, environment, modelAndData, runtime, names, limits];
+/** No TTL: nothing deletes a forgotten endpoint. Allowed (long-lived endpoints), never silent. */
+function noTtl(spec: ExperimentSpec): Finding[] {
+  if (spec.serving.ttlSeconds !== 0) return [];
+  return [{ severity: "warning", field: "serving.ttlSeconds", value: "0", message: "no TTL: the endpoint bills until you destroy it", allowed: "0, or 15m to 7d", fix: "give a TTL (e.g. --ttl 2h); `zerostack up --extend-ttl` extends it later" }];
+}
+
+const CHECKS: readonly Check[] = [zero2MultiNode, whenServing(tensorParallel), whenServing(backendOnImage), whenServing(noTtl), trainingFit, servingFit, environment, modelAndData, runtime, names, limits];
 
 export function checkSpec(spec: ExperimentSpec): Finding[] {
   return CHECKS.flatMap((check) => check(spec));

@@ -99,7 +99,11 @@ const serving = z.strictObject({
   /** "custom": payload/serve's model.py is the entry point (the seed's handler). */
   handler: z.enum(["builtin", "custom"]),
   maxRollingBatchSize: positiveInt(1024).optional(),
-  ttlSeconds: z.number().int().min(MIN_TTL_SECONDS).max(MAX_TTL_SECONDS),
+  /** 0: no TTL (the endpoint bills until destroyed; a guard warns) */
+  ttlSeconds: z
+    .number()
+    .int()
+    .refine((s) => s === 0 || (s >= MIN_TTL_SECONDS && s <= MAX_TTL_SECONDS), { error: "is not a TTL zerostack schedules", params: { allowed: `0 (no TTL), or ${MIN_TTL_SECONDS / 60}m to ${MAX_TTL_SECONDS / 86400}d` } }),
   /** Overrides the size-scaled default (see health-check.ts). */
   healthCheckTimeoutSeconds: z.number().int().min(60).max(3600).optional(),
 });

@@ -38,7 +38,7 @@ const badFlag: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.tuple(fc.constant("--train-instance"), fc.stringMatching(/^ml\.[a-z]{1,3}\d?\.[a-z]{2,6}$/).filter((s) => !["ml.g5.xlarge", "ml.g5.2xlarge", "ml.p4d.24xlarge"].includes(s))),
   fc.tuple(fc.constant("--serve-instance"), fc.stringMatching(/^ml\.z[a-z]{1,3}\.[a-z]{2,6}$/)),
   fc.tuple(fc.constant("--tp"), fc.constantFrom("0", "-2", "x", "1.5", "65")),
-  fc.tuple(fc.constant("--ttl"), fc.constantFrom("abc", "1m", "30d", "0", "-5m", "2x")),
+  fc.tuple(fc.constant("--ttl"), fc.constantFrom("abc", "1m", "30d", "-5m", "2x", "14m")),
   fc.tuple(fc.constant("--lr"), fc.constantFrom("-1", "0", "x", "2", "NaN", "1e3")),
   fc.tuple(fc.constant("--epochs"), fc.constantFrom("0", "-1", "x", "1000")),
   fc.tuple(fc.constant("--name"), fc.oneof(fc.constantFrom("Bad", "a_b", "9lives", "-x", "a--b-", "x".repeat(64)), fc.stringMatching(/^[A-Z][a-z]{0,8}$/))),

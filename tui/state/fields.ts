@@ -30,7 +30,7 @@ export function hours(seconds: number): string {
 
 export function formatChoice(key: Field["key"], value: unknown): string {
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (key === "ttlSeconds" && typeof value === "number") return hours(value);
+  if (key === "ttlSeconds" && typeof value === "number") return value === 0 ? "off" : hours(value);
   if (key === "learningRate" && typeof value === "number") return value.toExponential(0);
   return String(value);
 }
