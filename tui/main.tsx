@@ -17,6 +17,9 @@ export async function runTui({ loadBackend, sandbox }: TuiOptions): Promise<numb
     maxFps: Math.round(1000 / TICK_MS),
     // Ctrl-C is an intent: the first one asks, the second interrupts the running operation
     exitOnCtrlC: false,
+    // zerostack opens the TUI only on a terminal: draw live even where CI is set (Ink would
+    // otherwise write only the last frame at exit)
+    interactive: Boolean(process.stdout.isTTY),
   });
   await instance.waitUntilExit();
   return 0;
