@@ -42,7 +42,9 @@ const seed: Preset = {
         maxSourceLength: 500,
         maxTargetLength: 150,
         generationMaxLength: 150,
-        warmupSteps: 0,
+        // the seed ran warm-up 0 on DeepSpeed 0.8/0.9, whose WarmupLR used max(2, steps): 2 keeps
+        // that behaviour on DeepSpeed >= 0.18, which refuses 0 (found on an H100 run, bench/gpu)
+        warmupSteps: 2,
         weightDecay: 0,
         gradientClipping: 1,
         evalSteps: 500,

@@ -21,10 +21,11 @@ export interface MetricDefinition {
 }
 
 // The HF Trainer logs dicts such as {'loss': 1.2345, 'grad_norm': 0.5, 'learning_rate': 0.0001,
-// 'epoch': 0.5}; newer versions may print double quotes. SageMaker wants exactly one capture group,
-// so the number pattern avoids groups of its own (it accepts 1e-05 and 0.0001).
+// 'epoch': 0.5}; newer versions may print double quotes, and transformers 5 prints the values as
+// strings ({'loss': '34', ...}: seen on an H100 run, bench/gpu). SageMaker wants exactly one
+// capture group, so the number pattern avoids groups of its own (it accepts 1e-05 and 0.0001).
 const NUMBER = "([-+]?[0-9]*[.]?[0-9]+[eE]?[-+]?[0-9]*)";
-const key = (name: string) => `['"]${name}['"]: ${NUMBER}`;
+const key = (name: string) => `['"]${name}['"]: ['"]?${NUMBER}`;
 
 export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   { Name: "loss", Regex: key("loss") },

@@ -1,13 +1,14 @@
 // Metrics from Hugging Face Trainer log lines, e.g.
 //   {'loss': 1.2345, 'grad_norm': 0.5, 'learning_rate': 0.0001, 'epoch': 0.5}
 //   {'eval_loss': 1.1, 'eval_runtime': 2.0, 'epoch': 1.0}
+//   {'loss': '34', 'learning_rate': '0.001', 'epoch': '0.2'}      (transformers 5 quotes values)
 // Pure: a line in, the metrics it carries out. The Trainer logs on world rank 0 only.
 export interface ParsedMetrics {
   values: Record<string, number>;
 }
 
-const DICT = /\{('[a-z_]+':\s*[-+0-9.eE]+(?:,\s*)?)+\}/;
-const PAIR = /'([a-z_]+)':\s*([-+]?[0-9.]+(?:[eE][-+]?\d+)?)/g;
+const DICT = /\{('[a-z_]+':\s*'?[-+0-9.eE]+'?(?:,\s*)?)+\}/;
+const PAIR = /'([a-z_]+)':\s*'?([-+]?[0-9.]+(?:[eE][-+]?\d+)?)'?/g;
 
 export const TRACKED = ["loss", "learning_rate", "epoch", "eval_loss", "grad_norm", "train_loss"] as const;
 

@@ -3,13 +3,19 @@ import { batchMath, deepspeedConfig } from "../../program/spec/index.js";
 import { specWith } from "./helpers.js";
 
 describe("deepspeedConfig", () => {
+  it("leaves the scheduler to the Trainer without warm-up steps (DeepSpeed >= 0.18 refuses WarmupLR with 0)", () => {
+    const none = deepspeedConfig(specWith((s) => (s.training.hyperparameters.warmupSteps = 0)));
+    expect(none.scheduler).toBeUndefined();
+    expect(deepspeedConfig(specWith((s) => (s.training.hyperparameters.warmupSteps = 2))).scheduler?.type).toBe("WarmupLR");
+  });
+
   it("stage 3 gathers 16-bit weights on save and leaves HF-known values to the Trainer", () => {
     const ds = deepspeedConfig(specWith());
     expect(ds.bf16).toEqual({ enabled: "auto" });
     expect(ds.fp16).toBeUndefined();
     expect(ds.optimizer).toEqual({ type: "AdamW", params: { lr: "auto", betas: "auto", eps: "auto", weight_decay: "auto" } });
-    expect(ds.scheduler.type).toBe("WarmupLR");
-    expect(Object.values(ds.scheduler.params).every((v) => v === "auto")).toBe(true);
+    expect(ds.scheduler?.type).toBe("WarmupLR");
+    expect(Object.values(ds.scheduler!.params).every((v) => v === "auto")).toBe(true);
     expect(ds.zero_optimization).toMatchObject({
       stage: 3,
       overlap_comm: true,

@@ -21,7 +21,7 @@ describe("seed preset (SEED.md)", () => {
     const ds = plan.training.deepspeedConfig;
     expect(ds.bf16).toEqual({ enabled: "auto" });
     expect(ds.optimizer.type).toBe("AdamW");
-    expect(ds.scheduler.type).toBe("WarmupLR");
+    expect(ds.scheduler?.type).toBe("WarmupLR");
     expect(ds.zero_optimization).toMatchObject({ stage: 3, overlap_comm: true, contiguous_gradients: true, stage3_gather_16bit_weights_on_model_save: true });
     expect(ds.train_batch_size).toBe("auto");
     expect(plan.training.batch.worldSize).toBe(16);
