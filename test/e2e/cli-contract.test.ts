@@ -4,9 +4,9 @@ import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, jsonLines, runCli, tempHome } from "../helpers/cli.js";
-import { control, sagemakerFor, serviceOf, zerostackObjects } from "../helpers/sandbox.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLI, jsonLines, runCli } from "../helpers/cli.js";
+import { control, sagemakerFor, sandboxSuite, zerostackObjects } from "../helpers/sandbox.js";
 
 /** mulberry32: a seeded generator, so a failing kill point can be replayed */
 function seeded(seed: number): () => number {
@@ -35,19 +35,13 @@ function allFiles(dir: string): string[] {
 }
 
 describe("CLI contract under faults", () => {
-  const { home, env, cleanup } = tempHome();
+  const suite = sandboxSuite({ speed: 10 });
+  const { home, env } = suite;
   let endpoint = "";
+  beforeAll(() => {
+    endpoint = suite.endpoint();
+  });
   const upArgs = (name: string, ...more: string[]) => ["up", "--preset", "tiny", "--name", name, "--yes", "--json", ...more];
-
-  beforeAll(async () => {
-    expect((await runCli(["sandbox", "start"], env)).code).toBe(0);
-    endpoint = serviceOf(home).endpoint;
-    await control(endpoint, "clock", { speed: 10 });
-  });
-  afterAll(async () => {
-    await runCli(["sandbox", "stop"], env);
-    cleanup();
-  });
 
   it("converges after kill -9 of up at 10 seeded points, and destroys to zero objects each time", async () => {
     const seed = Number(process.env.ZEROSTACK_KILL_SEED ?? 1125);

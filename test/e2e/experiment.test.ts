@@ -5,30 +5,23 @@ import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, jsonLines, ROOT, runCli, tempHome } from "../helpers/cli.js";
-import { control, sagemakerFor, serviceOf, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLI, jsonLines, ROOT, runCli } from "../helpers/cli.js";
+import { control, sagemakerFor, sandboxSuite, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
 
 const events = (stdout: string) => jsonLines(stdout);
 const resourceOps = (stdout: string, name: string) => events(stdout).filter((e) => e.type === "resource" && e.name === name).map((e) => e.op);
 
 describe("experiment stack in the sandbox", () => {
-  const { home, env, cleanup } = tempHome();
   const payload = join(mkdtempSync(join(tmpdir(), "zs-payload-")), "payload");
   cpSync(join(ROOT, "payload"), payload, { recursive: true, filter: (src) => !src.includes("__pycache__") });
-  const runEnv = { ...env, ZEROSTACK_PAYLOAD_DIR: payload };
+  const suite = sandboxSuite({ speed: 10, env: { ZEROSTACK_PAYLOAD_DIR: payload } });
+  const runEnv = suite.env;
   let endpoint = "";
+  beforeAll(() => {
+    endpoint = suite.endpoint();
+  });
   const up = (...args: string[]) => runCli(["up", "--preset", "tiny", "--yes", "--json", ...args], runEnv);
-
-  beforeAll(async () => {
-    expect((await runCli(["sandbox", "start"], runEnv)).code).toBe(0);
-    endpoint = serviceOf(home).endpoint;
-    await control(endpoint, "clock", { speed: 10 });
-  });
-  afterAll(async () => {
-    await runCli(["sandbox", "stop"], runEnv);
-    cleanup();
-  });
 
   it("records the seeded bucket and roles as the sandbox's own base stack, read like a real account's", async () => {
     const { checkpointOutputs } = await import("../../program/driver/inventory.js");

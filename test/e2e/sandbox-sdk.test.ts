@@ -15,30 +15,22 @@ import {
   waitUntilTrainingJobCompletedOrStopped,
 } from "@aws-sdk/client-sagemaker";
 import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempHome } from "../helpers/cli.js";
-import { alive, control, sagemakerFor, serviceOf, testCredentials } from "../helpers/sandbox.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { alive, control, sagemakerFor, sandboxSuite, serviceOf, testCredentials } from "../helpers/sandbox.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/zerostack-sagemaker-execution";
 const BUCKET = "zerostack-sandbox-123456789012";
 
 describe("the sandbox cloud through the AWS SDK for JavaScript", () => {
-  const { home, env, cleanup } = tempHome();
+  const suite = sandboxSuite({ speed: 4 });
+  const { home, env } = suite;
   let endpoint = "";
+  beforeAll(() => {
+    endpoint = suite.endpoint();
+  });
   const client = <T>(make: new (c: object) => T) => new make({ region: "us-east-1", endpoint, credentials: testCredentials, forcePathStyle: true });
   const waiter = (sm: ReturnType<typeof sagemakerFor>) => ({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 2 });
-
-  beforeAll(async () => {
-    const started = await runCli(["sandbox", "start"], env);
-    expect(started.code, started.stderr).toBe(0);
-    expect(started.stdout).toContain("SANDBOX");
-    endpoint = serviceOf(home).endpoint;
-    await control(endpoint, "clock", { speed: 4 });
-  });
-  afterAll(async () => {
-    await runCli(["sandbox", "stop"], env);
-    cleanup();
-  });
 
   it("runs a 2-instance training job through every secondary status, with logs per host, metrics and model files", async () => {
     const sm = sagemakerFor(endpoint);

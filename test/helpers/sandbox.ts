@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { afterAll, beforeAll, expect } from "vitest";
+import { runCli, tempHome } from "./cli.js";
 
 export interface ServiceInfo {
   pid: number;
@@ -47,4 +49,26 @@ export async function zerostackObjects(endpoint: string): Promise<{ models: numb
     endpoints: endpoints.Endpoints?.length ?? 0,
     runningJobs: jobs.TrainingJobSummaries?.length ?? 0,
   };
+}
+
+/**
+ * A describe block's own sandbox cloud: a temp ZEROSTACK_HOME, `sandbox start` before its tests,
+ * `sandbox stop` and cleanup after them; optionally a faster sandbox clock.
+ */
+export function sandboxSuite(opts: { speed?: number; env?: NodeJS.ProcessEnv } = {}): { home: string; env: NodeJS.ProcessEnv; endpoint: () => string } {
+  const { home, env: base, cleanup } = tempHome();
+  const env = { ...base, ...opts.env };
+  let endpoint = "";
+  beforeAll(async () => {
+    const started = await runCli(["sandbox", "start"], env);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain("SANDBOX");
+    endpoint = serviceOf(home).endpoint;
+    if (opts.speed) await control(endpoint, "clock", { speed: opts.speed });
+  });
+  afterAll(async () => {
+    await runCli(["sandbox", "stop"], env);
+    cleanup();
+  });
+  return { home, env, endpoint: () => endpoint };
 }
