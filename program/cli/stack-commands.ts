@@ -22,7 +22,7 @@ interface CommonFlags extends ExperimentFlags {
 const stackOption = (cmd: Command) => cmd.requiredOption("-s, --stack <name>", "experiment (stack) name");
 
 export function registerStackCommands(program: Command, setExit: (code: number) => void): void {
-  const timed = (action: string, flags: CommonFlags, body: Parameters<typeof runCommand>[2]) =>
+  const run = (action: string, flags: CommonFlags, body: Parameters<typeof runCommand>[2]) =>
     runCommand(action, flags.json ?? false, body, { diff: flags.diff ?? false }).then(setExit);
 
   withCommonOptions(
@@ -31,7 +31,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       .option("--diff", "show which inputs of each resource change"),
   ).action(
     (flags: CommonFlags) =>
-      timed("preview", flags, async ({ out }) => {
+      run("preview", flags, async ({ out }) => {
         const started = Date.now();
         await checkFlags(flags);
         const session = await openSession(flags.sandbox, out);
@@ -53,7 +53,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       .option("--rehearse", "sandbox only: run the real payload locally (2 processes as 2 nodes) instead of the simulated timeline")
       .option("-y, --yes", "do not ask for confirmation"),
   ).action((flags: CommonFlags) =>
-    timed("up", flags, async ({ out }) => {
+    run("up", flags, async ({ out }) => {
       const started = Date.now();
       await checkFlags(flags); // bad input: exit 2 before anything starts
       const session = await openSession(flags.sandbox, out);
@@ -71,7 +71,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
 
   withCommonOptions(stackOption(program.command("destroy").description("delete every resource of an experiment and remove its stack")).option("-y, --yes", "do not ask for confirmation")).action(
     (flags: CommonFlags & { stack: string }) =>
-      timed("destroy", flags, async ({ out }) => {
+      run("destroy", flags, async ({ out }) => {
         const started = Date.now();
         if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, `Destroy ${flags.stack} and remove its stack?`, "destroy"))) {
           setExit(ExitCode.badInput);
@@ -86,7 +86,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
 
   withCommonOptions(stackOption(program.command("refresh").description("read the real state of an experiment's resources (e.g. an endpoint its TTL deleted)"))).action(
     (flags: CommonFlags & { stack: string }) =>
-      timed("refresh", flags, async ({ out }) => {
+      run("refresh", flags, async ({ out }) => {
         const started = Date.now();
         const session = await openSession(flags.sandbox, out);
         const { refresh } = await import("../driver/operations.js");
@@ -97,7 +97,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
 
   withCommonOptions(stackOption(program.command("export").description("print an experiment's stack state (deployment JSON; secrets stay encrypted)"))).action(
     (flags: CommonFlags & { stack: string }) =>
-      timed("export", flags, async ({ out }) => {
+      run("export", flags, async ({ out }) => {
         const session = await openSession(flags.sandbox, out);
         const { selectStack } = await import("../driver/workspace.js");
         const { fromPulumiError } = await import("../driver/pulumi-errors.js");
@@ -115,7 +115,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       "also remove the lock of a process that is still running",
     ),
   ).action((flags: CommonFlags & { stack: string }) =>
-    timed("cancel", flags, async ({ out }) => {
+    run("cancel", flags, async ({ out }) => {
       const session = await openSession(flags.sandbox, out);
       const { removeLocks } = await import("../driver/locks.js");
       const { removed, live } = removeLocks(session, flags.stack, flags.force ?? false);

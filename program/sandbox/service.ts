@@ -107,16 +107,9 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
  */
 async function seedBase(endpoint: string, env: NodeJS.ProcessEnv): Promise<void> {
   const seeded = await seedSandbox(endpoint);
-  const [{ seedSandboxBase }, { sandboxEnv }] = await Promise.all([import("../base/driver.js"), import("./seed.js")]);
-  const withCloud = { ...env, ...sandboxEnv(endpoint) };
-  const saved = { ...process.env };
-  Object.assign(process.env, sandboxEnv(endpoint)); // the engine inherits this process's environment
-  try {
-    await seedSandboxBase({ sandbox: true, env: withCloud }, seeded, { onEvent: () => {} });
-  } finally {
-    for (const key of Object.keys(sandboxEnv(endpoint))) if (saved[key] === undefined) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
+  const { seedSandboxBase } = await import("../base/driver.js");
+  // bring-your-own mode creates no AWS object: the engine only records the outputs
+  await seedSandboxBase({ sandbox: true, env }, seeded, { onEvent: () => {} });
 }
 
 async function waitForReady(log: string, pid: number, timeoutMs: number): Promise<string> {
