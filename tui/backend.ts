@@ -123,23 +123,8 @@ export interface Backend {
   destroy(stack: string, onEvent: OnEvent): Promise<void>;
 }
 
-/** A feature the backend does not have yet; the UI shows the message and the next step. */
-export class NotAvailableError extends Error {
-  readonly feature: string;
-  readonly nextStep: string | undefined;
-  constructor(feature: string, message: string, nextStep?: string) {
-    super(message);
-    this.name = "NotAvailableError";
-    this.feature = feature;
-    this.nextStep = nextStep;
-  }
-}
-
 /** Any thrown value as what the UI shows: a message and, where known, the next step. */
-export function problemOf(error: unknown): { message: string; nextStep?: string; unavailable?: boolean } {
-  if (error instanceof NotAvailableError) {
-    return { message: error.message, unavailable: true, ...(error.nextStep ? { nextStep: error.nextStep } : {}) };
-  }
+export function problemOf(error: unknown): { message: string; nextStep?: string } {
   if (error instanceof Error) {
     const nextStep = (error as { nextStep?: unknown }).nextStep;
     return typeof nextStep === "string" ? { message: error.message, nextStep } : { message: error.message };

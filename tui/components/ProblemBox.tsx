@@ -6,12 +6,11 @@ import { useTheme } from "../theme.js";
 export function ProblemBox({ problem, title = "error" }: { problem: Problem; title?: string }) {
   const theme = useTheme();
   const lines = problem.message.split("\n").slice(0, 4);
-  const color = problem.unavailable ? theme.warn : theme.error;
-  const head = problem.unavailable ? "! not available yet: " : `✗ ${title}: `;
+  const head = `✗ ${title}: `;
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
-        <Text key={i} color={color} wrap="truncate">
+        <Text key={i} color={theme.error} wrap="truncate">
           {i === 0 ? head : "  "}
           {line}
         </Text>

@@ -12,7 +12,6 @@ export function RunSummary({ run, now }: { run: RunState; now: number }) {
   const phase =
     run.phase === "running" ? WORDS[run.action]
     : run.phase === "done" ? (run.action === "attach" ? "watch ended" : `${run.action} done`)
-    : run.error?.unavailable ? "recorded state only"
     : `${run.action} failed`;
   return (
     <Text wrap="truncate">

@@ -7,8 +7,6 @@ export type Screen = "stacks" | "new" | "plan" | "run" | "invoke" | "teardown";
 export interface Problem {
   message: string;
   nextStep?: string;
-  /** A feature the backend does not have yet (not a failure of the experiment). */
-  unavailable?: boolean;
 }
 
 export interface ResourceRow {
