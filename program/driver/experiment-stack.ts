@@ -120,8 +120,8 @@ async function upOnly(
 /** Follows an experiment from its stack's config, whoever runs (or ran) its `up`. */
 export async function attachExperiment(ctx: DriverContext, stackName: string, onEvent: EventSink, signal: AbortSignal, cursors?: CursorStore): Promise<void> {
   const target = await readWatchTarget(ctx, stackName);
-  const { watchExperiment } = await import("../watch/experiment-watch.js");
-  await watchExperiment(target, onEvent, { signal, untilSettled: true, ...(cursors ? { cursors } : {}) }).done;
+  const [{ watchExperiment }, { isUpdating }] = await Promise.all([import("../watch/experiment-watch.js"), import("./locks.js")]);
+  await watchExperiment(target, onEvent, { signal, untilSettled: true, updating: () => isUpdating(ctx, stackName), ...(cursors ? { cursors } : {}) }).done;
 }
 
 export async function readWatchTarget(ctx: DriverContext, stackName: string): Promise<WatchTarget> {

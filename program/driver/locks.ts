@@ -65,6 +65,14 @@ export async function clearStaleLocks(ctx: DriverContext, stackName: string, onE
   return live;
 }
 
+/** Whether an update runs on the stack: a live lock on the file backend, else the engine's word. */
+export async function isUpdating(ctx: DriverContext, stackName: string): Promise<boolean> {
+  const dir = lockDir(ctx, stackName);
+  if (dir) return readLocks(dir).some((lock) => !isStale(lock));
+  const { listStacks } = await import("./operations.js");
+  return (await listStacks(ctx)).some((s) => s.name === stackName && s.updateInProgress);
+}
+
 /** `zerostack cancel`: removes every lock of the stack (live ones only with force). */
 export function removeLocks(ctx: DriverContext, stackName: string, force: boolean): { removed: StackLock[]; live: StackLock[] } {
   const dir = lockDir(ctx, stackName);

@@ -8,7 +8,7 @@ export async function watchEndpoint(
   client: SageMakerClient,
   endpoint: string,
   sink: EventSink,
-  opts: PollOptions & { until?: (status: string) => boolean; onStatus?: (status: string, at: Date) => void },
+  opts: PollOptions & { until?: (status: string) => boolean | Promise<boolean>; onStatus?: (status: string, at: Date) => void },
 ): Promise<string> {
   let last = "";
   await poll(async () => {
@@ -28,7 +28,7 @@ export async function watchEndpoint(
       opts.onStatus?.(status, at);
     }
     last = status;
-    if (opts.until?.(status)) return true;
+    if (await opts.until?.(status)) return true;
     return changed ? "progress" : false;
   }, opts);
   return last;

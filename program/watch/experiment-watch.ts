@@ -23,6 +23,11 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** keep following the endpoint until it settles (attach); `up` stops the watch itself */
   untilSettled: boolean;
+  /**
+   * Whether an `up` still runs on the stack (a live lock). With untilSettled, a watch whose training
+   * ended and whose endpoint does not exist stops once no update runs: nothing more will come.
+   */
+  updating?: () => Promise<boolean>;
   cursors?: CursorStore;
   /** rank 0's host: the HF Trainer logs metrics there only */
   metricsHost?: string;
@@ -75,7 +80,12 @@ export function watchExperiment(target: WatchTarget, sink: EventSink, opts: Watc
   const endpoint = target.endpoint
     ? watchEndpoint(sagemaker, target.endpoint, sink, {
         ...pollOpts,
-        until: (status) => opts.untilSettled && (SETTLED_ENDPOINT.includes(status) || ["Failed", "Stopped"].includes(trainingStatus)),
+        until: async (status) => {
+          if (!opts.untilSettled) return false;
+          if (SETTLED_ENDPOINT.includes(status) || ["Failed", "Stopped"].includes(trainingStatus)) return true;
+          // trained, no endpoint, and no update running: its up failed, or serving is off now
+          return status === "Absent" && TERMINAL_TRAINING.includes(trainingStatus) && opts.updating !== undefined && !(await opts.updating());
+        },
         onStatus: (status, at) => {
           if (inServiceSince) endpointSeconds += (at.getTime() - inServiceSince.getTime()) / 1000;
           inServiceSince = status === "InService" ? at : undefined;

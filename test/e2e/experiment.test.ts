@@ -1,12 +1,11 @@
 // One experiment stack end to end: the real Pulumi engine and dynamic providers against the
 // sandbox cloud, a temp ZEROSTACK_HOME. Issue 5's behaviours, each proven through the CLI.
 import { DescribeEndpointCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
-import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLI, jsonLines, ROOT, runCli } from "../helpers/cli.js";
+import { jsonLines, ROOT, runCli, spawnCli } from "../helpers/cli.js";
 import { control, sagemakerFor, sandboxSuite, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
 
 const events = (stdout: string) => jsonLines(stdout);
@@ -134,7 +133,7 @@ describe("experiment stack in the sandbox", () => {
   it("re-runs an up killed after CreateTrainingJob and adopts the job", async () => {
     await control(endpoint, "clock", { speed: 1 });
     const sm = sagemakerFor(endpoint);
-    const child = spawn(CLI, ["up", "--preset", "tiny", "--name", "killed", "--yes", "--json"], { env: runEnv, detached: true, stdio: "ignore" });
+    const child = spawnCli(["up", "--preset", "tiny", "--name", "killed", "--yes", "--json"], runEnv, { detached: true, stdio: "ignore" });
     await expect
       .poll(async () => (await sm.send(new ListTrainingJobsCommand({ NameContains: "killed" }))).TrainingJobSummaries?.length ?? 0, { timeout: 60_000, interval: 100 })
       .toBe(1);

@@ -1,5 +1,5 @@
 // Runs the built CLI (bin/zerostack) as a user would, with a temp ZEROSTACK_HOME.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -21,16 +21,35 @@ export function tempHome(prefix = "zs-home-"): { home: string; env: NodeJS.Proce
   return { home, env, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills CLI processes a failed or timed-out test left running (sandboxSuite calls it after its tests). */
+export function killLeftovers(): void {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+}
+
+/** Starts the CLI in the background; killLeftovers() ends it if the test does not. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, options: Omit<SpawnOptions, "env"> = {}): ChildProcess {
+  const child = spawn(CLI, args, { ...options, env });
+  running.add(child);
+  child.on("close", () => running.delete(child));
+  return child;
+}
+
+/** Runs the CLI; a run that outlasts `timeoutMs` (default below vitest's test timeout) is killed. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, opts: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(CLI, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    running.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 180_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 110_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });

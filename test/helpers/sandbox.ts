@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, expect } from "vitest";
-import { runCli, tempHome } from "./cli.js";
+import { killLeftovers, runCli, tempHome } from "./cli.js";
 
 export interface ServiceInfo {
   pid: number;
@@ -67,6 +67,7 @@ export function sandboxSuite(opts: { speed?: number; env?: NodeJS.ProcessEnv } =
     if (opts.speed) await control(endpoint, "clock", { speed: opts.speed });
   });
   afterAll(async () => {
+    killLeftovers();
     await runCli(["sandbox", "stop"], env);
     cleanup();
   });
