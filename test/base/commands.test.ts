@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { captureOutput, type Captured } from "../helpers/capture.js";
 import { overridesFrom, registerBaseCommands } from "../../program/base/commands.js";
 
-let stdout = "";
-let stderr = "";
+let out: Captured;
 let home: string;
 const saved: Record<string, string | undefined> = {};
 const KEYS = ["ZEROSTACK_HOME", "PULUMI_BACKEND_URL", "ZEROSTACK_BUCKET", "ZEROSTACK_EXECUTION_ROLE_ARN", "ZEROSTACK_SCHEDULER_ROLE_ARN", "AWS_REGION"];
@@ -19,22 +19,13 @@ beforeAll(() => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 beforeEach(() => {
-  stdout = "";
-  stderr = "";
   for (const k of KEYS) delete process.env[k];
   process.env.ZEROSTACK_HOME = home;
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
+  out = captureOutput();
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
+  out.restore();
   for (const k of KEYS) {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
@@ -51,7 +42,7 @@ async function run(...args: string[]): Promise<number> {
   return code;
 }
 
-const lastJson = () => JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
+const lastJson = () => JSON.parse(out.stdout.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
 
 describe("zerostack base", () => {
   it("has up, preview, destroy and show", () => {
@@ -78,7 +69,7 @@ describe("zerostack base", () => {
     process.env.ZEROSTACK_SCHEDULER_ROLE_ARN = "arn:aws:iam::111122223333:role/sch";
     process.env.AWS_REGION = "eu-west-1";
     expect(await run("base", "show", "--json")).toBe(0);
-    expect(JSON.parse(stdout.trim().split("\n")[0]!)).toEqual({
+    expect(JSON.parse(out.stdout.trim().split("\n")[0]!)).toEqual({
       bucket: "zs-bucket",
       executionRoleArn: "arn:aws:iam::111122223333:role/sm",
       schedulerRoleArn: "arn:aws:iam::111122223333:role/sch",
@@ -88,7 +79,7 @@ describe("zerostack base", () => {
 
   it("show without any base says `zerostack base up` (exit 2)", async () => {
     expect(await run("base", "show")).toBe(2);
-    expect(stderr).toMatch(/next: run `zerostack base up`/);
+    expect(out.stderr).toMatch(/next: run `zerostack base up`/);
   });
 
   it("flags become config overrides; flags not given stay undefined", () => {

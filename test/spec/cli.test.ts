@@ -1,26 +1,17 @@
 // `presets` and `plan` through the real commander program (main.ts's buildProgram), with
 // process.stdout/stderr captured: run-command.ts writes there and offers no stream hook.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureOutput, type Captured } from "../helpers/capture.js";
 import { buildProgram } from "../../program/cli/main.js";
 
-let stdout = "";
-let stderr = "";
+let out: Captured;
 
 beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
+  out = captureOutput();
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
+  out.restore();
 });
 
 async function run(...args: string[]): Promise<number> {
@@ -35,7 +26,7 @@ async function run(...args: string[]): Promise<number> {
 describe("zerostack presets / plan", () => {
   it("presets --json lists the catalog and ends with done", async () => {
     expect(await run("presets", "--json")).toBe(0);
-    const lines = stdout.trim().split("\n");
+    const lines = out.stdout.trim().split("\n");
     const catalog = JSON.parse(lines[0] ?? "") as { presets: Array<{ name: string }> };
     expect(catalog.presets.map((p) => p.name)).toEqual(["seed", "flan-t5-xl", "llama-3.1-8b", "tiny"]);
     expect(JSON.parse(lines[lines.length - 1] ?? "")).toMatchObject({ type: "done", action: "presets" });
@@ -44,28 +35,28 @@ describe("zerostack presets / plan", () => {
   it("plan prints the derived sections for people", async () => {
     expect(await run("plan", "--preset", "seed")).toBe(0);
     for (const part of ["DeepSpeed config", "launcher env:", "FI_EFA_USE_DEVICE_RDMA=1", "serving.properties:", "option.tensor_parallel_degree=8", "cost:"]) {
-      expect(stdout).toContain(part);
+      expect(out.stdout).toContain(part);
     }
   });
 
   it("plan --json prints the plan object", async () => {
     expect(await run("plan", "--preset", "tiny", "--nodes", "1", "--json")).toBe(0);
-    const plan = JSON.parse(stdout.split("\n")[0] ?? "") as { spec: { training: { nodes: number } }; cost: { totalUsd: number } };
+    const plan = JSON.parse(out.stdout.split("\n")[0] ?? "") as { spec: { training: { nodes: number } }; cost: { totalUsd: number } };
     expect(plan.spec.training.nodes).toBe(1);
     expect(plan.cost.totalUsd).toBeGreaterThan(0);
   });
 
   it("bad input exits 2 and lists every problem with its flag", async () => {
     expect(await run("plan", "--preset", "seed", "--nodes", "3", "--tp", "5", "--zero", "4")).toBe(2);
-    expect(stderr).toContain("--nodes (training.nodes)");
-    expect(stderr).toContain("--zero (training.zero)");
-    expect(stderr).toContain("--tp (serving.tensorParallelDegree)");
-    expect(stdout).toBe("");
+    expect(out.stderr).toContain("--nodes (training.nodes)");
+    expect(out.stderr).toContain("--zero (training.zero)");
+    expect(out.stderr).toContain("--tp (serving.tensorParallelDegree)");
+    expect(out.stdout).toBe("");
   });
 
   it("bad input in JSON mode ends with an error event carrying exit code 2", async () => {
     expect(await run("plan", "--preset", "nope", "--json")).toBe(2);
-    const last = JSON.parse(stdout.trim().split("\n").pop() ?? "") as { type: string; exitCode: number; message: string };
+    const last = JSON.parse(out.stdout.trim().split("\n").pop() ?? "") as { type: string; exitCode: number; message: string };
     expect(last).toMatchObject({ type: "error", exitCode: 2 });
     expect(last.message).toContain("--preset");
   });

@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureOutput } from "../helpers/capture.js";
 import { main } from "../../program/cli/main.js";
 import { specFromPreset } from "../../program/spec/index.js";
 import { BACKEND_NAMES } from "../../program/spec/backends.js";
@@ -15,16 +16,12 @@ const specDir = mkdtempSync(join(tmpdir(), "zs-bad-specs-"));
 const saved = { ...process.env };
 
 async function runMain(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const out = captureOutput();
   try {
     const code = await main(["node", "zerostack", ...args]);
-    return { code, stderr, stdout };
+    return { code, stderr: out.stderr, stdout: out.stdout };
   } finally {
-    err.mockRestore();
-    out.mockRestore();
+    out.restore();
   }
 }
 
