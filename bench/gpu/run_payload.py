@@ -319,6 +319,57 @@ def bench_stages(timeout_each: float, deadline: float, overrides: dict[str, str]
     return results
 
 
+def two_node_stage(timeout: float, hps_override: dict[str, str]) -> dict[str, object]:
+    """The tiny preset as SageMaker runs it on 2 instances: two `python start.py`, one per "host"
+    (algo-1, algo-2), each with its own GPU, /opt/ml and TMPDIR; torchrun + NCCL across them (ZeRO-3
+    then really shards); only world rank 0 uploads."""
+    import transfer
+
+    plan = json.loads((PLANS / "tiny-zero3.json").read_text())
+    hps = {**plan["hyperparameters"], **hps_override}
+    model_s3_path = plan["environment"]["MODEL_S3_PATH"].rstrip("/") + "-two-nodes/"
+    hosts = ["algo-1", "algo-2"]
+    port = str(free_port())
+    procs: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+    started = time.monotonic()
+    for gpu, host in enumerate(hosts):
+        node, code = make_node(f"two-{host}", hps, plan["deepspeedConfig"], plan["channels"])
+        env = node_env(node, plan["environment"], model_s3_path)
+        env.update({
+            "SM_HOSTS": json.dumps(hosts), "SM_CURRENT_HOST": host, "NODE_NUMBER": "2",
+            "SM_TRAINING_ENV": json.dumps({"master_hostname": "algo-1", "hosts": hosts, "current_host": host}),
+            "ZEROSTACK_MASTER_PORT": port, "CUDA_VISIBLE_DEVICES": str(gpu), "NCCL_DEBUG": "INFO",
+        })
+        log_path = OUT / f"two-nodes-{host}.log"
+        procs.append((host, subprocess.Popen([sys.executable, "start.py"], cwd=code, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT), log_path))
+    exits: dict[str, int] = {}
+    for host, proc, _ in procs:
+        try:
+            exits[host] = proc.wait(timeout=max(1.0, timeout - (time.monotonic() - started)))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            exits[host] = -9
+    seconds = round(time.monotonic() - started, 1)
+    texts = {host: path.read_text(errors="replace") for host, _, path in procs}
+    res: dict[str, object] = {
+        "exits": exits, "seconds": seconds, "model_s3_path": model_s3_path,
+        "metrics": metric_values(texts["algo-1"], plan["metricDefinitions"]),
+        "nccl_init": {h: len(re.findall(r"NCCL INFO (?:Init COMPLETE|comm 0x)", t)) for h, t in texts.items()},
+        "world": {h: re.findall(r"rank \d+ of \d+ on \d+ node\(s\)", t)[:1] for h, t in texts.items()},
+        "uploaded_by": [h for h, t in texts.items() if re.search(r"zerostack\.train: uploaded \d+ files", t)],
+        "uploaded_keys": s3_keys(model_s3_path),
+    }
+    if all(rc == 0 for rc in exits.values()) and res["uploaded_keys"]:
+        back = WORK / "two-nodes-back"
+        transfer.download_prefix(model_s3_path, back)
+        res["model_check"] = check_model(back, "tiny")
+    check = res.get("model_check")
+    res["pass"] = (all(rc == 0 for rc in exits.values()) and res["uploaded_by"] == ["algo-1"]
+                   and isinstance(check, dict) and bool(check.get("ok")) and all(n > 0 for n in res["nccl_init"].values()))  # type: ignore[union-attr]
+    log(f"two-nodes: {json.dumps({k: v for k, v in res.items() if k not in ('uploaded_keys', 'model_check')})}")
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--stages", default="zero3,zero2,zero3-offload,bench")
@@ -349,6 +400,14 @@ def main() -> None:
     prepare_channels("tiny", TRAIN / "data" / "tiny.jsonl", int(hps["max_source_length"]), int(hps["max_target_length"]), data_prefix)
     timeouts = {"zero3": 200, "zero2": 120, "zero3-offload": 200}
     for stage in args.stages.split(","):
+        if stage == "two-nodes":
+            try:
+                summary["stages"][stage] = two_node_stage(min(240, args.deadline - (time.monotonic() - T0)), json.loads(args.tiny_hps_override))
+            except Exception as err:
+                summary["stages"][stage] = {"pass": False, "error": repr(err)}
+                log(f"two-nodes: {err!r}")
+            save_summary()
+            continue
         if stage == "bench":
             try:
                 summary["bench"] = bench_stages(120, args.deadline, json.loads(args.bench_overrides))
