@@ -14,8 +14,6 @@ export interface OperationOptions {
   signal?: AbortSignal;
 }
 
-type Action = "preview" | "up" | "refresh" | "destroy";
-
 /** Runs one engine operation with events, interrupt handling and typed errors. */
 async function withEngine<T>(
   stackName: string,
@@ -52,10 +50,6 @@ async function stackFor(ctx: DriverContext, stackName: string, program: PulumiFn
   } catch (error) {
     throw fromPulumiError(error, stackName, [], false);
   }
-}
-
-export async function up(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<Record<string, unknown>> {
-  return runUp(ctx, await stackFor(ctx, stackName, program), program, opts);
 }
 
 /** `up` on a stack already opened (its config set), with this program. */
@@ -108,5 +102,3 @@ export async function listStacks(ctx: DriverContext): Promise<StackListing[]> {
     resourceCount: s.resourceCount ?? 0,
   }));
 }
-
-export type { Action };

@@ -9,6 +9,7 @@ import { ToolchainError } from "../errors.js";
 import { sandboxDir, zerostackRoot } from "../env/paths.js";
 import { pidAlive } from "../env/process.js";
 import { seedSandbox } from "./seed.js";
+import { BASE_STACK } from "../base/names.js";
 
 export interface SandboxService {
   pid: number;
@@ -24,12 +25,10 @@ function serviceFile(env: NodeJS.ProcessEnv): string {
   return join(sandboxDir(env), "service.json");
 }
 
-export const isAlive = pidAlive;
-
 export function readService(env: NodeJS.ProcessEnv = process.env): SandboxService | undefined {
   try {
     const service = JSON.parse(readFileSync(serviceFile(env), "utf8")) as SandboxService;
-    return isAlive(service.pid) ? service : undefined;
+    return pidAlive(service.pid) ? service : undefined;
   } catch {
     return undefined;
   }
@@ -74,7 +73,7 @@ export function serveCommand(stateDir: string, env: NodeJS.ProcessEnv = process.
 export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<SandboxService> {
   const running = readService(env);
   if (running && (await healthy(running.endpoint))) {
-    await seedBase(running.endpoint, env); // a no-op read once the base stack exists
+    await seedBase(running.endpoint, env); // a file read once the base stack exists
     return running;
   }
   if (running) stopPid(running.pid);
@@ -106,6 +105,9 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
  * through the same code path as on a real account (program/stack/base.ts).
  */
 async function seedBase(endpoint: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // seeded once: the emulator and the sandbox's Pulumi state persist and are reset together
+  const { checkpointOutputs } = await import("../driver/inventory.js");
+  if (checkpointOutputs({ sandbox: true, env }, BASE_STACK)) return;
   const seeded = await seedSandbox(endpoint);
   const { seedSandboxBase } = await import("../base/driver.js");
   // bring-your-own mode creates no AWS object: the engine only records the outputs
@@ -117,7 +119,7 @@ async function waitForReady(log: string, pid: number, timeoutMs: number): Promis
   while (Date.now() < deadline) {
     const match = READY.exec(readFileSync(log, "utf8"));
     if (match?.[1] && (await healthy(match[1]))) return match[1];
-    if (!isAlive(pid)) break;
+    if (!pidAlive(pid)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   stopPid(pid);
@@ -161,9 +163,9 @@ function stopPid(pid: number, signal: NodeJS.Signals = "SIGTERM"): void {
 export async function stopPidAndWait(pid: number, timeoutMs = 5000): Promise<void> {
   stopPid(pid, "SIGTERM");
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) stopPid(pid, "SIGKILL");
-  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (pidAlive(pid)) stopPid(pid, "SIGKILL");
+  while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 20));
 }
 
 export interface SandboxSummary {
