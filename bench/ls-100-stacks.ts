@@ -53,9 +53,9 @@ try {
     if (rows.length !== count) throw new Error(`ls listed ${rows.length} stacks, not ${count}`);
   });
   const viaEngineScript = `
-    const { stackStates } = await import(${JSON.stringify(join(root, "dist", "program", "driver", "inventory.js"))});
-    const states = await stackStates({ sandbox: true }, { viaEngine: true });
-    if (states.length !== ${count}) throw new Error("listed " + states.length);`;
+    const { inventory } = await import(${JSON.stringify(join(root, "dist", "program", "driver", "inventory.js"))});
+    const rows = await inventory({ sandbox: true }, Date.now(), { viaEngine: true });
+    if (rows.length !== ${count}) throw new Error("listed " + rows.length);`;
   const lsEngine = time(() => {
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", viaEngineScript], { env, encoding: "utf8" });
     if (r.status !== 0) throw new Error(r.stderr);

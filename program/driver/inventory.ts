@@ -133,6 +133,6 @@ export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolea
 }
 
 /** The experiments: every stack but the account's base stack. */
-export async function inventory(ctx: DriverContext, now = Date.now()): Promise<ExperimentRow[]> {
-  return (await stackStates(ctx)).filter((s) => s.name !== BASE_STACK).map((s) => experimentRow(s, now));
+export async function inventory(ctx: DriverContext, now = Date.now(), opts: { viaEngine?: boolean } = {}): Promise<ExperimentRow[]> {
+  return (await stackStates(ctx, opts)).filter((s) => s.name !== BASE_STACK).map((s) => experimentRow(s, now));
 }
