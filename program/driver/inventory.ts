@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stateLayout } from "../env/paths.js";
 import type { CostEstimate } from "../spec/index.js";
-import { costSoFar } from "../watch/cost.js";
+import { costSoFar } from "../watch/cost-so-far.js";
 import { lockDir, readLocks } from "./locks.js";
 import { listStacks } from "./operations.js";
 import { PROJECT, selectStack, type DriverContext } from "./workspace.js";

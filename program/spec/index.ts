@@ -13,7 +13,7 @@ export { launcherEnv } from "./launcher-env.js";
 export { servingProperties } from "./serving-properties.js";
 export { healthCheckTimeoutSeconds } from "./health-check.js";
 export { hyperparameters } from "./hyperparameters.js";
-export { stoppingCondition, metricDefinitions } from "./training-job.js";
+export { stoppingCondition, metricDefinitions } from "./training-job-request.js";
 export { trainingMemory, servingMemory } from "./memory.js";
 export { formatPlan, formatPresets, formatCost, presetSummaries, type PresetSummary } from "./format.js";
 export { parseDuration } from "./duration.js";

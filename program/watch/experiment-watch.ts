@@ -6,7 +6,7 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { clientSettings } from "../aws/clients.js";
 import type { EventSink } from "../events.js";
 import type { CostEstimate } from "../spec/index.js";
-import { costSoFar } from "./cost.js";
+import { costSoFar } from "./cost-so-far.js";
 import { watchEndpoint } from "./endpoint-watcher.js";
 import { memoryCursors, tailLogs, type CursorStore } from "./log-tailer.js";
 import { MetricCounter, parseMetricLine } from "./metrics.js";
