@@ -24,7 +24,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import moto
 from moto.logs.models import logs_backends
+from moto.moto_api._internal.models import moto_api_backend
 from moto.s3.models import s3_backends
 from moto.sagemaker.models import sagemaker_backends
 from moto.scheduler.models import scheduler_backends
@@ -63,8 +65,6 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def health(request: Request) -> Response:
-    import moto
-
     return _json({"ok": True, "version": __version__, "moto": moto.__version__})
 
 
@@ -97,8 +97,6 @@ def clock_route(request: Request) -> Response:
 
 
 def reset(request: Request) -> Response:
-    from moto.moto_api._internal.models import moto_api_backend
-
     rehearsal.shutdown_all()  # outside the LOCK: the rehearsal threads take it to finish
     with LOCK:
         moto_api_backend.reset()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from . import __version__, control, patches, rehearsal
@@ -27,8 +28,6 @@ class SandboxApplication:
     """WSGI: /_zerostack/* goes to control.py; every AWS request is counted, then served by moto."""
 
     def __init__(self, snapshots: Snapshots | None = None) -> None:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.snapshots = snapshots
 
@@ -56,9 +55,8 @@ class SandboxServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
-        from moto.moto_server.werkzeug_app import MotoRequestHandler
-
         patches.apply_all()
+        rehearsal.install()  # rehearsed jobs and endpoints, through the patches' hooks
         rehearsal.settings.sweep_dead_work_roots()  # left by a sandbox that was killed mid-rehearsal
         if self.snapshots is not None:
             self.snapshots.load()

@@ -5,6 +5,10 @@ backend methods hold the new behaviour, the response methods only translate para
 boto3 and the AWS SDK for JavaScript v3 clients reach the same backend methods. `why` names the
 SageMaker behaviour copied and the AWS API reference page it comes from; `test` is the pytest that
 shows it against the running server.
+
+The lifecycle patches offer hooks and know nothing of what registers into them: rehearsal/ (the
+last two entries of the list) registers a JobRunner into training_jobs.register_runner and an
+EndpointServer into endpoints.register_server when the server starts (rehearsal.install()).
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ PATCHES: tuple[Patch, ...] = (
         "Status from the sandbox clock: InProgress with SecondaryStatus Starting -> Downloading -> "
         "Training -> Uploading -> Completed, SecondaryStatusTransitions with Start/EndTime and "
         "StatusMessage, TrainingStartTime/EndTime, BillableTimeInSeconds = training wall-clock seconds "
-        "(the bill is that x InstanceCount, per the DescribeTrainingJob reference); Failed with FailureReason at the scenario's phase; Stopped with "
-        "SecondaryStatus MaxRuntimeExceeded once StoppingCondition.MaxRuntimeInSeconds (default "
-        "86400) has passed since TrainingStartTime.",
+        "(the bill is that x InstanceCount, per the DescribeTrainingJob reference); Failed with "
+        "FailureReason at the scenario's phase; Stopped with SecondaryStatus MaxRuntimeExceeded once "
+        "StoppingCondition.MaxRuntimeInSeconds (default 86400) has passed since TrainingStartTime. "
+        "Messages, times and billing come from training_status.py, which rehearsals share.",
         "SageMaker API Reference: DescribeTrainingJob (TrainingJobStatus, SecondaryStatus), "
         "SecondaryStatusTransition, StoppingCondition",
         "test/sandbox/test_training_jobs.py (progresses, fails_at_phase, max_runtime_exceeded)",
@@ -124,8 +129,8 @@ PATCHES: tuple[Patch, ...] = (
     ),
     Patch(
         "Rehearsed training jobs (the real payload)",
-        "rehearsal",
-        "With Environment ZEROSTACK_REHEARSE=1 or scenario rehearse: true, CreateTrainingJob runs the "
+        "rehearsal.training",
+        "A JobRunner registered into training_jobs.register_runner. With Environment ZEROSTACK_REHEARSE=1 or scenario rehearse: true, CreateTrainingJob runs the "
         "job instead of its timeline: sourcedir.tar.gz (sagemaker_submit_directory) and every S3Prefix "
         "channel are copied out of the sandbox's S3 into one /opt/ml per host (an empty channel fails "
         "with SageMaker's ClientError 'No S3 objects found'), hyperparameters.json and SM_* env are "
@@ -140,8 +145,8 @@ PATCHES: tuple[Patch, ...] = (
     ),
     Patch(
         "Rehearsed endpoints (payload/serve)",
-        "rehearsal",
-        "An endpoint whose model's weights (option.model_id / option.s3url in the ModelDataUrl's "
+        "rehearsal.serving",
+        "An EndpointServer registered into endpoints.register_server. An endpoint whose model's weights (option.model_id / option.s3url in the ModelDataUrl's "
         "serving.properties, or an uncompressed ModelDataSource) are a rehearsed job's MODEL_S3_PATH, "
         "or whose scenario says rehearse: true, is Creating until payload/serve/local_server.py has "
         "loaded them from the sandbox's S3, then InService with that server as its invoke handler; a "

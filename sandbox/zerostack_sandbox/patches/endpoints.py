@@ -7,11 +7,15 @@ EndpointConfigName takes effect only then ("the endpoint continues to use the pr
 configuration until the update completes"); DeleteEndpoint goes through Deleting, after which
 DescribeEndpoint fails with ValidationException "Could not find endpoint ...". Each change is a
 `Transition` that completes when the sandbox clock passes its end, applied when someone looks.
+
+An `EndpointServer` registered here (register_server) may serve an endpoint's model for real and
+end its transition itself: rehearsal/ registers one. This module knows nothing of what it does.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +94,34 @@ def observe_endpoints(now: float) -> None:
             finish(backend, endpoint, now)
 
 
+# -- the hook: a model served for real --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndpointServer:
+    """Serves endpoints' models for real; each is called with the LOCK held."""
+
+    # CreateEndpoint/UpdateEndpoint began its transition to this config: serve it (and end the
+    # transition once serving, through `finish`)? True if it does
+    serve: Callable[[SageMakerModelBackend, FakeEndpoint, str], bool]
+    release: Callable[[str], bool]  # DeleteEndpoint: stop serving this endpoint; True if it served it
+
+
+_servers: list[EndpointServer] = []
+
+
+def register_server(server: EndpointServer) -> EndpointServer:
+    if server not in _servers:
+        _servers.append(server)
+    return server
+
+
+def _serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_name: str) -> None:
+    for server in _servers:
+        if server.serve(backend, endpoint, config_name):
+            return
+
+
 def _begin(endpoint: FakeEndpoint, kind: str, seconds_field: str, new_config: str | None = None) -> None:
     now = clock.timestamp()
     scenario = scenarios.current.for_endpoint(endpoint.endpoint_name)
@@ -132,9 +164,7 @@ def create_endpoint(
     endpoint = _moto_create_endpoint(self, endpoint_name, endpoint_config_name, tags)
     endpoint.creation_time = clock.now()
     _begin(endpoint, "Creating", "creating_s")
-    from ..rehearsal import serving
-
-    serving.maybe_serve(self, endpoint, endpoint_config_name)  # a rehearsed model: served for real
+    _serve(self, endpoint, endpoint_config_name)  # a registered server may serve it for real
     return endpoint
 
 
@@ -155,9 +185,7 @@ def update_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_co
         "EndpointConfigName": endpoint_config_name,
         "StartTime": endpoint.last_modified_time,
     }
-    from ..rehearsal import serving
-
-    serving.maybe_serve(self, endpoint, endpoint_config_name)
+    _serve(self, endpoint, endpoint_config_name)
     return endpoint
 
 
@@ -167,9 +195,8 @@ def delete_endpoint(self: SageMakerModelBackend, endpoint_name: str) -> None:
     if endpoint is None:
         raise _missing_endpoint(self, endpoint_name)
     if endpoint.endpoint_status != "Deleting":
-        from ..rehearsal import serving
-
-        serving.release(endpoint_name)  # a rehearsal's local server stops with the endpoint
+        for server in _servers:
+            server.release(endpoint_name)  # a model served for real stops with the endpoint
         _begin(endpoint, "Deleting", "deleting_s")
         finish(self, endpoint, clock.timestamp())  # deleting_s == 0 removes it at once
 

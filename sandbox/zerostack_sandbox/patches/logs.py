@@ -16,9 +16,8 @@ import random
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
-from moto.logs.models import LogGroup, logs_backends
+from moto.logs.models import LogGroup, LogsBackend, logs_backends
 
 from ..lifecycle import observes_time
 from ..scenario import TrainingScenario
@@ -265,7 +264,7 @@ def write_due_lines(
     """Append every line of `script` whose time has come, with its own timestamp."""
     if now < shape.training_start:
         return
-    group = _log_group(account_id, region)
+    group = log_group(account_id, region)
     if not cursor.streams_created:
         for host in range(1, shape.instance_count + 1):
             name = stream_name(shape, host)
@@ -284,24 +283,25 @@ def write_due_lines(
             # clock, and moto's PutLogEvents rejects events more than 2 h in the future.
             group.streams[stream_name(shape, host)].put_log_events(events)
     for line in due:
-        for definition in metric_definitions:
-            match = re.search(definition["Regex"], line.message)
-            if match:
-                try:
-                    cursor.metrics[definition["Name"]] = (float(match.group(1)), line.at)
-                except (IndexError, ValueError):
-                    pass
+        record_metrics(metric_definitions, line.message, line.at, cursor.metrics)
     cursor.written += len(due)
 
 
-def final_metric_data(cursor: LogCursor) -> list[dict[str, Any]]:
-    return [
-        {"MetricName": name, "Value": value, "Timestamp": datetime.fromtimestamp(at, tz=timezone.utc).replace(tzinfo=None)}
-        for name, (value, at) in cursor.metrics.items()
-    ]
+def record_metrics(
+    metric_definitions: list[dict[str, str]], text: str, at: float, metrics: dict[str, tuple[float, float]]
+) -> None:
+    """Each MetricDefinitions regex that matches a log line sets its metric to the first group."""
+    for definition in metric_definitions:
+        match = re.search(definition["Regex"], text)
+        if match:
+            try:
+                metrics[definition["Name"]] = (float(match.group(1)), at)
+            except (IndexError, ValueError):
+                pass
 
 
-def _log_group(account_id: str, region: str) -> LogGroup:
+def log_group(account_id: str, region: str) -> LogGroup:
+    """/aws/sagemaker/TrainingJobs in the account and region, created on first use."""
     backend = logs_backends[account_id][region]
     if LOG_GROUP not in backend.groups:
         backend.create_log_group(LOG_GROUP, tags={})
@@ -310,7 +310,5 @@ def _log_group(account_id: str, region: str) -> LogGroup:
 
 def apply() -> None:
     """Log reads first bring training jobs up to the clock, so their lines are there to read."""
-    from moto.logs.models import LogsBackend
-
     for name in ("get_log_events", "filter_log_events", "describe_log_streams", "start_live_tail"):
         setattr(LogsBackend, name, observes_time(getattr(LogsBackend, name)))

@@ -8,11 +8,14 @@ StoppingCondition.MaxRuntimeInSeconds has passed (StoppingCondition: "SageMaker 
 job"; DescribeTrainingJob lists MaxRuntimeExceeded under the Stopped status); or, after
 StopTrainingJob, Stopping then Stopped. The state is worked out from the sandbox clock whenever the
 job is looked at, so no thread drives it.
+
+A `JobRunner` registered here (register_runner) may take a new job instead of the timeline:
+rehearsal/ registers one that runs the real payload. This module knows nothing of what a runner does.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,21 +27,10 @@ from moto.sagemaker.responses import SageMakerResponse
 from ..clock import clock, to_datetime
 from ..lifecycle import each_backend, locked, observes_time, register_observer
 from ..scenario import TRAINING_PHASES, TrainingScenario, scenarios
+from ..training_status import FINAL, Shown, show
 from . import artifacts, logs
 
 DEFAULT_MAX_RUNTIME_S = 86400  # StoppingCondition.MaxRuntimeInSeconds: "The default value is 1 day"
-
-MESSAGES = {
-    "Starting": "Preparing the instances for training",
-    "Downloading": "Downloading input data",
-    "Training": "Training image download completed. Training in progress.",
-    "Uploading": "Uploading generated training model",
-    "Completed": "Training job completed",
-    "Failed": "Training job failed",
-    "Stopping": "Stopping the training job",
-    "Stopped": "Training job stopped",
-    "MaxRuntimeExceeded": "Training job exceeded the MaxRuntimeInSeconds provided",
-}
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ class Phase:
 
     @property
     def is_final(self) -> bool:
-        return self.job_status in ("Completed", "Failed", "Stopped")
+        return self.job_status in FINAL
 
 
 @dataclass(frozen=True)
@@ -139,32 +131,13 @@ class TrainingRun:
 def project(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
     """Set the moto object's fields to what DescribeTrainingJob shows at `now`."""
     seen = [phase for phase in run.phases() if phase.start <= now] or run.phases()[:1]
-    current = seen[-1]
-    job.training_job_status = current.job_status
-    job.secondary_status = current.status
-    job.last_modified_time = to_datetime(current.start)
-    job.secondary_status_transitions = [
-        {
-            "Status": phase.status,
-            "StartTime": to_datetime(phase.start),
-            **({"EndTime": to_datetime(phase.end)} if phase.end <= now else {}),
-            "StatusMessage": MESSAGES[phase.status],
-        }
-        for phase in seen
-    ]
-    started = next((phase.start for phase in seen if phase.status == "Downloading"), None)
-    job.training_start_time = to_datetime(started) if started is not None else None
-    job.training_end_time = job.training_time_in_seconds = job.billable_time_in_seconds = None
-    if current.is_final and started is not None:
-        seconds = max(1, math.ceil(round(current.start - started, 3)))  # no float fuzz
-        job.training_end_time = to_datetime(current.start)
-        job.training_time_in_seconds = seconds
-        # BillableTimeInSeconds is wall-clock time: the bill is BillableTimeInSeconds x InstanceCount
-        # (DescribeTrainingJob API reference).
-        job.billable_time_in_seconds = seconds
     ending = run.ending()
-    job.failure_reason = ending.reason if current.status == "Failed" and ending else None
-    job.final_metric_data_list = logs.final_metric_data(run.cursor)
+    show(
+        job,
+        [Shown(p.status, p.job_status, p.start, p.end if p.end <= now else None, p.start) for p in seen],
+        failure_reason=ending.reason if ending else None,
+        metrics=run.cursor.metrics,
+    )
 
 
 def advance(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
@@ -184,16 +157,50 @@ def advance(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
 
 
 def observe_training_jobs(now: float) -> None:
-    from ..rehearsal import training as rehearsal
-
     for backend in each_backend(sagemaker_backends):
         for job in list(backend.training_jobs.values()):
             run: TrainingRun | None = getattr(job, "sandbox_run", None)
             if run is not None:
                 advance(job, run, now)
-            state = getattr(job, "sandbox_rehearsal", None)
-            if state is not None:
-                rehearsal.advance(job, state)
+                continue
+            for runner in _runners:
+                if runner.advance(job):
+                    break
+
+
+# -- the hook: another way to run a job --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What CreateTrainingJob worked out for a job, beyond the moto object's own fields."""
+
+    account_id: str
+    region: str
+    environment: dict[str, str]
+    scenario: TrainingScenario
+    instance_count: int
+    metric_definitions: list[dict[str, str]]
+    model_uri: str
+
+
+@dataclass(frozen=True)
+class JobRunner:
+    """Runs a training job instead of its timeline; each is called with the LOCK held."""
+
+    claims: Callable[[NewJob], bool]  # CreateTrainingJob: does this runner take the job?
+    start: Callable[[FakeTrainingJob, NewJob], None]  # take it: keep its state on the job, set its status
+    advance: Callable[[FakeTrainingJob], bool]  # bring it up to date; False if the job is not its own
+    stop: Callable[[FakeTrainingJob], bool]  # StopTrainingJob on an InProgress job; False if not its own
+
+
+_runners: list[JobRunner] = []
+
+
+def register_runner(runner: JobRunner) -> JobRunner:
+    if runner not in _runners:
+        _runners.append(runner)
+    return runner
 
 
 # -- backend methods ---------------------------------------------------------------------------
@@ -231,10 +238,11 @@ def create_training_job(
     uri = artifacts.model_uri(name, environment, job.output_data_config)
     job.model_artifacts = {"S3ModelArtifacts": uri}
     job.creation_time = to_datetime(now)
-    from .. import rehearsal
-
-    if rehearsal.wanted(environment, scenario.rehearse):
-        start_rehearsal(self, job, environment, metric_definitions, instance_count, uri)
+    new = NewJob(self.account_id, self.region_name, environment, scenario, instance_count, metric_definitions, uri)
+    runner = next((runner for runner in _runners if runner.claims(new)), None)
+    if runner is not None:
+        job.sandbox_run = None
+        runner.start(job, new)
         return job
     training_start = now + scenario.starting_s + scenario.downloading_s
     shape = logs.RunShape(
@@ -262,48 +270,6 @@ def create_training_job(
     return job
 
 
-def start_rehearsal(
-    self: SageMakerModelBackend,
-    job: FakeTrainingJob,
-    environment: dict[str, str],
-    metric_definitions: list[dict[str, str]],
-    instance_count: int,
-    model_uri: str,
-) -> None:
-    """The real payload instead of the timeline (rehearsal/training.py); InProgress/Starting now."""
-    from ..rehearsal import bundle
-    from ..rehearsal import training as rehearsal
-
-    job.sandbox_run = None
-    state = rehearsal.RehearsalState(
-        account_id=self.account_id,
-        region=self.region_name,
-        job_name=job.training_job_name,
-        instance_count=instance_count,
-        max_runtime_s=float(job.stopping_condition["MaxRuntimeInSeconds"]),
-        metric_definitions=metric_definitions,
-        model_uri=model_uri,
-    )
-    state.enter("Starting")
-    job.sandbox_rehearsal = state
-    channels = tuple(
-        bundle.Channel(c["ChannelName"], c["DataSource"]["S3DataSource"]["S3Uri"])
-        for c in (job.input_data_config or [])
-        if (c.get("DataSource") or {}).get("S3DataSource", {}).get("S3Uri")
-    )
-    inputs = bundle.JobInputs(
-        account_id=self.account_id,
-        region=self.region_name,
-        job_name=job.training_job_name,
-        role_arn=job.role_arn,
-        hyper_parameters={str(k): str(v) for k, v in (job.hyper_parameters or {}).items()},
-        channels=channels,
-    )
-    output_path = (job.output_data_config or {}).get("S3OutputPath", "s3://sagemaker-sandbox")
-    rehearsal.project(job, state)
-    rehearsal.start(job, state, inputs, environment, output_path)
-
-
 def stop_training_job(self: SageMakerModelBackend, training_job_name: str) -> None:
     """StopTrainingJob: InProgress -> Stopping -> Stopped; any other status is refused."""
     if training_job_name not in self.training_jobs:
@@ -314,11 +280,7 @@ def stop_training_job(self: SageMakerModelBackend, training_job_name: str) -> No
         raise ValidationError(
             message=f"The request was rejected because the training job is in status {job.training_job_status}."
         )
-    state = getattr(job, "sandbox_rehearsal", None)
-    if state is not None:
-        from ..rehearsal import training as rehearsal
-
-        rehearsal.stop(job, state)
+    if any(runner.stop(job) for runner in _runners):
         return
     run: TrainingRun = job.sandbox_run
     run.stop_requested_at = clock.timestamp()

@@ -12,17 +12,22 @@ or its training scenario says `rehearse: true` (POST /_zerostack/scenario
 {"training_jobs": {"<name>": {"rehearse": true}}}, for tests). The server needs
 ZEROSTACK_PAYLOAD_PYTHON (settings.py). A rehearsal runs in real time: the sandbox clock's speed
 and advances do not shorten it. No rehearsal process outlives the server: stop and reset end them.
+
+The lifecycle patches know nothing of rehearsals: `install()` registers them into the hooks that
+patches/training_jobs.py (a JobRunner) and patches/endpoints.py (an EndpointServer) offer.
 """
 
 from __future__ import annotations
 
+from ..patches import endpoints, training_jobs
 from . import serving, settings, training
+from .training import ENV_FLAG, wanted
 
-ENV_FLAG = "ZEROSTACK_REHEARSE"
 
-
-def wanted(environment: dict[str, str], scenario_rehearse: bool) -> bool:
-    return scenario_rehearse or settings.truthy(environment.get(ENV_FLAG))
+def install() -> None:
+    """Register the rehearsals into the lifecycle patches (idempotent); after patches.apply_all()."""
+    training_jobs.register_runner(training.RUNNER)
+    endpoints.register_server(serving.SERVER)
 
 
 def shutdown_all() -> None:
@@ -35,4 +40,4 @@ def running_pids() -> list[int]:
     return training.running_pids() + serving.running_pids()
 
 
-__all__ = ["ENV_FLAG", "serving", "settings", "shutdown_all", "training", "wanted", "running_pids"]
+__all__ = ["ENV_FLAG", "install", "running_pids", "serving", "settings", "shutdown_all", "training", "wanted"]

@@ -13,6 +13,8 @@ are copied from the sandbox's S3 into a temporary folder and `local_server.py --
 the endpoint's invoke handler (patches/invoke.py). A server that exits or never gets ready fails
 the endpoint with the health-check FailureReason plus its last lines (an update rolls back to the
 old server instead). DeleteEndpoint, a reset and the server's stop end the process group.
+
+`SERVER` is this module's hook into patches/endpoints.py (registered by rehearsal.install()).
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend
+from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend, sagemaker_backends
 
 from ..clock import clock
-from ..lifecycle import LOCK
-from ..patches import invoke
+from ..lifecycle import LOCK, each_backend
+from ..patches import endpoints, invoke
 from . import bundle, nodes, settings
 
 READY_TIMEOUT_S = 180.0
@@ -195,8 +197,6 @@ class ModelServer:
         return None
 
     def _in_service(self) -> None:
-        from ..patches import endpoints
-
         with LOCK:
             transition = getattr(self.endpoint, "sandbox_transition", None)
             if self.kind == RESTORE:  # served again after a restart: no status change
@@ -218,8 +218,6 @@ class ModelServer:
             previous.release()
 
     def _failed(self, reason: str) -> None:
-        from ..patches import endpoints
-
         with LOCK:
             _forget(self)
             transition = getattr(self.endpoint, "sandbox_transition", None)
@@ -293,10 +291,6 @@ def maybe_serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_n
 def restore_all() -> int:
     """After a restart from a snapshot: start the servers again (their processes died with the
     old sandbox) for endpoints that were being created/updated by a rehearsal or served by one."""
-    from moto.sagemaker.models import sagemaker_backends
-
-    from ..lifecycle import each_backend
-
     started = 0
     with LOCK:
         for backend in each_backend(sagemaker_backends):
@@ -363,3 +357,6 @@ def serving() -> dict[str, str | None]:
 def running_pids() -> list[int]:
     with _lock:
         return [s.process.pid for group in _servers.values() for s in group if s.process and s.process.poll() is None]
+
+
+SERVER = endpoints.EndpointServer(serve=maybe_serve, release=release)

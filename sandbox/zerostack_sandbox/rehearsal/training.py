@@ -18,12 +18,13 @@ Phase times are sandbox-clock times taken when each phase really begins, so they
 rest of the sandbox; but the rehearsal itself runs in real time: the clock's speed and advances do
 not make it faster. TrainingTimeInSeconds and BillableTimeInSeconds (wall-clock, as AWS reports it) are real
 wall seconds. Log lines are stamped with the sandbox clock when they arrive (= wall time at speed 1).
+
+`RUNNER` is this module's hook into patches/training_jobs.py (registered by rehearsal.install()).
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
 import shutil
 import tarfile
@@ -34,18 +35,20 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from moto.s3.models import s3_backends
 from moto.sagemaker.models import FakeTrainingJob
 
-from ..clock import clock, to_datetime
+from ..clock import clock
 from ..lifecycle import LOCK
-from ..patches.training_jobs import MESSAGES as TIMELINE_MESSAGES
+from ..patches import logs
+from ..patches.training_jobs import JobRunner, NewJob
+from ..training_status import FINAL, MESSAGES as TIMELINE_MESSAGES, Shown, show
 from . import bundle, nodes, settings
 
+ENV_FLAG = "ZEROSTACK_REHEARSE"  # in the job's Environment: rehearse it (what the TypeScript side sets)
 # SageMaker's status messages, the one difference saying that local processes do the work
 MESSAGES = {**TIMELINE_MESSAGES, "Starting": "Preparing the instances for training (sandbox rehearsal: local processes)"}
-FINAL = ("Completed", "Failed", "Stopped")
 ERROR_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b.*)$")
 MAX_EVENT_CHARS = 256 * 1024 - 26  # PutLogEvents: 256 KB per event including 26 bytes overhead
 
@@ -243,8 +246,6 @@ class Runner:
                 archive.add(path, arcname=str(path.relative_to(model_dir)))
         uri = f"{self.output_path.rstrip('/')}/{self.state.job_name}/output/model.tar.gz"
         bucket_name, key = bundle.split_s3_uri(uri)
-        from moto.s3.models import s3_backends
-
         with LOCK:
             s3_backends[self.state.account_id]["aws"].put_object(bucket_name, key, buffer.getvalue())
 
@@ -329,10 +330,6 @@ def running_pids() -> list[int]:
 
 def write_pending(runner: Runner) -> None:
     """Put the lines that arrived into the hosts' streams; MetricDefinitions see each line."""
-    import re as regex
-
-    from ..patches import logs
-
     state = runner.state
     if state.stream_epoch is None:
         return
@@ -341,7 +338,7 @@ def write_pending(runner: Runner) -> None:
         lines.append(runner.pending.popleft())
     if not lines:
         return
-    group = logs._log_group(state.account_id, state.region)
+    group = logs.log_group(state.account_id, state.region)
     for host in range(1, state.instance_count + 1):
         name = stream_name(state, host)
         if name not in group.streams:
@@ -354,59 +351,30 @@ def write_pending(runner: Runner) -> None:
         if events:
             group.streams[name].put_log_events(events)
     for at, _host, text in lines:
-        for definition in state.metric_definitions:
-            match = regex.search(definition["Regex"], text)
-            if match:
-                try:
-                    state.metrics[definition["Name"]] = (float(match.group(1)), at)
-                except (IndexError, ValueError):
-                    pass
+        logs.record_metrics(state.metric_definitions, text, at, state.metrics)
     state.lines_written += len(lines)
 
 
 def ensure_streams(state: RehearsalState) -> None:
-    from ..patches import logs
-
     if state.stream_epoch is None:
         return
-    group = logs._log_group(state.account_id, state.region)
+    group = logs.log_group(state.account_id, state.region)
     for host in range(1, state.instance_count + 1):
         if stream_name(state, host) not in group.streams:
             group.create_log_stream(stream_name(state, host))
 
 
 def project(job: FakeTrainingJob, state: RehearsalState) -> None:
-    """Set the moto object's fields from the recorded phases."""
+    """Set the moto object's fields from the recorded phases; billed in real (wall) seconds."""
     if not state.phases:
         return
-    current = state.current
-    job.training_job_status = current.job_status
-    job.secondary_status = current.status
-    job.last_modified_time = to_datetime(current.start)
-    transitions: list[dict[str, Any]] = []
-    for phase in state.phases:
-        entry: dict[str, Any] = {"Status": phase.status, "StartTime": to_datetime(phase.start), "StatusMessage": MESSAGES[phase.status]}
-        if phase.end is not None:
-            entry["EndTime"] = to_datetime(phase.end)
-        transitions.append(entry)
-    job.secondary_status_transitions = transitions
-    downloading = next((phase for phase in state.phases if phase.status == "Downloading"), None)
-    job.training_start_time = to_datetime(downloading.start) if downloading else None
-    job.training_end_time = job.training_time_in_seconds = job.billable_time_in_seconds = None
-    if current.job_status in FINAL and downloading is not None:
-        seconds = max(1, math.ceil(round(current.wall_start - downloading.wall_start, 3)))
-        job.training_end_time = to_datetime(current.start)
-        job.training_time_in_seconds = seconds
-        job.billable_time_in_seconds = seconds  # wall-clock; the bill multiplies by InstanceCount
-    job.failure_reason = state.failure_reason if current.job_status == "Failed" else None
-    from ..patches import logs
-
-    job.final_metric_data_list = logs.final_metric_data(_Cursor(state.metrics))
-
-
-@dataclass
-class _Cursor:
-    metrics: dict[str, tuple[float, float]]
+    show(
+        job,
+        [Shown(p.status, p.job_status, p.start, p.end, p.wall_start) for p in state.phases],
+        failure_reason=state.failure_reason,
+        metrics=state.metrics,
+        messages=MESSAGES,
+    )
 
 
 def advance(job: FakeTrainingJob, state: RehearsalState) -> None:
@@ -430,3 +398,64 @@ def stop(job: FakeTrainingJob, state: RehearsalState) -> None:
     if runner is not None:
         runner.request_stop()
     project(job, state)
+
+
+# -- the hook into patches/training_jobs.py -----------------------------------------------------
+
+
+def wanted(environment: dict[str, str], scenario_rehearse: bool) -> bool:
+    return scenario_rehearse or settings.truthy(environment.get(ENV_FLAG))
+
+
+def claims(new: NewJob) -> bool:
+    return wanted(new.environment, new.scenario.rehearse)
+
+
+def start_job(job: FakeTrainingJob, new: NewJob) -> None:
+    """The real payload instead of the timeline; InProgress/Starting now."""
+    state = RehearsalState(
+        account_id=new.account_id,
+        region=new.region,
+        job_name=job.training_job_name,
+        instance_count=new.instance_count,
+        max_runtime_s=float(job.stopping_condition["MaxRuntimeInSeconds"]),
+        metric_definitions=new.metric_definitions,
+        model_uri=new.model_uri,
+    )
+    state.enter("Starting")
+    job.sandbox_rehearsal = state
+    channels = tuple(
+        bundle.Channel(c["ChannelName"], c["DataSource"]["S3DataSource"]["S3Uri"])
+        for c in (job.input_data_config or [])
+        if (c.get("DataSource") or {}).get("S3DataSource", {}).get("S3Uri")
+    )
+    inputs = bundle.JobInputs(
+        account_id=new.account_id,
+        region=new.region,
+        job_name=job.training_job_name,
+        role_arn=job.role_arn,
+        hyper_parameters={str(k): str(v) for k, v in (job.hyper_parameters or {}).items()},
+        channels=channels,
+    )
+    output_path = (job.output_data_config or {}).get("S3OutputPath", "s3://sagemaker-sandbox")
+    project(job, state)
+    start(job, state, inputs, new.environment, output_path)
+
+
+def advance_job(job: FakeTrainingJob) -> bool:
+    state: RehearsalState | None = getattr(job, "sandbox_rehearsal", None)
+    if state is None:
+        return False
+    advance(job, state)
+    return True
+
+
+def stop_job(job: FakeTrainingJob) -> bool:
+    state: RehearsalState | None = getattr(job, "sandbox_rehearsal", None)
+    if state is None:
+        return False
+    stop(job, state)
+    return True
+
+
+RUNNER = JobRunner(claims=claims, start=start_job, advance=advance_job, stop=stop_job)
