@@ -10,6 +10,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from .scenario import ScenarioError, scenarios
+
 # Dummy credentials and a default region, so nothing inside ever looks for real ones.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -27,8 +29,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from .scenario import ScenarioError, scenarios
-    from .server import SandboxServer
+    # Here, not at the top: the server brings moto and werkzeug (about a second), which `--help` and
+    # a bad argument do without, and they load after the AWS_* defaults above are set.
+    from .server import SandboxServer  # noqa: PLC0415
 
     try:
         scenarios.reset()  # validates ZEROSTACK_SANDBOX_SCENARIO before anything starts

@@ -31,10 +31,8 @@ SERVER = {"control", "persistence", "server", "__main__"}
 # (module, imported module) -> why the import stays inside its function
 FUNCTION_LEVEL_ALLOWED = {
     ("zerostack_sandbox.__main__", "zerostack_sandbox.server"): (
-        "moto and werkzeug load in about a second; `--help` and a bad argument answer without them"
-    ),
-    ("zerostack_sandbox.__main__", "zerostack_sandbox.scenario"): (
-        "imported with the server, after the AWS_* defaults above are in the environment"
+        "the server brings moto and werkzeug (about a second): `--help` and a bad argument answer "
+        "without them, and they load after the AWS_* defaults that __main__ sets"
     ),
 }
 
