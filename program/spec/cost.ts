@@ -1,5 +1,5 @@
 // What an experiment costs before it runs: numbers only; format.ts turns them into text.
-import { regionMultiplier, PRICES_AS_OF, PRICE_SOURCE, SERVING_PRICES, TRAINING_PRICES } from "./prices.js";
+import { offlinePriceBook, priceLabel, regionMultiplier, PRICES_AS_OF, PRICE_SOURCE, SERVING_PRICES, TRAINING_PRICES, type PriceBook } from "./prices.js";
 import type { ExperimentSpec } from "./schema.js";
 
 export interface TrainingCost {
@@ -43,14 +43,43 @@ export interface CostEstimate {
   spot: boolean;
   pricesAsOf: string;
   priceSource: string;
+  /** Where the prices came from: the Price List API (dated) or the offline table. */
+  prices: {
+    kind: PriceBook["kind"];
+    asOf: string;
+    /** "list price, 2026-12-01" or "offline table, 2025-01, estimated": what a cost line prints. */
+    label: string;
+    /** Why the table was used although list prices were wanted. */
+    fallbackReason?: string;
+  };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function estimateCost(spec: ExperimentSpec, options: { trainingHours?: number } = {}): CostEstimate {
+export interface CostOptions {
+  trainingHours?: number;
+  /** List prices for the spec's region (program/providers/pricing.ts); the offline table otherwise. */
+  prices?: PriceBook;
+}
+
+interface Rate {
+  usdPerHour: number;
+  estimated: boolean;
+  listed: boolean;
+}
+
+/** A listed price as it is; else the table's us-east-1 price times the region's multiplier. */
+function rate(listed: number | undefined, table: { usdPerHour: number; estimated: boolean }, region: { multiplier: number; estimated: boolean }): Rate {
+  return listed !== undefined
+    ? { usdPerHour: listed, estimated: false, listed: true }
+    : { usdPerHour: table.usdPerHour * region.multiplier, estimated: table.estimated || region.estimated, listed: false };
+}
+
+export function estimateCost(spec: ExperimentSpec, options: CostOptions = {}): CostEstimate {
   const region = regionMultiplier(spec.region);
-  const trainPrice = TRAINING_PRICES[spec.training.instanceType];
-  const perTrainHour = trainPrice.usdPerHour * region.multiplier;
+  const book = options.prices?.region === spec.region ? options.prices : offlinePriceBook(spec.region);
+  const trainPrice = rate(book.training[spec.training.instanceType], TRAINING_PRICES[spec.training.instanceType], region);
+  const perTrainHour = trainPrice.usdPerHour;
   const maxHours = spec.training.maxRuntimeSeconds / 3600;
   const hours = Math.min(options.trainingHours ?? maxHours, maxHours);
   const nodes = spec.training.nodes;
@@ -64,11 +93,13 @@ export function estimateCost(spec: ExperimentSpec, options: { trainingHours?: nu
     maxUsd: round2(nodes * perTrainHour * maxHours),
   };
   let serving: ServingCost | null = null;
-  let estimated = trainPrice.estimated || region.estimated;
+  let estimated = trainPrice.estimated;
+  let allListed = trainPrice.listed;
   if (spec.serving.enabled) {
-    const servePrice = SERVING_PRICES[spec.serving.instanceType];
+    const servePrice = rate(book.hosting[spec.serving.instanceType], SERVING_PRICES[spec.serving.instanceType], region);
     estimated ||= servePrice.estimated;
-    const perServeHour = servePrice.usdPerHour * region.multiplier;
+    allListed &&= servePrice.listed;
+    const perServeHour = servePrice.usdPerHour;
     const ttlHours = spec.serving.ttlSeconds / 3600;
     const usdPerHour = perServeHour * spec.serving.instanceCount;
     serving = {
@@ -85,14 +116,20 @@ export function estimateCost(spec: ExperimentSpec, options: { trainingHours?: nu
   return {
     currency: "USD",
     region: spec.region,
-    regionMultiplier: region.multiplier,
+    regionMultiplier: allListed ? 1 : region.multiplier,
     training,
     serving,
     totalUsd: round2(training.usd + servingUsd),
     maxTotalUsd: round2(training.maxUsd + servingUsd),
     estimated,
     spot: spec.training.spot,
-    pricesAsOf: PRICES_AS_OF,
-    priceSource: PRICE_SOURCE,
+    pricesAsOf: allListed ? book.asOf : PRICES_AS_OF,
+    priceSource: allListed ? `AWS Price List API (AmazonSageMaker), ${spec.region} on-demand` : PRICE_SOURCE,
+    prices: {
+      kind: allListed ? "list-price" : "offline-table",
+      asOf: allListed ? book.asOf : PRICES_AS_OF,
+      label: allListed ? priceLabel("list-price", book.asOf, false) : priceLabel("offline-table", PRICES_AS_OF, estimated),
+      ...(book.fallbackReason === undefined ? {} : { fallbackReason: book.fallbackReason }),
+    },
   };
 }

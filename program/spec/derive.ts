@@ -7,6 +7,7 @@ import { healthCheckTimeoutSeconds } from "./health-check.js";
 import { DEEPSPEED_CONFIG_FILE, hyperparameters } from "./hyperparameters.js";
 import { servingImageUri, trainingImageUri } from "./images.js";
 import { launcherEnv } from "./launcher-env.js";
+import type { PriceBook } from "./prices.js";
 import { servingMemory, trainingMemory, type ServingMemory, type TrainingMemory } from "./memory.js";
 import { resourceNames, type PayloadHashes, type ResourceNames } from "./names.js";
 import type { ExperimentSpec } from "./schema.js";
@@ -69,6 +70,8 @@ export interface PlanOptions {
   stackName?: string;
   /** hashes of payload/train and payload/serve, so that changed code gets new job and model names */
   payload?: PayloadHashes;
+  /** List prices (program/providers/pricing.ts loadPriceBook); the offline table when absent. */
+  prices?: PriceBook;
 }
 
 export function derivePlan(spec: ExperimentSpec, options: PlanOptions = {}): Plan {
@@ -116,6 +119,9 @@ export function derivePlan(spec: ExperimentSpec, options: PlanOptions = {}): Pla
     serving,
     warnings: warningsOf(findings),
     errors: errorsOf(findings),
-    cost: estimateCost(spec, options.trainingHours === undefined ? {} : { trainingHours: options.trainingHours }),
+    cost: estimateCost(spec, {
+      ...(options.trainingHours === undefined ? {} : { trainingHours: options.trainingHours }),
+      ...(options.prices === undefined ? {} : { prices: options.prices }),
+    }),
   };
 }

@@ -50,7 +50,11 @@ export function formatCost(cost: CostEstimate): string {
     );
   }
   lines.push(`total: ${usd(cost.totalUsd)}, at most ${usd(cost.maxTotalUsd)}${cost.spot ? " (on-demand upper bound; spot bills less)" : ""}`);
-  lines.push(`prices: ${cost.priceSource}, as of ${cost.pricesAsOf}, region ${cost.region} x${cost.regionMultiplier}${cost.estimated ? "; some figures estimated" : ""}`);
+  lines.push(
+    cost.prices.kind === "list-price"
+      ? `prices: ${cost.prices.label} (${cost.priceSource})`
+      : `prices: ${cost.prices.label} (${cost.priceSource}, region ${cost.region} x${cost.regionMultiplier})${cost.prices.fallbackReason ? `; list prices unavailable: ${cost.prices.fallbackReason}` : ""}`,
+  );
   return lines.join("\n");
 }
 

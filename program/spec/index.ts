@@ -6,7 +6,9 @@ export { PRESETS, PRESET_NAMES, DEFAULT_BUCKET, DEFAULT_PREFIX, type Preset, typ
 export { derivePlan, type Plan, type PlanOptions, type TrainingPlan, type ServingPlan } from "./derive.js";
 export { resourceNames, fitName, isValidSageMakerName, type ResourceNames, type PayloadHashes } from "./names.js";
 export { resourceTags, awsTagList, specHash, TAG_KEYS } from "./tags.js";
-export { estimateCost, type CostEstimate } from "./cost.js";
+export { estimateCost, type CostEstimate, type CostOptions } from "./cost.js";
+export { offlinePriceBook, priceLabel, type PriceBook } from "./prices.js";
+export { parseSageMakerPriceList, type ListPrices } from "./price-list.js";
 export { checkSpec, type Finding } from "./guards.js";
 export { batchMath, deepspeedConfig, type DeepSpeedConfig, type BatchMath } from "./deepspeed.js";
 export { launcherEnv } from "./launcher-env.js";

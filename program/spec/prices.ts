@@ -1,3 +1,6 @@
+// The offline price table, used when list prices from the AWS Price List API are not available
+// (sandbox mode, no credentials, no network: program/providers/pricing.ts fetches and caches those,
+// price-list.ts parses them; the cost says which it used: `CostEstimate.prices.label`).
 // On-demand prices, USD per instance-hour. Source: the AWS "Amazon SageMaker AI pricing" page,
 // On-Demand tabs "Training" and "Real-Time Inference", region us-east-1, as of 2025-01. Rows
 // marked `estimated` were not on the page when recorded and are EC2 on-demand x 1.4 (SageMaker's
@@ -66,4 +69,30 @@ export const DEFAULT_REGION_MULTIPLIER = 1.3;
 export function regionMultiplier(region: Region): { multiplier: number; estimated: boolean } {
   const known = REGION_MULTIPLIERS[region];
   return known === undefined ? { multiplier: DEFAULT_REGION_MULTIPLIER, estimated: true } : { multiplier: known, estimated: false };
+}
+
+/**
+ * The prices one estimate uses: the Price List API's on-demand list prices for the region (fetched
+ * and cached by program/providers/pricing.ts), or this file's table when those are not available
+ * (sandbox, no credentials, no network). `label` is what a cost line prints.
+ */
+export interface PriceBook {
+  kind: "list-price" | "offline-table";
+  region: string;
+  /** The day the list prices were fetched (YYYY-MM-DD), or the table's PRICES_AS_OF. */
+  asOf: string;
+  /** USD per instance-hour by instance type; absent types fall back to the table. */
+  training: Readonly<Record<string, number>>;
+  hosting: Readonly<Record<string, number>>;
+  /** Why the table is used, when a fetch was wanted but failed (shown, never fatal). */
+  fallbackReason?: string;
+}
+
+export function offlinePriceBook(region: string, fallbackReason?: string): PriceBook {
+  return { kind: "offline-table", region, asOf: PRICES_AS_OF, training: {}, hosting: {}, ...(fallbackReason === undefined ? {} : { fallbackReason }) };
+}
+
+/** "list price, 2026-12-01" or "offline table, 2025-01, estimated". */
+export function priceLabel(kind: PriceBook["kind"], asOf: string, estimated: boolean): string {
+  return kind === "list-price" ? `list price, ${asOf}` : `offline table, ${asOf}${estimated ? ", estimated" : ""}`;
 }
