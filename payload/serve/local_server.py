@@ -41,7 +41,9 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             if self.path == "/ping":
-                self._send(200 if service.loaded is not None else 503, {"status": "ok" if service.loaded else "loading"})
+                self._send(
+                    200 if service.loaded is not None else 503, {"status": "ok" if service.loaded else "loading"}
+                )
             else:
                 self._send(404, {"error": f"no route GET {self.path}"})
 
@@ -82,7 +84,12 @@ def main(argv: Optional[list[str]] = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     host, port = server.server_address[:2]
-    print(json.dumps({"event": "ready", "port": port, "url": f"http://{host}:{port}", "dtype": str(service.loaded.dtype)}), flush=True)  # type: ignore[union-attr]
+    print(
+        json.dumps(
+            {"event": "ready", "port": port, "url": f"http://{host}:{port}", "dtype": str(service.loaded.dtype)}
+        ),
+        flush=True,
+    )  # type: ignore[union-attr]
     try:
         server.serve_forever()
     finally:

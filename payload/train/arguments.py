@@ -28,14 +28,20 @@ def _channel(name: str) -> str:
 
 @dataclass
 class ModelArguments:
-    model_id: str = field(default=TINY_MODEL_ID, metadata={"help": "Hub id, local path, or zerostack/tiny-t5 (built from a config)."})
+    model_id: str = field(
+        default=TINY_MODEL_ID, metadata={"help": "Hub id, local path, or zerostack/tiny-t5 (built from a config)."}
+    )
     model_kind: Literal["seq2seq", "causal"] = field(default="seq2seq")
     model_source: Optional[Literal["hub", "config", "s3"]] = field(
         default=None,
-        metadata={"help": "config: build from a config (tiny); s3: pull model_s3_uri with s5cmd (seed tip 13); hub: from_pretrained. "
-                  "Default: config for zerostack/tiny-t5, else hub."},
+        metadata={
+            "help": "config: build from a config (tiny); s3: pull model_s3_uri with s5cmd (seed tip 13); hub: from_pretrained. "
+            "Default: config for zerostack/tiny-t5, else hub."
+        },
     )
-    model_s3_uri: Optional[str] = field(default=None, metadata={"help": "s3:// prefix of the staged base model (model_source=s3)."})
+    model_s3_uri: Optional[str] = field(
+        default=None, metadata={"help": "s3:// prefix of the staged base model (model_source=s3)."}
+    )
 
     def __post_init__(self) -> None:
         if self.model_source is None:
@@ -46,9 +52,15 @@ class ModelArguments:
 
 @dataclass
 class DataArguments:
-    dataset_name: Optional[str] = field(default=None, metadata={"help": "For the log only: the data is the prepared channels."})
-    train_dir: str = field(default_factory=lambda: _channel("training"), metadata={"help": "save_to_disk folder of the train split."})
-    test_dir: Optional[str] = field(default_factory=lambda: _channel("test"), metadata={"help": "save_to_disk folder of the test split."})
+    dataset_name: Optional[str] = field(
+        default=None, metadata={"help": "For the log only: the data is the prepared channels."}
+    )
+    train_dir: str = field(
+        default_factory=lambda: _channel("training"), metadata={"help": "save_to_disk folder of the train split."}
+    )
+    test_dir: Optional[str] = field(
+        default_factory=lambda: _channel("test"), metadata={"help": "save_to_disk folder of the test split."}
+    )
     # prepare_data.py tokenized the data to these lengths; the job carries them so its
     # hyperparameters describe the whole run, and train.py checks the data agrees.
     max_source_length: Optional[int] = field(default=None)
@@ -69,7 +81,8 @@ class JobArguments:
 
 # transformers renamed evaluation_strategy to eval_strategy in 4.41; the image carries 4.36.
 EVAL_STRATEGY_FIELD = next(
-    name for name in ("eval_strategy", "evaluation_strategy")
+    name
+    for name in ("eval_strategy", "evaluation_strategy")
     if name in {f.name for f in dataclasses.fields(Seq2SeqTrainingArguments)}
 )
 
@@ -88,13 +101,13 @@ def build_parser(has_gpu: bool) -> HfArgumentParser:
 def seed_defaults(has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD) -> dict[str, Any]:
     """TrainingArguments defaults that carry the seed's lessons (numbers = tips in payload/README.md)."""
     return {
-        "output_dir": DEFAULT_OUTPUT_DIR,     # 5, 9: node-local /tmp, never /opt/ml/model or checkpoints
-        "save_on_each_node": True,            # 3: no shared storage between nodes
-        "save_strategy": "no",                # 5: no checkpoints streaming to S3 mid-run; one save at the end
-        "load_best_model_at_end": False,      # 4: breaks multi-node DeepSpeed runs at the end
-        eval_strategy_field: "steps",         # evaluation loss every eval_steps; no compute_metrics (6)
-        "disable_tqdm": True,                 # one `{'loss': ...}` line per log step for metric regexes
-        "report_to": ["none"],                # stdout is the log SageMaker and zerostack read
+        "output_dir": DEFAULT_OUTPUT_DIR,  # 5, 9: node-local /tmp, never /opt/ml/model or checkpoints
+        "save_on_each_node": True,  # 3: no shared storage between nodes
+        "save_strategy": "no",  # 5: no checkpoints streaming to S3 mid-run; one save at the end
+        "load_best_model_at_end": False,  # 4: breaks multi-node DeepSpeed runs at the end
+        eval_strategy_field: "steps",  # evaluation loss every eval_steps; no compute_metrics (6)
+        "disable_tqdm": True,  # one `{'loss': ...}` line per log step for metric regexes
+        "report_to": ["none"],  # stdout is the log SageMaker and zerostack read
         "ddp_backend": "nccl" if has_gpu else "gloo",
         # Every parameter takes part in a fine-tuning step; the search for unused ones costs an
         # extra autograd traversal per step (HF turns it on whenever checkpointing is off).
@@ -102,8 +115,13 @@ def seed_defaults(has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD)
     }
 
 
-def seed_rule_problems(output_dir: str, load_best_model_at_end: bool, save_on_each_node: bool, nnodes: int,
-                       sm_model_dir: Optional[str] = None) -> list[str]:
+def seed_rule_problems(
+    output_dir: str,
+    load_best_model_at_end: bool,
+    save_on_each_node: bool,
+    nnodes: int,
+    sm_model_dir: Optional[str] = None,
+) -> list[str]:
     """The lessons that must hold whatever the hyperparameters say; each problem names its fix."""
     problems: list[str] = []
     out = Path(output_dir).resolve()
@@ -112,10 +130,16 @@ def seed_rule_problems(output_dir: str, load_best_model_at_end: bool, save_on_ea
         forbidden.add(Path(sm_model_dir).resolve())
     for bad in forbidden:
         if out == bad or bad in out.parents:
-            problems.append(f"output_dir {output_dir} is under {bad}, which SageMaker tars or uploads continuously "
-                            f"(seed tips 5, 9): use a node-local path such as {DEFAULT_OUTPUT_DIR}")
+            problems.append(
+                f"output_dir {output_dir} is under {bad}, which SageMaker tars or uploads continuously "
+                f"(seed tips 5, 9): use a node-local path such as {DEFAULT_OUTPUT_DIR}"
+            )
     if nnodes > 1 and load_best_model_at_end:
-        problems.append("load_best_model_at_end=true fails at the end of multi-node DeepSpeed runs (seed tip 4): set it false")
+        problems.append(
+            "load_best_model_at_end=true fails at the end of multi-node DeepSpeed runs (seed tip 4): set it false"
+        )
     if nnodes > 1 and not save_on_each_node:
-        problems.append("save_on_each_node=false leaves nodes without shared storage unable to save (seed tip 3): set it true")
+        problems.append(
+            "save_on_each_node=false leaves nodes without shared storage unable to save (seed tip 3): set it true"
+        )
     return problems

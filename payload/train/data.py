@@ -33,7 +33,9 @@ def prompt(tokenizer: Any, article: str, max_source_length: int) -> str:
     overhead = len(tokenizer(PROMPT_TEMPLATE.format(input=""))["input_ids"])
     budget = max_source_length - overhead
     if budget <= 0:
-        raise ValueError(f"max_source_length {max_source_length} leaves no room for the article (the prompt takes {overhead})")
+        raise ValueError(
+            f"max_source_length {max_source_length} leaves no room for the article (the prompt takes {overhead})"
+        )
     ids = tokenizer(article, add_special_tokens=False, truncation=True, max_length=budget)["input_ids"]
     return PROMPT_TEMPLATE.format(input=tokenizer.decode(ids, skip_special_tokens=True))
 
@@ -42,24 +44,42 @@ def mask_padding(ids: list[int], pad_token_id: int) -> list[int]:
     return [IGNORE_INDEX if t == pad_token_id else t for t in ids]
 
 
-def seq2seq_features(batch: dict[str, list[str]], tokenizer: Any, text_column: str, summary_column: str,
-                     max_source_length: int, max_target_length: int) -> dict[str, list[list[int]]]:
+def seq2seq_features(
+    batch: dict[str, list[str]],
+    tokenizer: Any,
+    text_column: str,
+    summary_column: str,
+    max_source_length: int,
+    max_target_length: int,
+) -> dict[str, list[list[int]]]:
     prompts = [prompt(tokenizer, a, max_source_length) for a in batch[text_column]]
     model_inputs = tokenizer(prompts, max_length=max_source_length, padding="max_length", truncation=True)
-    labels = tokenizer(text_target=batch[summary_column], max_length=max_target_length, padding="max_length", truncation=True)
+    labels = tokenizer(
+        text_target=batch[summary_column], max_length=max_target_length, padding="max_length", truncation=True
+    )
     model_inputs["labels"] = [mask_padding(ids, tokenizer.pad_token_id) for ids in labels["input_ids"]]
     return dict(model_inputs)
 
 
-def causal_features(batch: dict[str, list[str]], tokenizer: Any, text_column: str, summary_column: str,
-                    max_source_length: int, max_target_length: int) -> dict[str, list[list[int]]]:
+def causal_features(
+    batch: dict[str, list[str]],
+    tokenizer: Any,
+    text_column: str,
+    summary_column: str,
+    max_source_length: int,
+    max_target_length: int,
+) -> dict[str, list[list[int]]]:
     """Prompt and summary in one sequence; the loss only sees the summary (prompt and padding -100)."""
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     out: dict[str, list[list[int]]] = {"input_ids": [], "attention_mask": [], "labels": []}
     total = max_source_length + max_target_length
     for article, summary in zip(batch[text_column], batch[summary_column]):
-        source = tokenizer(prompt(tokenizer, article, max_source_length), add_special_tokens=False)["input_ids"][:max_source_length]
-        target = tokenizer(summary, add_special_tokens=False)["input_ids"][: max_target_length - 1] + [tokenizer.eos_token_id]
+        source = tokenizer(prompt(tokenizer, article, max_source_length), add_special_tokens=False)["input_ids"][
+            :max_source_length
+        ]
+        target = tokenizer(summary, add_special_tokens=False)["input_ids"][: max_target_length - 1] + [
+            tokenizer.eos_token_id
+        ]
         ids = source + target
         labels = [IGNORE_INDEX] * len(source) + target
         padding = total - len(ids)

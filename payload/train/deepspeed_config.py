@@ -37,11 +37,15 @@ def config_problems(config: dict[str, Any], nnodes: int) -> tuple[list[str], lis
     if stage == 3 and zero.get("stage3_gather_16bit_weights_on_model_save") is not True:
         # Without it save_model writes ZeRO shards, not a loadable model (seed tip 12), and with
         # save_on_each_node and no shared storage no single node holds all shards to convert them.
-        errors.append("ZeRO stage 3 needs zero_optimization.stage3_gather_16bit_weights_on_model_save=true, "
-                      "otherwise no loadable model file is written (seed tip 12)")
+        errors.append(
+            "ZeRO stage 3 needs zero_optimization.stage3_gather_16bit_weights_on_model_save=true, "
+            "otherwise no loadable model file is written (seed tip 12)"
+        )
     if stage == 2 and nnodes > 1:
-        warnings.append("ZeRO stage 2 across several nodes has hung until the NCCL timeout when GPU memory was "
-                        "nearly full (seed tip 2); switch to stage 3 if the job stalls")
+        warnings.append(
+            "ZeRO stage 2 across several nodes has hung until the NCCL timeout when GPU memory was "
+            "nearly full (seed tip 2); switch to stage 3 if the job stalls"
+        )
     return errors, warnings
 
 
@@ -72,8 +76,10 @@ def without_gpu_options(argv: list[str], has_gpu: bool) -> tuple[list[str], list
     notes: list[str] = []
     while (found := _flag_value(out, "--deepspeed")) is not None:
         i, n = found
-        notes.append(f"no GPU: DeepSpeed skipped (config {flag_value(out, '--deepspeed')} not used); plain PyTorch DDP over gloo")
-        del out[i:i + n]
+        notes.append(
+            f"no GPU: DeepSpeed skipped (config {flag_value(out, '--deepspeed')} not used); plain PyTorch DDP over gloo"
+        )
+        del out[i : i + n]
     for flag, cpu_value in GPU_ONLY_FLAGS.items():
         value = flag_value(out, flag)
         if value is not None and value.lower() in ("true", "1", "yes"):

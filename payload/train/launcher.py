@@ -69,7 +69,9 @@ def _json(env: Mapping[str, str], name: str) -> object:
     try:
         return json.loads(env[name])
     except KeyError:
-        raise LaunchError(f"{name} is not set; start.py must run inside a SageMaker training job (or set it for a rehearsal)") from None
+        raise LaunchError(
+            f"{name} is not set; start.py must run inside a SageMaker training job (or set it for a rehearsal)"
+        ) from None
     except json.JSONDecodeError as err:
         raise LaunchError(f"{name} is not valid JSON: {err}") from None
 
@@ -107,7 +109,9 @@ def nproc_per_node(env: Mapping[str, str]) -> int:
     return max(n, 1)
 
 
-def hyperparameters(env: Mapping[str, str], read_file: Callable[[Path], str] = lambda p: p.read_text()) -> dict[str, str]:
+def hyperparameters(
+    env: Mapping[str, str], read_file: Callable[[Path], str] = lambda p: p.read_text()
+) -> dict[str, str]:
     """SM_HPS if set, else <opt/ml>/input/config/hyperparameters.json; every value as a string.
 
     CreateTrainingJob stores strings. The SageMaker Python SDK JSON-encodes each value ("\"t5\"",
@@ -179,19 +183,31 @@ def torchrun_argv(node: Node, script: Path, script_args: list[str], python: str 
     # `python -m torch.distributed.run` is torchrun itself (its console script runs this module),
     # without depending on where the image put the script. torch.distributed.launch is deprecated.
     return [
-        python, "-m", "torch.distributed.run",
-        "--nnodes", str(len(node.hosts)),
-        "--node_rank", str(node.rank),
-        "--nproc_per_node", str(node.nproc_per_node),
-        "--master_addr", node.master_addr,
-        "--master_port", node.master_port,
+        python,
+        "-m",
+        "torch.distributed.run",
+        "--nnodes",
+        str(len(node.hosts)),
+        "--node_rank",
+        str(node.rank),
+        "--nproc_per_node",
+        str(node.nproc_per_node),
+        "--master_addr",
+        node.master_addr,
+        "--master_port",
+        node.master_port,
         str(script),
         *script_args,
     ]
 
 
-def plan(env: Mapping[str, str], script: Path, resolve: Resolver = socket.gethostbyname, python: str = sys.executable,
-         read_file: Callable[[Path], str] = lambda p: p.read_text()) -> LaunchPlan:
+def plan(
+    env: Mapping[str, str],
+    script: Path,
+    resolve: Resolver = socket.gethostbyname,
+    python: str = sys.executable,
+    read_file: Callable[[Path], str] = lambda p: p.read_text(),
+) -> LaunchPlan:
     node = node_from_env(env, resolve)
     notes: list[str] = []
     declared = env.get("NODE_NUMBER")

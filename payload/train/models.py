@@ -40,7 +40,9 @@ def fetch(args: ModelArguments) -> str:
             from huggingface_hub import snapshot_download
 
             # Weights for other frameworks are skipped: they can be as large as the PyTorch ones.
-            snapshot_download(args.model_id, ignore_patterns=["*.msgpack", "*.h5", "*.ot", "tf_model*", "flax_model*", "rust_model*"])
+            snapshot_download(
+                args.model_id, ignore_patterns=["*.msgpack", "*.h5", "*.ot", "tf_model*", "flax_model*", "rust_model*"]
+            )
     return args.model_id
 
 

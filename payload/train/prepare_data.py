@@ -34,12 +34,20 @@ class PrepareArguments:
     model_kind: Literal["seq2seq", "causal"] = field(default="seq2seq")
     text_column: str = field(default="article")
     summary_column: str = field(default="highlights")
-    max_source_length: int = field(default=500, metadata={"help": "Input tokens: padded/truncated to this (the seed used ~500)."})
-    max_target_length: Optional[int] = field(default=None, metadata={"help": "Default: 95th percentile of target lengths."})
+    max_source_length: int = field(
+        default=500, metadata={"help": "Input tokens: padded/truncated to this (the seed used ~500)."}
+    )
+    max_target_length: Optional[int] = field(
+        default=None, metadata={"help": "Default: 95th percentile of target lengths."}
+    )
     target_percentile: float = field(default=95.0)
-    test_size: float = field(default=0.1, metadata={"help": "Fraction split off as test when the input has no test split."})
+    test_size: float = field(
+        default=0.1, metadata={"help": "Fraction split off as test when the input has no test split."}
+    )
     seed: int = field(default=42)
-    s3_uri: Optional[str] = field(default=None, metadata={"help": "s3:// prefix; train/ and test/ are uploaded under it."})
+    s3_uri: Optional[str] = field(
+        default=None, metadata={"help": "s3:// prefix; train/ and test/ are uploaded under it."}
+    )
 
 
 def read_input(path: str) -> DatasetDict:
@@ -63,7 +71,9 @@ def main() -> None:
     if max_target_length is None:
         lengths = data.target_lengths(splits["train"][args.summary_column], tokenizer)
         max_target_length = data.percentile_length(lengths, args.target_percentile)
-    print(f"prepare_data: max_source_length {args.max_source_length}, max_target_length {max_target_length}", flush=True)
+    print(
+        f"prepare_data: max_source_length {args.max_source_length}, max_target_length {max_target_length}", flush=True
+    )
 
     features = data.seq2seq_features if args.model_kind == "seq2seq" else data.causal_features
     for name, split in splits.items():
@@ -71,8 +81,13 @@ def main() -> None:
             features,
             batched=True,
             remove_columns=split.column_names,
-            fn_kwargs={"tokenizer": tokenizer, "text_column": args.text_column, "summary_column": args.summary_column,
-                       "max_source_length": args.max_source_length, "max_target_length": max_target_length},
+            fn_kwargs={
+                "tokenizer": tokenizer,
+                "text_column": args.text_column,
+                "summary_column": args.summary_column,
+                "max_source_length": args.max_source_length,
+                "max_target_length": max_target_length,
+            },
         )
         target = Path(args.output_dir) / name
         tokenized.save_to_disk(str(target))

@@ -39,14 +39,27 @@ def main() -> None:
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO, stream=sys.stdout)
     rank, nnodes = distributed.world_rank(), distributed.nnodes()
-    logger.info("rank %d of %d on %d node(s); model %s (%s, from %s); data %s", rank, distributed.world_size(), nnodes,
-                model_args.model_id, model_args.model_kind, model_args.model_source, data_args.train_dir)
+    logger.info(
+        "rank %d of %d on %d node(s); model %s (%s, from %s); data %s",
+        rank,
+        distributed.world_size(),
+        nnodes,
+        model_args.model_id,
+        model_args.model_kind,
+        model_args.model_source,
+        data_args.train_dir,
+    )
     for note in cpu_notes:
         logger.info(note)
 
     # Guards: the seed's lessons that no hyperparameter may undo (tips 2-5, 9, 12).
-    problems = seed_rule_problems(training_args.output_dir, training_args.load_best_model_at_end,
-                                  training_args.save_on_each_node, nnodes, os.environ.get("SM_MODEL_DIR"))
+    problems = seed_rule_problems(
+        training_args.output_dir,
+        training_args.load_best_model_at_end,
+        training_args.save_on_each_node,
+        nnodes,
+        os.environ.get("SM_MODEL_DIR"),
+    )
     if training_args.deepspeed:
         errors, warnings = deepspeed_config.config_problems(deepspeed_config.load(training_args.deepspeed), nnodes)
         problems += errors
@@ -66,7 +79,9 @@ def main() -> None:
 
     # The data was tokenized and padded by prepare_data.py and arrives as SageMaker channels.
     train_dataset = load_from_disk(data_args.train_dir)
-    eval_dataset = load_from_disk(data_args.test_dir) if data_args.test_dir and Path(data_args.test_dir).exists() else None
+    eval_dataset = (
+        load_from_disk(data_args.test_dir) if data_args.test_dir and Path(data_args.test_dir).exists() else None
+    )
     if data_args.max_train_samples is not None:
         train_dataset = train_dataset.select(range(min(data_args.max_train_samples, len(train_dataset))))
     if eval_dataset is not None and data_args.max_eval_samples is not None:
@@ -74,14 +89,18 @@ def main() -> None:
     if eval_dataset is None:
         setattr(training_args, EVAL_STRATEGY_FIELD, IntervalStrategy.NO)
         training_args.do_eval = False
-    logger.info("train %d examples, eval %s", len(train_dataset), len(eval_dataset) if eval_dataset is not None else "none")
+    logger.info(
+        "train %d examples, eval %s", len(train_dataset), len(eval_dataset) if eval_dataset is not None else "none"
+    )
 
     # No compute_metrics: generation-based metrics make evaluation very slow (tip 6); the eval
     # loss is the signal during the run.
     trainer_class = Seq2SeqTrainer if model_args.model_kind == "seq2seq" else Trainer
     # transformers 4.46 renamed the tokenizer argument processing_class (5.0 dropped the old name);
     # either way save_model writes the tokenizer next to the weights.
-    tokenizer_kwarg = "processing_class" if "processing_class" in inspect.signature(Trainer.__init__).parameters else "tokenizer"
+    tokenizer_kwarg = (
+        "processing_class" if "processing_class" in inspect.signature(Trainer.__init__).parameters else "tokenizer"
+    )
     trainer = trainer_class(
         model=model,
         args=training_args,
@@ -101,9 +120,17 @@ def main() -> None:
     if rank == 0:
         if job_args.model_s3_path:
             done = transfer.upload_folder(training_args.output_dir, job_args.model_s3_path)
-            logger.info("uploaded %d files of %s to %s with %s", done.files, training_args.output_dir, job_args.model_s3_path, done.tool)
+            logger.info(
+                "uploaded %d files of %s to %s with %s",
+                done.files,
+                training_args.output_dir,
+                job_args.model_s3_path,
+                done.tool,
+            )
         else:
-            logger.warning("MODEL_S3_PATH is not set: the model stays in %s and is lost with the node", training_args.output_dir)
+            logger.warning(
+                "MODEL_S3_PATH is not set: the model stays in %s and is lost with the node", training_args.output_dir
+            )
     distributed.barrier()
     # A "CUDA error: driver shutting down" after this point is harmless: the model is in S3 (tip 11).
     distributed.close()

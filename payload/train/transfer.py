@@ -25,7 +25,7 @@ class Transfer:
 def split_s3_uri(uri: str) -> tuple[str, str]:
     if not uri.startswith("s3://"):
         raise ValueError(f"not an s3:// URI: {uri!r}")
-    bucket, _, key = uri[len("s3://"):].partition("/")
+    bucket, _, key = uri[len("s3://") :].partition("/")
     if not bucket:
         raise ValueError(f"no bucket in {uri!r}")
     return bucket, key
@@ -101,7 +101,7 @@ def download_prefix(s3_uri: str, folder: str | Path, env: Mapping[str, str] = os
     count = 0
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for obj in page.get("Contents", []):
-            target = folder / obj["Key"][len(prefix):]
+            target = folder / obj["Key"][len(prefix) :]
             target.parent.mkdir(parents=True, exist_ok=True)
             client.download_file(bucket, obj["Key"], str(target))
             count += 1

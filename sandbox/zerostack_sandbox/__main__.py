@@ -24,7 +24,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve = commands.add_parser("serve", help="run the sandbox cloud in the foreground")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    serve.add_argument("--state-dir", type=Path, default=None, help="where server.json (pid, url) and state.pickle (AWS state kept across restarts) live")
+    serve.add_argument(
+        "--state-dir",
+        type=Path,
+        default=None,
+        help="where server.json (pid, url) and state.pickle (AWS state kept across restarts) live",
+    )
     return parser.parse_args(argv)
 
 

@@ -93,7 +93,13 @@ class SandboxServer:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        document = {"pid": os.getpid(), "url": self.url, "port": self.port, "version": __version__, "started_at": time.time()}
+        document = {
+            "pid": os.getpid(),
+            "url": self.url,
+            "port": self.port,
+            "version": __version__,
+            "started_at": time.time(),
+        }
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(document, indent=1))
         temporary.replace(path)

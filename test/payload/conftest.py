@@ -86,8 +86,15 @@ def keys_under(s3, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
 def payload_env(**extra: str) -> dict[str, str]:
     """A clean environment for payload subprocesses: no GPU, one thread per process (2 cores)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
-    return {**keep, **OFFLINE, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false",
-            "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **keep,
+        **OFFLINE,
+        "CUDA_VISIBLE_DEVICES": "",
+        "OMP_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -95,8 +102,20 @@ def prepared_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """payload/train/data/tiny.jsonl through prepare_data.py (no upload): <dir>/train, <dir>/test."""
     out = tmp_path_factory.mktemp("prepared")
     subprocess.run(
-        [sys.executable, str(TRAIN / "prepare_data.py"), "--input", str(TRAIN / "data" / "tiny.jsonl"),
-         "--output_dir", str(out), "--max_source_length", "128"],
-        check=True, cwd=TRAIN, env=payload_env(), capture_output=True, timeout=120,
+        [
+            sys.executable,
+            str(TRAIN / "prepare_data.py"),
+            "--input",
+            str(TRAIN / "data" / "tiny.jsonl"),
+            "--output_dir",
+            str(out),
+            "--max_source_length",
+            "128",
+        ],
+        check=True,
+        cwd=TRAIN,
+        env=payload_env(),
+        capture_output=True,
+        timeout=120,
     )
     return out

@@ -44,7 +44,10 @@ def test_seq2seq_features_pad_to_fixed_lengths_and_mask_label_padding() -> None:
     assert all(len(labels) == 200 for labels in out["labels"])
     assert tok.pad_token_id not in sum(out["labels"], [])
     assert IGNORE_INDEX in out["labels"][0]  # the highlights are shorter than 200 bytes
-    assert tok.decode([t for t in out["labels"][0] if t != IGNORE_INDEX], skip_special_tokens=True) == ROWS[0]["highlights"]
+    assert (
+        tok.decode([t for t in out["labels"][0] if t != IGNORE_INDEX], skip_special_tokens=True)
+        == ROWS[0]["highlights"]
+    )
 
 
 def test_causal_features_train_only_on_the_summary() -> None:

@@ -162,7 +162,12 @@ def test_djl_adapter(saved: dict[str, Path], monkeypatch: pytest.MonkeyPatch) ->
     import model  # payload/serve/model.py, imported without the real djl_python
 
     # serving.properties' option.* keys arrive without the prefix; s3url downloads name the folder in model_id
-    properties = {"model_dir": "/opt/ml/model", "model_id": str(saved["bf16"]), "dtype": "bf16", "tensor_parallel_degree": "1"}
+    properties = {
+        "model_dir": "/opt/ml/model",
+        "model_id": str(saved["bf16"]),
+        "dtype": "bf16",
+        "tensor_parallel_degree": "1",
+    }
     assert model.handle(FakeInput(b"", properties)) is None  # loads, then answers the warm-up
     assert model._service.loaded is not None and model._service.loaded.dtype == torch.bfloat16
     ok = model.handle(FakeInput(b'{"inputs": "hi", "parameters": {"max_new_tokens": 2}}', properties))

@@ -20,8 +20,14 @@ def sagemaker_env(nodes: int, current: int, **extra: str) -> dict[str, str]:
         "SM_CURRENT_HOST": hosts[current],
         "SM_TRAINING_ENV": json.dumps({"master_hostname": "algo-1", "hosts": hosts, "current_host": hosts[current]}),
         "SM_NUM_GPUS": "8",
-        "SM_HPS": json.dumps({"model_id": "google/flan-t5-xxl", "learning_rate": "0.0001", "deepspeed": "ds_config.json",
-                              "output_dir": "/tmp/output/asset"}),
+        "SM_HPS": json.dumps(
+            {
+                "model_id": "google/flan-t5-xxl",
+                "learning_rate": "0.0001",
+                "deepspeed": "ds_config.json",
+                "output_dir": "/tmp/output/asset",
+            }
+        ),
         **extra,
     }
 
@@ -34,13 +40,28 @@ def launch(env: dict[str, str]) -> list[str]:
 def test_every_node_gets_its_rank_and_the_same_master(nodes: int) -> None:
     for rank in range(nodes):
         assert launch(sagemaker_env(nodes, rank)) == [
-            "python", "-m", "torch.distributed.run",
-            "--nnodes", str(nodes), "--node_rank", str(rank), "--nproc_per_node", "8",
-            "--master_addr", "10.0.0.11", "--master_port", "23456",
+            "python",
+            "-m",
+            "torch.distributed.run",
+            "--nnodes",
+            str(nodes),
+            "--node_rank",
+            str(rank),
+            "--nproc_per_node",
+            "8",
+            "--master_addr",
+            "10.0.0.11",
+            "--master_port",
+            "23456",
             "/opt/ml/code/train.py",
-            "--model_id", "google/flan-t5-xxl", "--learning_rate", "0.0001",
-            "--deepspeed", "/opt/ml/code/ds_config.json",  # bundle-relative, whatever the cwd
-            "--output_dir", "/tmp/output/asset",
+            "--model_id",
+            "google/flan-t5-xxl",
+            "--learning_rate",
+            "0.0001",
+            "--deepspeed",
+            "/opt/ml/code/ds_config.json",  # bundle-relative, whatever the cwd
+            "--output_dir",
+            "/tmp/output/asset",
         ]
 
 
@@ -52,9 +73,17 @@ def test_rank_is_the_index_in_sm_hosts_not_the_name() -> None:
 
 
 def test_local_rehearsal_overrides() -> None:
-    env = sagemaker_env(2, 1, ZEROSTACK_MASTER_ADDR="127.0.0.1", ZEROSTACK_MASTER_PORT="29999",
-                        ZEROSTACK_NPROC_PER_NODE="1", TMPDIR="/work/node-2/tmp")
-    launched = plan(env, SCRIPT, resolve=lambda host: pytest.fail(f"resolved {host} despite the override"), python="python")
+    env = sagemaker_env(
+        2,
+        1,
+        ZEROSTACK_MASTER_ADDR="127.0.0.1",
+        ZEROSTACK_MASTER_PORT="29999",
+        ZEROSTACK_NPROC_PER_NODE="1",
+        TMPDIR="/work/node-2/tmp",
+    )
+    launched = plan(
+        env, SCRIPT, resolve=lambda host: pytest.fail(f"resolved {host} despite the override"), python="python"
+    )
     argv = launched.argv
     assert argv[argv.index("--master_addr") + 1] == "127.0.0.1"
     assert argv[argv.index("--master_port") + 1] == "29999"
@@ -73,7 +102,12 @@ def test_child_env_exports_what_the_seed_exported_and_keeps_efa() -> None:
     launched = plan(sagemaker_env(4, 2, **efa), SCRIPT, resolve=ADDRESSES.__getitem__, python="python")
     env = launched.env
     assert env["NCCL_SOCKET_IFNAME"] == "eth0"
-    assert (env["NODE_INDEX"], env["NODE_NUMBER"], env["MASTER_ADDR"], env["MASTER_HOST"]) == ("2", "4", "10.0.0.11", "algo-1")
+    assert (env["NODE_INDEX"], env["NODE_NUMBER"], env["MASTER_ADDR"], env["MASTER_HOST"]) == (
+        "2",
+        "4",
+        "10.0.0.11",
+        "algo-1",
+    )
     assert {k: env[k] for k in efa} == efa
     assert any("EFA" in note and "efa" in note for note in launched.notes)
 
@@ -120,14 +154,31 @@ def test_hyperparameters_from_file_when_sm_hps_is_absent(tmp_path: Path) -> None
     config = tmp_path / "input" / "config"
     config.mkdir(parents=True)
     # CreateTrainingJob stores strings; the SageMaker Python SDK JSON-encodes them on top.
-    (config / "hyperparameters.json").write_text(json.dumps(
-        {"model_id": "\"google/flan-t5-xl\"", "epochs": "3", "bf16": "true", "plain": "zerostack/tiny-t5", "lr": "1e-4"}))
+    (config / "hyperparameters.json").write_text(
+        json.dumps(
+            {
+                "model_id": '"google/flan-t5-xl"',
+                "epochs": "3",
+                "bf16": "true",
+                "plain": "zerostack/tiny-t5",
+                "lr": "1e-4",
+            }
+        )
+    )
     hps = hyperparameters({"ZEROSTACK_OPT_ML": str(tmp_path)})
-    assert hps == {"model_id": "google/flan-t5-xl", "epochs": "3", "bf16": "true", "plain": "zerostack/tiny-t5", "lr": "0.0001"}
+    assert hps == {
+        "model_id": "google/flan-t5-xl",
+        "epochs": "3",
+        "bf16": "true",
+        "plain": "zerostack/tiny-t5",
+        "lr": "0.0001",
+    }
 
 
 def test_sm_hps_wins_and_booleans_are_lowercase() -> None:
-    hps = hyperparameters({"SM_HPS": json.dumps({"save_on_each_node": True, "epochs": 1}), "ZEROSTACK_OPT_ML": "/nonexistent"})
+    hps = hyperparameters(
+        {"SM_HPS": json.dumps({"save_on_each_node": True, "epochs": 1}), "ZEROSTACK_OPT_ML": "/nonexistent"}
+    )
     assert hps == {"save_on_each_node": "true", "epochs": "1"}
 
 

@@ -19,7 +19,9 @@ from conftest import ROOT, payload_env
 
 def request(url: str, body: bytes | None = None) -> tuple[int, Any]:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST" if body is not None else "GET"), timeout=30) as r:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, data=body, method="POST" if body is not None else "GET"), timeout=30
+        ) as r:
             data = r.read()
             return r.status, json.loads(data) if data else None
     except urllib.error.HTTPError as err:
@@ -32,8 +34,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     tiny_model.model().save_pretrained(folder)
     tiny_model.tokenizer().save_pretrained(folder)
     # `python -m` from the repository root, as the sandbox starts it
-    proc = subprocess.Popen([sys.executable, "-m", "serve.local_server", "--model-dir", str(folder), "--port", "0"],
-                            cwd=ROOT, env=payload_env(PYTHONPATH=str(ROOT / "payload")), stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "serve.local_server", "--model-dir", str(folder), "--port", "0"],
+        cwd=ROOT,
+        env=payload_env(PYTHONPATH=str(ROOT / "payload")),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         ready = json.loads(proc.stdout.readline())
@@ -50,13 +57,16 @@ def test_ping(server: tuple[str, subprocess.Popen[str]]) -> None:
 
 
 def test_invocations(server: tuple[str, subprocess.Popen[str]]) -> None:
-    status, body = request(server[0] + "/invocations", json.dumps({"inputs": "Summarize this", "parameters": {"max_new_tokens": 4}}).encode())
+    status, body = request(
+        server[0] + "/invocations",
+        json.dumps({"inputs": "Summarize this", "parameters": {"max_new_tokens": 4}}).encode(),
+    )
     assert status == 200 and isinstance(body["outputs"], str)
 
 
 def test_bad_requests_and_warm_up(server: tuple[str, subprocess.Popen[str]]) -> None:
     url = server[0]
-    assert request(url + "/invocations", b"{") [0] == 400
+    assert request(url + "/invocations", b"{")[0] == 400
     assert request(url + "/invocations", b"") == (200, None)
     assert request(url + "/nope")[0] == 404
 

@@ -13,7 +13,9 @@ from arguments import ModelArguments
 from conftest import BUCKET
 
 
-def test_model_from_s3_is_staged_on_the_node_and_loads(tmp_path: Path, s3_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_from_s3_is_staged_on_the_node_and_loads(
+    tmp_path: Path, s3_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path / "base"
     tiny_model.model().save_pretrained(base)
     tiny_model.tokenizer().save_pretrained(base)

@@ -29,12 +29,30 @@ def test_defaults_carry_the_tips() -> None:
 def test_typescript_hyperparameter_names_all_parse() -> None:
     # The names program/spec/hyperparameters.ts derives, with string values as SageMaker passes them.
     hps = {
-        "model_id": "google/flan-t5-xl", "model_kind": "seq2seq", "model_source": "hub", "dataset_name": "cnn_dailymail:3.0.0",
-        "epochs": "3", "learning_rate": "0.0001", "per_device_train_batch_size": "8", "per_device_eval_batch_size": "8",
-        "gradient_accumulation_steps": "2", "max_source_length": "500", "max_target_length": "129", "generation_max_length": "129",
-        "warmup_steps": "10", "weight_decay": "0.01", "max_grad_norm": "1", "eval_steps": "50", "logging_steps": "10",
-        "seed": "42", "gradient_checkpointing": "true", "bf16": "false", "fp16": "false",
-        "save_on_each_node": "true", "load_best_model_at_end": "false", "output_dir": "/tmp/output/asset",
+        "model_id": "google/flan-t5-xl",
+        "model_kind": "seq2seq",
+        "model_source": "hub",
+        "dataset_name": "cnn_dailymail:3.0.0",
+        "epochs": "3",
+        "learning_rate": "0.0001",
+        "per_device_train_batch_size": "8",
+        "per_device_eval_batch_size": "8",
+        "gradient_accumulation_steps": "2",
+        "max_source_length": "500",
+        "max_target_length": "129",
+        "generation_max_length": "129",
+        "warmup_steps": "10",
+        "weight_decay": "0.01",
+        "max_grad_norm": "1",
+        "eval_steps": "50",
+        "logging_steps": "10",
+        "seed": "42",
+        "gradient_checkpointing": "true",
+        "bf16": "false",
+        "fp16": "false",
+        "save_on_each_node": "true",
+        "load_best_model_at_end": "false",
+        "output_dir": "/tmp/output/asset",
     }
     argv = [arg for key, value in hps.items() for arg in (f"--{key}", value)]
     model, data, job, training = parse(argv)

@@ -26,7 +26,9 @@ def test_upload_with_s5cmd_uncompressed(tmp_path: Path, s3_env: dict[str, str], 
     assert keys_under(s3, "s5/") == ["s5/model/config.json", "s5/model/model.safetensors", "s5/model/sub/extra.txt"]
 
 
-def test_boto3_when_s5cmd_is_missing(tmp_path: Path, s3_env: dict[str, str], s3, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_boto3_when_s5cmd_is_missing(
+    tmp_path: Path, s3_env: dict[str, str], s3, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(transfer, "s5cmd_binary", lambda: None)
     done = transfer.upload_folder(model_folder(tmp_path), f"s3://{BUCKET}/b3/model/")
     assert done == transfer.Transfer("boto3", 3)
@@ -48,7 +50,12 @@ def test_download_with_s5cmd(tmp_path: Path, s3_env: dict[str, str]) -> None:
 
 
 def test_s5cmd_gets_the_endpoint_flag() -> None:
-    assert transfer.s5cmd_argv("s5cmd", ["ls"], {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}) == ["s5cmd", "--endpoint-url", "http://127.0.0.1:9", "ls"]
+    assert transfer.s5cmd_argv("s5cmd", ["ls"], {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}) == [
+        "s5cmd",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "ls",
+    ]
     assert transfer.s5cmd_argv("s5cmd", ["ls"], {}) == ["s5cmd", "ls"]
 
 

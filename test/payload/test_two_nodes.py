@@ -27,21 +27,45 @@ MODEL_PREFIX = "experiments/tiny-rehearsal/model/"
 # The names and string values program/spec/hyperparameters.ts derives for the tiny preset, made
 # small enough for two CPU processes: 16 examples, batch 2 per rank -> 4 optimizer steps.
 HYPERPARAMETERS = {
-    "model_id": "zerostack/tiny-t5", "model_kind": "seq2seq", "model_source": "config",
-    "dataset_name": "zerostack/tiny-summaries", "epochs": "1", "learning_rate": "0.001",
-    "per_device_train_batch_size": "2", "per_device_eval_batch_size": "2", "gradient_accumulation_steps": "1",
-    "max_source_length": "128", "max_target_length": "116", "generation_max_length": "64",
-    "warmup_steps": "0", "weight_decay": "0", "max_grad_norm": "1", "eval_steps": "2", "logging_steps": "1",
-    "seed": "42", "gradient_checkpointing": "false", "bf16": "true", "fp16": "false", "deepspeed": "ds_config.json",
-    "save_on_each_node": "true", "load_best_model_at_end": "false", "output_dir": "/tmp/output/asset",
-    "max_train_samples": "16", "max_eval_samples": "2",
+    "model_id": "zerostack/tiny-t5",
+    "model_kind": "seq2seq",
+    "model_source": "config",
+    "dataset_name": "zerostack/tiny-summaries",
+    "epochs": "1",
+    "learning_rate": "0.001",
+    "per_device_train_batch_size": "2",
+    "per_device_eval_batch_size": "2",
+    "gradient_accumulation_steps": "1",
+    "max_source_length": "128",
+    "max_target_length": "116",
+    "generation_max_length": "64",
+    "warmup_steps": "0",
+    "weight_decay": "0",
+    "max_grad_norm": "1",
+    "eval_steps": "2",
+    "logging_steps": "1",
+    "seed": "42",
+    "gradient_checkpointing": "false",
+    "bf16": "true",
+    "fp16": "false",
+    "deepspeed": "ds_config.json",
+    "save_on_each_node": "true",
+    "load_best_model_at_end": "false",
+    "output_dir": "/tmp/output/asset",
+    "max_train_samples": "16",
+    "max_eval_samples": "2",
 }
 # What program/spec/deepspeed.ts writes for ZeRO-3 (shortened); unused on CPU, checked all the same.
 DS_CONFIG = {
     "bf16": {"enabled": "auto"},
-    "zero_optimization": {"stage": 3, "overlap_comm": True, "contiguous_gradients": True,
-                          "stage3_gather_16bit_weights_on_model_save": True},
-    "train_batch_size": "auto", "train_micro_batch_size_per_gpu": "auto",
+    "zero_optimization": {
+        "stage": 3,
+        "overlap_comm": True,
+        "contiguous_gradients": True,
+        "stage3_gather_16bit_weights_on_model_save": True,
+    },
+    "train_batch_size": "auto",
+    "train_micro_batch_size_per_gpu": "auto",
 }
 
 
@@ -89,8 +113,16 @@ def two_node_run(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str, pre
     for rank in range(2):
         env, node = node_env(tmp, rank, port, s3_endpoint, prepared_data)
         log = open(node / "log.txt", "w")
-        procs.append(subprocess.Popen([sys.executable, "start.py"], cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                      start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "start.py"],
+                cwd=code,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         nodes.append(node)
     try:
         codes = [p.wait(timeout=240) for p in procs]
@@ -141,6 +173,12 @@ def test_the_uploaded_model_serves(two_node_run: dict, tmp_path: Path, s3_env: d
     service = handler.Service()
     service.initialize(tmp_path / "model", dtype="fp32")
     article = "The Oakmere library reopened on Monday after a renovation that cost 12 million dollars."
-    response = service.invoke(json.dumps({"inputs": f"Summarize the following news article:\n{article}\nSummary:\n",
-                                          "parameters": {"max_new_tokens": 16}}))
+    response = service.invoke(
+        json.dumps(
+            {
+                "inputs": f"Summarize the following news article:\n{article}\nSummary:\n",
+                "parameters": {"max_new_tokens": 16},
+            }
+        )
+    )
     assert response is not None and response.status == 200 and isinstance(response.body["outputs"], str)

@@ -43,7 +43,15 @@ def status(sandbox: Sandbox, name: str) -> str:
 
 @pytest.mark.parametrize(
     "instance_type",
-    ["ml.g5.2xlarge", "ml.g5.48xlarge", "ml.g6.12xlarge", "ml.g6e.48xlarge", "ml.p4d.24xlarge", "ml.p5.48xlarge", "ml.inf2.48xlarge"],
+    [
+        "ml.g5.2xlarge",
+        "ml.g5.48xlarge",
+        "ml.g6.12xlarge",
+        "ml.g6e.48xlarge",
+        "ml.p4d.24xlarge",
+        "ml.p5.48xlarge",
+        "ml.inf2.48xlarge",
+    ],
 )
 def test_endpoint_config_accepts_todays_instances(sandbox: Sandbox, instance_type: str) -> None:
     make_config(sandbox, "config", instance_type)
@@ -62,7 +70,9 @@ def test_unknown_instance_type_is_refused(sandbox: Sandbox) -> None:
 def test_endpoint_creating_then_in_service(sandbox: Sandbox) -> None:
     make_config(sandbox, "config")
     sagemaker = sandbox.client("sagemaker")
-    arn = sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="config", Tags=[{"Key": "zerostack:stack", "Value": "dev"}])["EndpointArn"]
+    arn = sagemaker.create_endpoint(
+        EndpointName="ep", EndpointConfigName="config", Tags=[{"Key": "zerostack:stack", "Value": "dev"}]
+    )["EndpointArn"]
     assert status(sandbox, "ep") == "Creating"
     assert [e["EndpointStatus"] for e in sagemaker.list_endpoints()["Endpoints"]] == ["Creating"]
     sandbox.post("clock", {"speed": 20})

@@ -198,9 +198,7 @@ def test_imports_are_at_module_level() -> None:
         for edge in imports()
         if edge.in_function is not None and (edge.source, edge.target) not in FUNCTION_LEVEL_ALLOWED
     ]
-    assert hidden == [], "move these to the top of the module (or allow-list one with a reason):\n" + "\n".join(
-        hidden
-    )
+    assert hidden == [], "move these to the top of the module (or allow-list one with a reason):\n" + "\n".join(hidden)
 
 
 def test_allow_list_is_current() -> None:

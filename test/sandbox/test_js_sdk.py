@@ -47,7 +47,11 @@ def test_javascript_sdk_v3(sandbox: Sandbox) -> None:
     env = {**os.environ, "SANDBOX_URL": sandbox.url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     result = subprocess.run(
         ["node", "--no-warnings", "--input-type=module", "-e", SCRIPT],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])

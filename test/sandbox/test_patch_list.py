@@ -33,4 +33,6 @@ def test_patch_names_its_module_and_tests(patch: Patch) -> None:
         path = ROOT / file
         assert path.is_file(), f"{patch.name}: {file} does not exist"
         if function:
-            assert re.search(rf"^def {function}\(", path.read_text(), re.MULTILINE), f"{patch.name}: no {file}::{function}"
+            assert re.search(rf"^def {function}\(", path.read_text(), re.MULTILINE), (
+                f"{patch.name}: no {file}::{function}"
+            )

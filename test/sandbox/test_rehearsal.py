@@ -127,12 +127,14 @@ def payload_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rehearsal_server(payload_dir: Path) -> Iterator[Sandbox]:
-    process, url = start_server({
-        "ZEROSTACK_PAYLOAD_PYTHON": sys.executable,
-        "ZEROSTACK_PAYLOAD_DIR": str(payload_dir),
-        "ZEROSTACK_REHEARSAL_STOP_GRACE_S": "3",
-        "ZEROSTACK_REHEARSAL_FAILURE_GRACE_S": "1",
-    })
+    process, url = start_server(
+        {
+            "ZEROSTACK_PAYLOAD_PYTHON": sys.executable,
+            "ZEROSTACK_PAYLOAD_DIR": str(payload_dir),
+            "ZEROSTACK_REHEARSAL_STOP_GRACE_S": "3",
+            "ZEROSTACK_REHEARSAL_FAILURE_GRACE_S": "1",
+        }
+    )
     try:
         yield Sandbox(url)
     finally:
@@ -144,13 +146,17 @@ def rehearsal(rehearsal_server: Sandbox) -> Sandbox:
     rehearsal_server.post("reset")
     s3 = rehearsal_server.client("s3")
     s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key=BUNDLE_KEY, Body=bundle({"start.py": START_PY, "helper.py": "# part of the bundle\n"}))
+    s3.put_object(
+        Bucket=BUCKET, Key=BUNDLE_KEY, Body=bundle({"start.py": START_PY, "helper.py": "# part of the bundle\n"})
+    )
     s3.put_object(Bucket=BUCKET, Key="data/train/part-0.arrow", Body=b"rows")
     s3.put_object(Bucket=BUCKET, Key="data/train/sub/state.json", Body=b"{}")
     return rehearsal_server
 
 
-def job_request(name: str, mode: str = "ok", rehearse_env: bool = True, channel: str = "data/train/", **overrides: Any) -> dict[str, Any]:
+def job_request(
+    name: str, mode: str = "ok", rehearse_env: bool = True, channel: str = "data/train/", **overrides: Any
+) -> dict[str, Any]:
     request: dict[str, Any] = {
         "TrainingJobName": name,
         "AlgorithmSpecification": {
@@ -159,13 +165,25 @@ def job_request(name: str, mode: str = "ok", rehearse_env: bool = True, channel:
             "MetricDefinitions": [{"Name": "loss", "Regex": r"'loss': ([0-9.]+)"}],
         },
         "RoleArn": ROLE,
-        "HyperParameters": {"mode": mode, "epochs": "1", "sagemaker_program": json.dumps("start.py"),
-                            "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/{BUNDLE_KEY}")},
-        "InputDataConfig": [{"ChannelName": "training", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/{channel}"}}}],
+        "HyperParameters": {
+            "mode": mode,
+            "epochs": "1",
+            "sagemaker_program": json.dumps("start.py"),
+            "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/{BUNDLE_KEY}"),
+        },
+        "InputDataConfig": [
+            {
+                "ChannelName": "training",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/{channel}"}},
+            }
+        ],
         "OutputDataConfig": {"S3OutputPath": f"s3://{BUCKET}/output"},
         "ResourceConfig": {"InstanceType": "ml.g5.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
         "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
-        "Environment": {"MODEL_S3_PATH": f"s3://{BUCKET}/models/{name}/", **({"ZEROSTACK_REHEARSE": "1"} if rehearse_env else {})},
+        "Environment": {
+            "MODEL_S3_PATH": f"s3://{BUCKET}/models/{name}/",
+            **({"ZEROSTACK_REHEARSE": "1"} if rehearse_env else {}),
+        },
     }
     request.update(overrides)
     return request
@@ -174,8 +192,13 @@ def job_request(name: str, mode: str = "ok", rehearse_env: bool = True, channel:
 def wait_final(sandbox: Sandbox, name: str, timeout_s: float = 30) -> dict[str, Any]:
     sagemaker = sandbox.client("sagemaker")
     return wait_for(
-        lambda: (job := sagemaker.describe_training_job(TrainingJobName=name))["TrainingJobStatus"] in ("Completed", "Failed", "Stopped") and job,
-        timeout_s=timeout_s, interval_s=0.1,
+        lambda: (
+            (job := sagemaker.describe_training_job(TrainingJobName=name))["TrainingJobStatus"]
+            in ("Completed", "Failed", "Stopped")
+            and job
+        ),
+        timeout_s=timeout_s,
+        interval_s=0.1,
     )
 
 
@@ -194,7 +217,12 @@ def host_lines(sandbox: Sandbox, name: str) -> dict[str, list[str]]:
 
 def node_pids(lines: dict[str, list[str]]) -> list[int]:
     """The nodes' pids and their workers' (sleep mode)."""
-    return [int(match.group(1)) for messages in lines.values() for line in messages if (match := re.match(r"(?:pid|worker)=(\d+)", line))]
+    return [
+        int(match.group(1))
+        for messages in lines.values()
+        for line in messages
+        if (match := re.match(r"(?:pid|worker)=(\d+)", line))
+    ]
 
 
 def gone(pid: int) -> bool:
@@ -215,7 +243,13 @@ def test_each_node_gets_what_sagemaker_gives_it(rehearsal: Sandbox) -> None:
     job = wait_final(rehearsal, "env-job")
     lines = host_lines(rehearsal, "env-job")
     assert job["TrainingJobStatus"] == "Completed", (job.get("FailureReason"), lines)
-    assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == ["Starting", "Downloading", "Training", "Uploading", "Completed"]
+    assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == [
+        "Starting",
+        "Downloading",
+        "Training",
+        "Uploading",
+        "Completed",
+    ]
     assert all(t.get("EndTime") for t in job["SecondaryStatusTransitions"])
     assert job["BillableTimeInSeconds"] == job["TrainingTimeInSeconds"] >= 1
     assert len(lines) == 2 and all(re.fullmatch(r"env-job/algo-[12]-\d{10}", name) for name in lines)
@@ -242,7 +276,9 @@ def test_each_node_gets_what_sagemaker_gives_it(rehearsal: Sandbox) -> None:
     assert envs[0]["tmpdir"] != envs[1]["tmpdir"] and envs[0]["model_dir"] != envs[1]["model_dir"]
     assert {m["MetricName"]: m["Value"] for m in job["FinalMetricDataList"]} == {"loss": 1.0}
     # SageMaker's own upload of /opt/ml/model (algo-1's), beside the payload's MODEL_S3_PATH
-    keys = [o["Key"] for o in rehearsal.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="output/").get("Contents", [])]
+    keys = [
+        o["Key"] for o in rehearsal.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="output/").get("Contents", [])
+    ]
     assert keys == ["output/env-job/output/model.tar.gz"]
     assert job["ModelArtifacts"]["S3ModelArtifacts"] == f"s3://{BUCKET}/models/env-job/"
     assert not os.path.exists(envs[0]["code"])  # the temporary /opt/ml roots are removed
@@ -255,7 +291,9 @@ def test_scenario_flag_rehearses_without_the_env_variable(rehearsal: Sandbox) ->
     sagemaker.create_training_job(**job_request("simulated", rehearse_env=False))
     job = wait_final(rehearsal, "by-scenario")
     assert job["TrainingJobStatus"] == "Completed"
-    assert any(line.startswith("env ") for messages in host_lines(rehearsal, "by-scenario").values() for line in messages)
+    assert any(
+        line.startswith("env ") for messages in host_lines(rehearsal, "by-scenario").values() for line in messages
+    )
     # the other job keeps the simulated timeline
     simulated = host_lines(rehearsal, "simulated")
     rehearsal.post("clock", {"advance": 60})
@@ -282,7 +320,9 @@ def test_a_failing_node_fails_the_job_with_its_error(rehearsal: Sandbox) -> None
 def test_stop_training_job_sends_sigterm_to_every_node(rehearsal: Sandbox) -> None:
     sagemaker = rehearsal.client("sagemaker")
     sagemaker.create_training_job(**job_request("stopped", mode="sleep"))
-    wait_for(lambda: sum("sleeping" in messages for messages in host_lines(rehearsal, "stopped").values()) == 2, timeout_s=15)
+    wait_for(
+        lambda: sum("sleeping" in messages for messages in host_lines(rehearsal, "stopped").values()) == 2, timeout_s=15
+    )
     sagemaker.stop_training_job(TrainingJobName="stopped")
     assert sagemaker.describe_training_job(TrainingJobName="stopped")["TrainingJobStatus"] in ("Stopping", "Stopped")
     job = wait_final(rehearsal, "stopped")
@@ -300,7 +340,9 @@ def test_empty_channel_and_missing_bundle_fail_like_sagemaker(rehearsal: Sandbox
     sagemaker.create_training_job(**job_request("no-data", channel="data/nothing/"))
     job = wait_final(rehearsal, "no-data")
     assert job["TrainingJobStatus"] == "Failed"
-    assert job["FailureReason"].startswith(f'ClientError: No S3 objects found under S3 URL "s3://{BUCKET}/data/nothing/"')
+    assert job["FailureReason"].startswith(
+        f'ClientError: No S3 objects found under S3 URL "s3://{BUCKET}/data/nothing/"'
+    )
     request = job_request("no-bundle")
     request["HyperParameters"]["sagemaker_submit_directory"] = json.dumps(f"s3://{BUCKET}/source/missing.tar.gz")
     sagemaker.create_training_job(**request)
@@ -365,21 +407,33 @@ def model_code(weights_uri: str) -> bytes:
 def make_endpoint_objects(sandbox: Sandbox, name: str, weights_uri: str) -> None:
     s3, sagemaker = sandbox.client("s3"), sandbox.client("sagemaker")
     s3.put_object(Bucket=BUCKET, Key=f"code/{name}.tar.gz", Body=model_code(weights_uri))
-    sagemaker.create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={
-        "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.22.1-deepspeed0.9.2-cu118",
-        "ModelDataUrl": f"s3://{BUCKET}/code/{name}.tar.gz"})
-    sagemaker.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[
-        {"VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1}])
+    sagemaker.create_model(
+        ModelName=name,
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={
+            "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.22.1-deepspeed0.9.2-cu118",
+            "ModelDataUrl": f"s3://{BUCKET}/code/{name}.tar.gz",
+        },
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {"VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1}
+        ],
+    )
 
 
 def wait_endpoint(sandbox: Sandbox, name: str, leaving: str) -> dict[str, Any]:
     sagemaker = sandbox.client("sagemaker")
-    return wait_for(lambda: (e := sagemaker.describe_endpoint(EndpointName=name))["EndpointStatus"] != leaving and e, timeout_s=20)
+    return wait_for(
+        lambda: (e := sagemaker.describe_endpoint(EndpointName=name))["EndpointStatus"] != leaving and e, timeout_s=20
+    )
 
 
 def invoke(sandbox: Sandbox, name: str) -> dict[str, Any]:
     answer = sandbox.client("sagemaker-runtime").invoke_endpoint(
-        EndpointName=name, ContentType="application/json", Body=json.dumps({"inputs": "hello"}))
+        EndpointName=name, ContentType="application/json", Body=json.dumps({"inputs": "hello"})
+    )
     return json.loads(answer["Body"].read())
 
 
@@ -424,7 +478,10 @@ def test_endpoint_whose_server_cannot_load_fails_the_health_check(rehearsal: San
     broken, empty = wait_endpoint(rehearsal, "broken-ep", "Creating"), wait_endpoint(rehearsal, "empty-ep", "Creating")
     assert broken["EndpointStatus"] == "Failed" and "did not pass the ping health check" in broken["FailureReason"]
     assert "not a safetensors file" in broken["FailureReason"]
-    assert empty["EndpointStatus"] == "Failed" and f"no model files under s3://{BUCKET}/models/empty/" in empty["FailureReason"]
+    assert (
+        empty["EndpointStatus"] == "Failed"
+        and f"no model files under s3://{BUCKET}/models/empty/" in empty["FailureReason"]
+    )
     # a model that no rehearsal wrote, without the scenario flag: the usual simulated endpoint
     make_endpoint_objects(rehearsal, "plain", f"s3://{BUCKET}/models/plain/")
     sagemaker.create_endpoint(EndpointName="plain-ep", EndpointConfigName="plain")

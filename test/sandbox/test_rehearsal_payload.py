@@ -35,23 +35,48 @@ JOB = "tiny-rehearsal"
 MODEL_PREFIX = f"experiments/{JOB}/model/"
 # What program/spec/hyperparameters.ts derives for the tiny preset (program/spec/presets.ts).
 HYPERPARAMETERS = {
-    "model_id": "zerostack/tiny-t5", "model_kind": "seq2seq", "model_source": "config",
-    "dataset_name": "zerostack/tiny-summaries", "epochs": "1", "learning_rate": "0.001",
-    "per_device_train_batch_size": "4", "per_device_eval_batch_size": "4", "gradient_accumulation_steps": "1",
-    "max_source_length": "64", "max_target_length": "32", "generation_max_length": "32",
-    "warmup_steps": "0", "weight_decay": "0", "max_grad_norm": "1", "eval_steps": "20", "logging_steps": "1",
-    "seed": "42", "gradient_checkpointing": "false", "bf16": "true", "fp16": "false", "deepspeed": "ds_config.json",
-    "save_on_each_node": "true", "load_best_model_at_end": "false", "output_dir": "/tmp/output/asset",
+    "model_id": "zerostack/tiny-t5",
+    "model_kind": "seq2seq",
+    "model_source": "config",
+    "dataset_name": "zerostack/tiny-summaries",
+    "epochs": "1",
+    "learning_rate": "0.001",
+    "per_device_train_batch_size": "4",
+    "per_device_eval_batch_size": "4",
+    "gradient_accumulation_steps": "1",
+    "max_source_length": "64",
+    "max_target_length": "32",
+    "generation_max_length": "32",
+    "warmup_steps": "0",
+    "weight_decay": "0",
+    "max_grad_norm": "1",
+    "eval_steps": "20",
+    "logging_steps": "1",
+    "seed": "42",
+    "gradient_checkpointing": "false",
+    "bf16": "true",
+    "fp16": "false",
+    "deepspeed": "ds_config.json",
+    "save_on_each_node": "true",
+    "load_best_model_at_end": "false",
+    "output_dir": "/tmp/output/asset",
 }
 # ZeRO-3 as program/spec/deepspeed.ts writes it (shortened); the payload drops DeepSpeed on CPU.
 DS_CONFIG = {
     "bf16": {"enabled": "auto"},
-    "zero_optimization": {"stage": 3, "overlap_comm": True, "contiguous_gradients": True,
-                          "stage3_gather_16bit_weights_on_model_save": True},
-    "train_batch_size": "auto", "train_micro_batch_size_per_gpu": "auto",
+    "zero_optimization": {
+        "stage": 3,
+        "overlap_comm": True,
+        "contiguous_gradients": True,
+        "stage3_gather_16bit_weights_on_model_save": True,
+    },
+    "train_batch_size": "auto",
+    "train_micro_batch_size_per_gpu": "auto",
 }
 NUMBER = "([-+]?[0-9]*[.]?[0-9]+[eE]?[-+]?[0-9]*)"
-METRIC_DEFINITIONS = [{"Name": name, "Regex": f"['\"]{name}['\"]: {NUMBER}"} for name in ("loss", "learning_rate", "epoch", "eval_loss")]
+METRIC_DEFINITIONS = [
+    {"Name": name, "Regex": f"['\"]{name}['\"]: {NUMBER}"} for name in ("loss", "learning_rate", "epoch", "eval_loss")
+]
 
 pytestmark = pytest.mark.skipif(not PAYLOAD_PYTHON.is_file(), reason=f"payload venv missing: {PAYLOAD_PYTHON}")
 
@@ -93,7 +118,9 @@ def rehearsal_sandbox() -> Iterator[Sandbox]:
 def messages(logs, stream: str) -> list[str]:  # type: ignore[no-untyped-def]
     out, token = [], None
     while True:
-        page = logs.get_log_events(logGroupName=GROUP, logStreamName=stream, startFromHead=True, **({"nextToken": token} if token else {}))
+        page = logs.get_log_events(
+            logGroupName=GROUP, logStreamName=stream, startFromHead=True, **({"nextToken": token} if token else {})
+        )
         out += [event["message"] for event in page["events"]]
         if page["nextForwardToken"] == token or not page["events"]:
             return out
@@ -108,13 +135,36 @@ def staged(rehearsal_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory)
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="zerostack/source/abc123/sourcedir.tar.gz", Body=source_bundle())
     env = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-               AWS_ENDPOINT_URL=sandbox.url, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               CUDA_VISIBLE_DEVICES="")
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ENDPOINT_URL=sandbox.url,
+        HF_HUB_OFFLINE="1",
+        HF_DATASETS_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        CUDA_VISIBLE_DEVICES="",
+    )
     subprocess.run(
-        [str(PAYLOAD_PYTHON), "prepare_data.py", "--input", "data/tiny.jsonl", "--output_dir", str(tmp_path_factory.mktemp("prepared")),
-         "--max_source_length", "64", "--max_target_length", "32", "--s3_uri", f"s3://{BUCKET}/datasets/tiny"],
-        cwd=TRAIN, env=env, check=True, capture_output=True, timeout=120,
+        [
+            str(PAYLOAD_PYTHON),
+            "prepare_data.py",
+            "--input",
+            "data/tiny.jsonl",
+            "--output_dir",
+            str(tmp_path_factory.mktemp("prepared")),
+            "--max_source_length",
+            "64",
+            "--max_target_length",
+            "32",
+            "--s3_uri",
+            f"s3://{BUCKET}/datasets/tiny",
+        ],
+        cwd=TRAIN,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return sandbox
 
@@ -123,19 +173,39 @@ def job_request(name: str, **hyperparameters: str) -> dict:  # type: ignore[type
     return dict(
         TrainingJobName=name,
         RoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
-        AlgorithmSpecification={"TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310",
-                                "TrainingInputMode": "File", "MetricDefinitions": METRIC_DEFINITIONS},
-        HyperParameters={**HYPERPARAMETERS, **hyperparameters, "sagemaker_program": json.dumps("start.py"),
-                         "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/zerostack/source/abc123/sourcedir.tar.gz")},
+        AlgorithmSpecification={
+            "TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310",
+            "TrainingInputMode": "File",
+            "MetricDefinitions": METRIC_DEFINITIONS,
+        },
+        HyperParameters={
+            **HYPERPARAMETERS,
+            **hyperparameters,
+            "sagemaker_program": json.dumps("start.py"),
+            "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/zerostack/source/abc123/sourcedir.tar.gz"),
+        },
         InputDataConfig=[
-            {"ChannelName": channel, "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/datasets/tiny/{split}/",
-                                                                       "S3DataDistributionType": "FullyReplicated"}}}
+            {
+                "ChannelName": channel,
+                "DataSource": {
+                    "S3DataSource": {
+                        "S3DataType": "S3Prefix",
+                        "S3Uri": f"s3://{BUCKET}/datasets/tiny/{split}/",
+                        "S3DataDistributionType": "FullyReplicated",
+                    }
+                },
+            }
             for channel, split in (("training", "train"), ("test", "test"))
         ],
         OutputDataConfig={"S3OutputPath": f"s3://{BUCKET}/output"},
         ResourceConfig={"InstanceType": "ml.g5.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
         StoppingCondition={"MaxRuntimeInSeconds": 3600},
-        Environment={"ZEROSTACK_REHEARSE": "1", "MODEL_S3_PATH": f"s3://{BUCKET}/experiments/{name}/model/", "NODE_NUMBER": "2", "NCCL_DEBUG": "WARN"},
+        Environment={
+            "ZEROSTACK_REHEARSE": "1",
+            "MODEL_S3_PATH": f"s3://{BUCKET}/experiments/{name}/model/",
+            "NODE_NUMBER": "2",
+            "NCCL_DEBUG": "WARN",
+        },
     )
 
 
@@ -158,11 +228,20 @@ def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
         for name in sorted(s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP)["logStreams"]):
             print(f"--- {name}", *messages(logs, name), sep="\n")
     print(f"\nrehearsal wall time (tiny preset, 2 nodes): {wall:.1f} s; statuses seen {seen}")
-    streams = sorted(s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=f"{JOB}/")["logStreams"])
+    streams = sorted(
+        s["logStreamName"]
+        for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=f"{JOB}/")["logStreams"]
+    )
     host_logs = [messages(logs, name) for name in streams]
     assert job["TrainingJobStatus"] == "Completed", (job.get("FailureReason"), [lines[-30:] for lines in host_logs])
     assert "Training" in seen
-    assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == ["Starting", "Downloading", "Training", "Uploading", "Completed"]
+    assert [t["Status"] for t in job["SecondaryStatusTransitions"]] == [
+        "Starting",
+        "Downloading",
+        "Training",
+        "Uploading",
+        "Completed",
+    ]
     assert job["BillableTimeInSeconds"] == job["TrainingTimeInSeconds"] and job["TrainingTimeInSeconds"] <= wall + 1
 
     # one stream per host, the real payload's lines in each
@@ -175,33 +254,60 @@ def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
     assert "uploaded" in "\n".join(host_logs[0]) and "uploaded" not in "\n".join(host_logs[1])
 
     metrics = {m["MetricName"]: m["Value"] for m in job["FinalMetricDataList"]}
-    last_losses = {[ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")][-1]["loss"] for lines in host_logs}
+    last_losses = {
+        [ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")][-1]["loss"] for lines in host_logs
+    }
     assert metrics["loss"] in last_losses and {"learning_rate", "epoch"} <= set(metrics), metrics
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=MODEL_PREFIX).get("Contents", [])]
     assert f"{MODEL_PREFIX}model.safetensors" in keys and f"{MODEL_PREFIX}config.json" in keys, keys
     assert job["ModelArtifacts"]["S3ModelArtifacts"] == f"s3://{BUCKET}/{MODEL_PREFIX}"
 
     # the trained model served through payload/serve by the endpoint
-    s3.put_object(Bucket=BUCKET, Key="zerostack/code/def456/code.tar.gz", Body=serving_code(f"s3://{BUCKET}/{MODEL_PREFIX}"))
-    sagemaker.create_model(
-        ModelName="tiny-model", ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
-        PrimaryContainer={"Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.22.1-deepspeed0.9.2-cu118",
-                          "ModelDataUrl": f"s3://{BUCKET}/zerostack/code/def456/code.tar.gz", "Environment": {}},
+    s3.put_object(
+        Bucket=BUCKET, Key="zerostack/code/def456/code.tar.gz", Body=serving_code(f"s3://{BUCKET}/{MODEL_PREFIX}")
     )
-    sagemaker.create_endpoint_config(EndpointConfigName="tiny-config", ProductionVariants=[
-        {"VariantName": "AllTraffic", "ModelName": "tiny-model", "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1}])
+    sagemaker.create_model(
+        ModelName="tiny-model",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
+        PrimaryContainer={
+            "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.22.1-deepspeed0.9.2-cu118",
+            "ModelDataUrl": f"s3://{BUCKET}/zerostack/code/def456/code.tar.gz",
+            "Environment": {},
+        },
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="tiny-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "tiny-model",
+                "InstanceType": "ml.g5.xlarge",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
     sagemaker.create_endpoint(EndpointName="tiny-endpoint", EndpointConfigName="tiny-config")
-    endpoint = wait_for(lambda: (e := sagemaker.describe_endpoint(EndpointName="tiny-endpoint"))["EndpointStatus"] != "Creating" and e,
-                        timeout_s=90, interval_s=0.3)
+    endpoint = wait_for(
+        lambda: (e := sagemaker.describe_endpoint(EndpointName="tiny-endpoint"))["EndpointStatus"] != "Creating" and e,
+        timeout_s=90,
+        interval_s=0.3,
+    )
     assert endpoint["EndpointStatus"] == "InService", endpoint.get("FailureReason")
     url = sandbox.get("state")["handlers"]["tiny-endpoint"]
     assert url.startswith("http://127.0.0.1:") and url.endswith("/invocations")
 
     runtime = sandbox.client("sagemaker-runtime")
     article = "The Oakmere library reopened on Monday after a renovation that cost 12 million dollars."
-    answer = runtime.invoke_endpoint(EndpointName="tiny-endpoint", ContentType="application/json",
-                                     Body=json.dumps({"inputs": f"Summarize the following news article:\n{article}\nSummary:\n",
-                                                      "parameters": {"max_new_tokens": 16}}))
+    answer = runtime.invoke_endpoint(
+        EndpointName="tiny-endpoint",
+        ContentType="application/json",
+        Body=json.dumps(
+            {
+                "inputs": f"Summarize the following news article:\n{article}\nSummary:\n",
+                "parameters": {"max_new_tokens": 16},
+            }
+        ),
+    )
     body = json.loads(answer["Body"].read())
     assert isinstance(body["outputs"], str) and "sandbox_echo" not in body
 
@@ -221,8 +327,15 @@ def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
 
 def final_job(sandbox: Sandbox, name: str, timeout_s: float = 120) -> dict:  # type: ignore[type-arg]
     sagemaker = sandbox.client("sagemaker")
-    return wait_for(lambda: (j := sagemaker.describe_training_job(TrainingJobName=name))["TrainingJobStatus"] in ("Completed", "Failed", "Stopped") and j,
-                    timeout_s=timeout_s, interval_s=0.5)
+    return wait_for(
+        lambda: (
+            (j := sagemaker.describe_training_job(TrainingJobName=name))["TrainingJobStatus"]
+            in ("Completed", "Failed", "Stopped")
+            and j
+        ),
+        timeout_s=timeout_s,
+        interval_s=0.5,
+    )
 
 
 def test_a_payload_refusal_fails_the_job_with_its_message(staged: Sandbox) -> None:

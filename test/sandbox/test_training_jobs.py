@@ -56,10 +56,14 @@ def test_training_job_progresses_to_completed(sandbox: Sandbox) -> None:
     assert "FailureReason" not in job
 
 
-@pytest.mark.parametrize("instance_type", ["ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge", "ml.g5.12xlarge", "ml.g6.48xlarge"])
+@pytest.mark.parametrize(
+    "instance_type", ["ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge", "ml.g5.12xlarge", "ml.g6.48xlarge"]
+)
 def test_todays_instance_types_are_accepted(sandbox: Sandbox, instance_type: str) -> None:
     sagemaker = sandbox.client("sagemaker")
-    request = training_job_request("types", ResourceConfig={"InstanceType": instance_type, "InstanceCount": 1, "VolumeSizeInGB": 50})
+    request = training_job_request(
+        "types", ResourceConfig={"InstanceType": instance_type, "InstanceCount": 1, "VolumeSizeInGB": 50}
+    )
     sagemaker.create_training_job(**request)
     job = sagemaker.describe_training_job(TrainingJobName="types")
     assert job["ResourceConfig"]["InstanceType"] == instance_type
@@ -74,7 +78,10 @@ def test_duplicate_name_is_refused(sandbox: Sandbox) -> None:
 
 
 def test_job_fails_at_the_scenario_phase(sandbox: Sandbox) -> None:
-    sandbox.post("scenario", {"training_jobs": {"doomed": {"fail_at": "Training", "failure_reason": "AlgorithmError: NCCL timeout"}}})
+    sandbox.post(
+        "scenario",
+        {"training_jobs": {"doomed": {"fail_at": "Training", "failure_reason": "AlgorithmError: NCCL timeout"}}},
+    )
     sandbox.post("clock", {"speed": 20})
     sagemaker = sandbox.client("sagemaker")
     sagemaker.create_training_job(**training_job_request("doomed"))
@@ -150,8 +157,19 @@ def test_artifacts_written_on_completion(sandbox: Sandbox) -> None:
     job = sagemaker.describe_training_job(TrainingJobName="with-model")
     assert job["TrainingJobStatus"] == "Completed"
     assert job["ModelArtifacts"]["S3ModelArtifacts"] == "s3://zerostack-bucket/models/with-model/"
-    keys = {item["Key"] for item in s3.list_objects_v2(Bucket="zerostack-bucket", Prefix="models/with-model/")["Contents"]}
-    assert {f"models/with-model/{name}" for name in ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")} <= keys
+    keys = {
+        item["Key"] for item in s3.list_objects_v2(Bucket="zerostack-bucket", Prefix="models/with-model/")["Contents"]
+    }
+    assert {
+        f"models/with-model/{name}"
+        for name in (
+            "config.json",
+            "generation_config.json",
+            "model.safetensors",
+            "tokenizer.json",
+            "tokenizer_config.json",
+        )
+    } <= keys
     weights = s3.get_object(Bucket="zerostack-bucket", Key="models/with-model/model.safetensors")["Body"].read()
     header_size = int.from_bytes(weights[:8], "little")
     assert weights[8 : 8 + header_size].startswith(b"{")
@@ -183,7 +201,10 @@ def test_tags_list_and_search(sandbox: Sandbox) -> None:
     tags = {tag["Key"]: tag["Value"] for tag in sagemaker.list_tags(ResourceArn=arn)["Tags"]}
     assert tags == {"zerostack:experiment": "tagged", "zerostack:stack": "dev"}
 
-    names = [job["TrainingJobName"] for job in sagemaker.list_training_jobs(StatusEquals="InProgress")["TrainingJobSummaries"]]
+    names = [
+        job["TrainingJobName"]
+        for job in sagemaker.list_training_jobs(StatusEquals="InProgress")["TrainingJobSummaries"]
+    ]
     assert names == ["tagged"]
     sandbox.post("clock", {"advance": 30})
     assert sagemaker.list_training_jobs(StatusEquals="InProgress")["TrainingJobSummaries"] == []

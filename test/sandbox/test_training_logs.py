@@ -33,7 +33,10 @@ def test_logs_of_a_two_node_deepspeed_run(sandbox: Sandbox) -> None:
     request = training_job_request("logged")
     request["AlgorithmSpecification"]["MetricDefinitions"] = metric_definitions
     sagemaker.create_training_job(**request)
-    assert sagemaker.describe_training_job(TrainingJobName="logged")["AlgorithmSpecification"]["MetricDefinitions"] == metric_definitions
+    assert (
+        sagemaker.describe_training_job(TrainingJobName="logged")["AlgorithmSpecification"]["MetricDefinitions"]
+        == metric_definitions
+    )
 
     sandbox.post("clock", {"advance": 7})  # Training started 1 s ago (2 s Starting + 2 s Downloading... +)
     streams = [s["logStreamName"] for s in logs.describe_log_streams(logGroupName=GROUP)["logStreams"]]
@@ -116,7 +119,9 @@ def test_failed_job_logs_end_with_the_error(sandbox: Sandbox) -> None:
     sandbox.post("clock", {"advance": 30})
 
     def tail() -> list[str]:
-        events = sandbox.client("logs").filter_log_events(logGroupName=GROUP, logStreamNamePrefix="broken/algo-1")["events"]
+        events = sandbox.client("logs").filter_log_events(logGroupName=GROUP, logStreamNamePrefix="broken/algo-1")[
+            "events"
+        ]
         return [event["message"] for event in events]
 
     messages = wait_for(tail)

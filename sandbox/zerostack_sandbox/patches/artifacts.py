@@ -48,7 +48,10 @@ def model_files(job_name: str) -> dict[str, bytes]:
     }
     generation = {"decoder_start_token_id": 0, "eos_token_id": 1, "pad_token_id": 0}
     special = {"eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>"}
-    tokenizer = {"version": "1.0", "model": {"type": "Unigram", "vocab": [["<pad>", 0.0], ["</s>", 0.0], ["<unk>", 0.0], ["▁", -1.0]]}}
+    tokenizer = {
+        "version": "1.0",
+        "model": {"type": "Unigram", "vocab": [["<pad>", 0.0], ["</s>", 0.0], ["<unk>", 0.0], ["▁", -1.0]]},
+    }
     tokenizer_config = {"tokenizer_class": "T5Tokenizer", "model_max_length": 512, **special}
     dumps = lambda value: json.dumps(value, indent=2).encode()  # noqa: E731
     return {

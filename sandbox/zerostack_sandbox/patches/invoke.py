@@ -82,7 +82,7 @@ def _echo(endpoint_name: str, body: bytes, content_type: str) -> tuple[int, str,
         "sandbox_echo": True,
         "endpoint": endpoint_name,
         "note": "no handler registered; POST /_zerostack/endpoints/"
-        f"{endpoint_name}/handler with {{\"url\": ...}} to answer with a local model",
+        f'{endpoint_name}/handler with {{"url": ...}} to answer with a local model',
         "received": received,
     }
     return 200, "application/json", json.dumps(document).encode()
@@ -100,8 +100,9 @@ def _forward(url: str, body: bytes, content_type: str, accept: str | None) -> tu
         return error.code, error.headers.get("Content-Type", "text/plain"), error.read()
     except (urllib.error.URLError, OSError) as error:
         raise ModelError(
-            f"Received server error (0) from primary with message \"sandbox: handler {url} is "
-            f'unreachable: {error}".', 0, str(error)
+            f'Received server error (0) from primary with message "sandbox: handler {url} is unreachable: {error}".',
+            0,
+            str(error),
         ) from error
 
 

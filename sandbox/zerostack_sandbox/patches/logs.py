@@ -25,8 +25,14 @@ from ..scenario import TrainingScenario
 LOG_GROUP = "/aws/sagemaker/TrainingJobs"
 
 GPUS_PER_INSTANCE = {
-    "ml.p4d.24xlarge": 8, "ml.p4de.24xlarge": 8, "ml.p5.48xlarge": 8, "ml.p5e.48xlarge": 8,
-    "ml.p5en.48xlarge": 8, "ml.p3.16xlarge": 8, "ml.p3.8xlarge": 4, "ml.p3dn.24xlarge": 8,
+    "ml.p4d.24xlarge": 8,
+    "ml.p4de.24xlarge": 8,
+    "ml.p5.48xlarge": 8,
+    "ml.p5e.48xlarge": 8,
+    "ml.p5en.48xlarge": 8,
+    "ml.p3.16xlarge": 8,
+    "ml.p3.8xlarge": 4,
+    "ml.p3dn.24xlarge": 8,
 }
 GPUS_BY_SIZE = {"12xlarge": 4, "24xlarge": 4, "48xlarge": 8}  # g5 / g6 / g6e families
 
@@ -131,8 +137,7 @@ def startup_lines(shape: RunShape, host: int) -> list[str]:
         "optimizer" % ((host - 1) * gpus, zero),
         "[{t}] [INFO] [stage3.py:130:__init__] Reduce bucket size 16777216",
         "[{t}] [INFO] [stage3.py:131:__init__] Prefetch bucket size 15099494",
-        "[{t}] [INFO] [logging.py:96:log_dist] [Rank %d] DeepSpeed Final Optimizer = AdamW"
-        % ((host - 1) * gpus),
+        "[{t}] [INFO] [logging.py:96:log_dist] [Rank %d] DeepSpeed Final Optimizer = AdamW" % ((host - 1) * gpus),
     ]
     if host == 1:
         epochs = _hyper(shape, "epochs", "num_train_epochs", default="1")
@@ -171,7 +176,11 @@ def loss_lines(shape: RunShape) -> list[LogLine]:
         loss = round(max(loss, 0.0001), 4)
         losses.append(loss)
         rate = learning_rate * (1 - index / len(times))
-        lines.append(LogLine(at, 1, str({"loss": loss, "learning_rate": float(f"{rate:.4g}"), "epoch": round(epochs * progress, 2)})))
+        lines.append(
+            LogLine(
+                at, 1, str({"loss": loss, "learning_rate": float(f"{rate:.4g}"), "epoch": round(epochs * progress, 2)})
+            )
+        )
     runtime = round(times[-1] - shape.training_start, 4)
     steps = len(times) * 10
     summary = {
@@ -186,8 +195,12 @@ def loss_lines(shape: RunShape) -> list[LogLine]:
 
 
 MODEL_FILES = (
-    "config.json", "generation_config.json", "model.safetensors",
-    "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json",
+    "config.json",
+    "generation_config.json",
+    "model.safetensors",
+    "special_tokens_map.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
 )
 
 
@@ -208,8 +221,13 @@ def full_script(shape: RunShape) -> list[LogLine]:
         lines.append(LogLine(done + index * 0.001, 1, f"cp /tmp/output/asset/{name} {prefix}/{name}"))
     end = shape.training_end
     for host in range(1, shape.instance_count + 1):
-        for offset, text in ((0.002, "Waiting for the process to finish and give a return code."), (0.001, "Reporting training SUCCESS")):
-            lines.append(LogLine(end - offset, host, f"{_stamp(end - offset)} sagemaker-training-toolkit INFO     {text}"))
+        for offset, text in (
+            (0.002, "Waiting for the process to finish and give a return code."),
+            (0.001, "Reporting training SUCCESS"),
+        ):
+            lines.append(
+                LogLine(end - offset, host, f"{_stamp(end - offset)} sagemaker-training-toolkit INFO     {text}")
+            )
     return sorted(lines, key=lambda line: (line.at, line.host))
 
 
@@ -273,11 +291,7 @@ def write_due_lines(
         cursor.streams_created = True
     due = [line for line in script[cursor.written :] if line.at <= now]
     for host in range(1, shape.instance_count + 1):
-        events = [
-            {"timestamp": int(line.at * 1000), "message": line.message}
-            for line in due
-            if line.host == host
-        ]
+        events = [{"timestamp": int(line.at * 1000), "message": line.message} for line in due if line.host == host]
         if events:
             # The stream, not the backend: the sandbox clock may run hours ahead of the wall
             # clock, and moto's PutLogEvents rejects events more than 2 h in the future.

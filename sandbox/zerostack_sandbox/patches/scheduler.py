@@ -41,7 +41,13 @@ class Invocation:
     error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"schedule": self.schedule_arn, "target": self.target_arn, "at": self.at, "ok": self.ok, "error": self.error}
+        return {
+            "schedule": self.schedule_arn,
+            "target": self.target_arn,
+            "at": self.at,
+            "ok": self.ok,
+            "error": self.error,
+        }
 
 
 invocations: list[Invocation] = []

@@ -150,9 +150,7 @@ def advance(job: FakeTrainingJob, run: TrainingRun, now: float) -> None:
                 reason = f'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "{error}"'
                 run.upload_error = Ending("Failed", upload_at - 0.0005, reason)
             run.uploaded = True
-    logs.write_due_lines(
-        run.account_id, run.region, run.shape, run.script(), run.cursor, run.metric_definitions, now
-    )
+    logs.write_due_lines(run.account_id, run.region, run.shape, run.script(), run.cursor, run.metric_definitions, now)
     project(job, run, now)
 
 

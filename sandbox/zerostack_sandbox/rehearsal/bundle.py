@@ -144,7 +144,9 @@ def extract_bundle(body: bytes, code: Path) -> list[str]:
             for member in members:
                 target = (code / member.name).resolve()
                 if code.resolve() not in (target, *target.parents):
-                    raise StageError(f"AlgorithmError: framework error: bundle member {member.name!r} leaves /opt/ml/code")
+                    raise StageError(
+                        f"AlgorithmError: framework error: bundle member {member.name!r} leaves /opt/ml/code"
+                    )
             archive.extractall(code, members=[m for m in members if m.isfile() or m.isdir()])
     except tarfile.TarError as error:
         raise StageError(f"AlgorithmError: framework error: the source bundle is not a tar.gz: {error}") from error
@@ -172,7 +174,9 @@ def lay_out_node(opt_ml: Path, inputs: JobInputs, bundle: bytes, data: dict[str,
     config.mkdir(parents=True, exist_ok=True)
     (config / "hyperparameters.json").write_text(json.dumps(inputs.hyper_parameters, indent=1))
     (config / "inputdataconfig.json").write_text(
-        json.dumps({c.name: {"TrainingInputMode": "File", "S3DistributionType": "FullyReplicated"} for c in inputs.channels})
+        json.dumps(
+            {c.name: {"TrainingInputMode": "File", "S3DistributionType": "FullyReplicated"} for c in inputs.channels}
+        )
     )
     for channel, files in data.items():
         root = opt_ml / "input" / "data" / channel

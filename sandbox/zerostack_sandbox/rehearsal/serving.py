@@ -78,7 +78,9 @@ def _from_tarball(account_id: str, url: str) -> str | None:
 
 def model_weights_uri(account_id: str, model: Any) -> str | None:
     """The s3:// prefix the model's container would load its weights from, if it names one."""
-    containers = [c for c in [getattr(model, "primary_container", None), *(getattr(model, "containers", None) or [])] if c]
+    containers = [
+        c for c in [getattr(model, "primary_container", None), *(getattr(model, "containers", None) or [])] if c
+    ]
     for container in containers:
         url = container.get("ModelDataUrl")
         if isinstance(url, str) and url.startswith("s3://"):
@@ -297,9 +299,13 @@ def restore_all() -> int:
             for endpoint in list(backend.endpoints.values()):
                 transition = getattr(endpoint, "sandbox_transition", None)
                 if transition is not None and transition.end == float("inf"):
-                    config = transition.new_config_name if transition.kind == "Updating" else endpoint.endpoint_config_name
+                    config = (
+                        transition.new_config_name if transition.kind == "Updating" else endpoint.endpoint_config_name
+                    )
                     started += _serve(backend, endpoint, config, transition.kind)
-                elif endpoint.endpoint_status in invoke.SERVING_STATUSES and getattr(endpoint, "sandbox_rehearsed", None):
+                elif endpoint.endpoint_status in invoke.SERVING_STATUSES and getattr(
+                    endpoint, "sandbox_rehearsed", None
+                ):
                     invoke.handlers.remove(endpoint.endpoint_name)  # the old server's port is gone
                     server = ModelServer(backend, endpoint, endpoint.sandbox_rehearsed, RESTORE)
                     with _lock:
@@ -318,8 +324,10 @@ def _serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_name: 
     if weights is None:
         server.thread = threading.Thread(
             target=server._failed,
-            args=(f"{HEALTH} (sandbox rehearsal: the model names no s3:// weights: no option.model_id in "
-                  "serving.properties, no ModelDataSource, no OPTION_MODEL_ID)",),
+            args=(
+                f"{HEALTH} (sandbox rehearsal: the model names no s3:// weights: no option.model_id in "
+                "serving.properties, no ModelDataSource, no OPTION_MODEL_ID)",
+            ),
             daemon=True,
         )
     server.start()

@@ -48,7 +48,10 @@ from . import bundle, nodes, settings
 
 ENV_FLAG = "ZEROSTACK_REHEARSE"  # in the job's Environment: rehearse it (what the TypeScript side sets)
 # SageMaker's status messages, the one difference saying that local processes do the work
-MESSAGES = {**TIMELINE_MESSAGES, "Starting": "Preparing the instances for training (sandbox rehearsal: local processes)"}
+MESSAGES = {
+    **TIMELINE_MESSAGES,
+    "Starting": "Preparing the instances for training (sandbox rehearsal: local processes)",
+}
 ERROR_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b.*)$")
 MAX_EVENT_CHARS = 256 * 1024 - 26  # PutLogEvents: 256 KB per event including 26 bytes overhead
 
@@ -105,8 +108,14 @@ def stream_name(state: RehearsalState, host: int) -> str:
 class Runner:
     """The thread that drives one rehearsed job; holds the node processes and unread lines."""
 
-    def __init__(self, job: FakeTrainingJob, state: RehearsalState, inputs: bundle.JobInputs, environment: dict[str, str],
-                 output_path: str) -> None:
+    def __init__(
+        self,
+        job: FakeTrainingJob,
+        state: RehearsalState,
+        inputs: bundle.JobInputs,
+        environment: dict[str, str],
+        output_path: str,
+    ) -> None:
         self.job, self.state, self.inputs = job, state, inputs
         self.environment = environment
         self.output_path = output_path
@@ -177,7 +186,7 @@ class Runner:
             return
         if not (layouts[0][1] / program).is_file():
             self._fail(
-                f'AlgorithmError: ExecuteUserScriptError:\nExitCode 2\nErrorMessage "python: can\'t open file '
+                f"AlgorithmError: ExecuteUserScriptError:\nExitCode 2\nErrorMessage \"python: can't open file "
                 f"'/opt/ml/code/{program}': [Errno 2] No such file or directory\"\n"
                 f'Command "{Path(python).name} {program}", exit code: 2'
             )
@@ -191,11 +200,23 @@ class Runner:
         port = nodes.free_port()
         module_dir = bundle.unquote(self.inputs.hyper_parameters.get("sagemaker_submit_directory", ""))
         for rank, (opt_ml, code, tmpdir) in enumerate(layouts):
-            env = nodes.node_env(self.inputs, self.environment, hosts, rank, opt_ml, tmpdir, port,
-                                 settings.endpoint_url(), module_dir, program)
+            env = nodes.node_env(
+                self.inputs,
+                self.environment,
+                hosts,
+                rank,
+                opt_ml,
+                tmpdir,
+                port,
+                settings.endpoint_url(),
+                module_dir,
+                program,
+            )
             host = rank + 1
-            self.note(host, f"{hosts[rank]} runs `{python} {program}` in {code} (the real payload, CPU, "
-                            f"master 127.0.0.1:{port})")
+            self.note(
+                host,
+                f"{hosts[rank]} runs `{python} {program}` in {code} (the real payload, CPU, master 127.0.0.1:{port})",
+            )
             sink = lambda at, line, host=host: self.pending.append((clock.timestamp(), host, line))  # noqa: E731
             self.processes.append(nodes.Process([python, program], code, env, sink))
         if self._wait_for_nodes() == "ok" and not self._stopped():
@@ -250,7 +271,9 @@ class Runner:
             s3_backends[self.state.account_id]["aws"].put_object(bucket_name, key, buffer.getvalue())
 
     def _terminate_all(self, grace_s: float) -> None:
-        threads = [threading.Thread(target=process.terminate, args=(grace_s,), daemon=True) for process in self.processes]
+        threads = [
+            threading.Thread(target=process.terminate, args=(grace_s,), daemon=True) for process in self.processes
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -285,7 +308,11 @@ def error_blocks(tail: list[str]) -> list[str]:
 def failure_reason(tail: list[str], code: int, argv: list[str]) -> str:
     """SageMaker's FailureReason for a user script that failed, with the node's last error lines."""
     errors = error_blocks(tail)
-    preferred = [block for block in errors if "ChildFailedError" not in block and not block.startswith("torch.distributed.elastic")]
+    preferred = [
+        block
+        for block in errors
+        if "ChildFailedError" not in block and not block.startswith("torch.distributed.elastic")
+    ]
     chosen = (preferred or errors)[-1:] or tail[-5:]
     message = "\n".join(chosen).replace('"', "'")
     command = f"{Path(argv[0]).name} {' '.join(argv[1:])}"
@@ -296,8 +323,9 @@ _runners: dict[tuple[str, str, str], Runner] = {}
 _runners_lock = threading.Lock()
 
 
-def start(job: FakeTrainingJob, state: RehearsalState, inputs: bundle.JobInputs, environment: dict[str, str],
-          output_path: str) -> None:
+def start(
+    job: FakeTrainingJob, state: RehearsalState, inputs: bundle.JobInputs, environment: dict[str, str], output_path: str
+) -> None:
     runner = Runner(job, state, inputs, environment, output_path)
     with _runners_lock:
         _runners[(state.account_id, state.region, state.job_name)] = runner
