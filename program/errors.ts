@@ -73,3 +73,8 @@ export function describeError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The user answered no to a confirmation: nothing was changed. */
+export class DeclinedError extends ZerostackError {
+  readonly exitCode = ExitCode.badInput;
+}

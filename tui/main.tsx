@@ -1,7 +1,7 @@
 // The TUI's entry: draws the first frame with nothing heavy loaded, then the backend (Pulumi,
 // the AWS SDK) arrives through the loader the caller passes, after mount. Imports here stay light.
 import { render } from "ink";
-import type { Backend } from "./backend.js";
+import type { Backend } from "../program/app/contract.js";
 import { App } from "./components/App.js";
 import { TICK_MS } from "./state/batch.js";
 

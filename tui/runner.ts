@@ -1,6 +1,6 @@
 // Runs the reducer's commands against the backend. Every result comes back as a report on the
 // queue, in order, so the reducer sees `run-started`, the events, then `run-finished`.
-import { problemOf, type Backend } from "./backend.js";
+import { problemOf, type Backend } from "../program/app/contract.js";
 import type { Enqueue } from "./hooks/use-ticker.js";
 import type { Command, RunTarget } from "./state/types.js";
 
@@ -57,7 +57,7 @@ async function destroyAll(ctx: RunnerContext, backend: Backend, stacks: string[]
   ctx.enqueue({ type: "teardown-finished" });
 }
 
-export function runCommand(command: Command, ctx: RunnerContext): void {
+export function carryOut(command: Command, ctx: RunnerContext): void {
   const { backend, enqueue } = ctx;
   if (command.kind === "exit") {
     for (const controller of ctx.controllers.values()) controller.abort();

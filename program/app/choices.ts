@@ -1,6 +1,6 @@
 // The TUI's choices <-> the spec module: the catalog of what can be chosen, and a pure plan
 // (spec, guard findings, cost) for any set of choices, valid or not. No AWS, no Pulumi.
-import type { Catalog, ChoiceKey, Choices, CostSummary, Finding, PlanResult, SpecDocument } from "../../tui/backend.js";
+import type { Catalog, ChoiceKey, Choices, CostSummary, PlanFinding, PlanResult, SpecDocument } from "./contract.js";
 import { BACKEND_NAMES } from "../spec/backends.js";
 import { SERVING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "../spec/instances.js";
 import { applyOverrides, derivePlan, PRESET_NAMES, PRESETS, presetInput, specFromPreset, ZERO_STAGES, type ExperimentSpec, type SpecOverrides } from "../spec/index.js";
@@ -97,11 +97,11 @@ export function planChoices(choices: Choices, placement: Placement): PlanResult 
   }
   const parsed = experimentSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    const findings: Finding[] = issuesToProblems(parsed.error.issues).map((p) => ({ severity: "error", field: p.field, message: p.message, ...(p.allowed ? { fix: `allowed: ${p.allowed}` } : {}) }));
+    const findings: PlanFinding[] = issuesToProblems(parsed.error.issues).map((p) => ({ severity: "error", field: p.field, message: p.message, ...(p.allowed ? { fix: `allowed: ${p.allowed}` } : {}) }));
     return { spec: null, stack: choices.name, findings, cost: null };
   }
   const plan = derivePlan(parsed.data);
-  const findings: Finding[] = [...plan.errors, ...plan.warnings].map((f) => ({ severity: f.severity, field: f.field, message: f.message, fix: f.fix }));
+  const findings: PlanFinding[] = [...plan.errors, ...plan.warnings].map((f) => ({ severity: f.severity, field: f.field, message: f.message, fix: f.fix }));
   const spec = plan.errors.length === 0 ? (plan.spec as unknown as SpecDocument) : null;
   return { spec, stack: plan.names.stack, findings, cost: costOf(plan) };
 }

@@ -1,5 +1,5 @@
 // What the Stacks screen shows about each experiment: the inventory's rows (program/driver/inventory.ts).
-import type { StackStatus, StackSummary } from "../../tui/backend.js";
+import type { StackStatus, StackSummary } from "./contract.js";
 import { inventory, type ExperimentRow } from "../driver/inventory.js";
 import type { DriverContext } from "../driver/workspace.js";
 

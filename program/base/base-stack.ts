@@ -1,10 +1,10 @@
 // baseStack(config): the inline Pulumi program of the `base` stack, with @pulumi/aws. It creates
 // what every experiment shares and outlives them: the bucket, the SageMaker execution role and the
 // scheduler role of the endpoint TTLs; or passes existing ones through (bring-your-own). Its
-// outputs are exactly BaseOutputs, which program/stack/base.ts reads back.
+// outputs are exactly BaseOutputs, which program/driver/resolve-base.ts reads back.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { BaseOutputs } from "../stack/base-outputs.js";
+import type { BaseOutputs } from "./outputs.js";
 import { encryptionRule, lifecycleRules } from "./bucket-rules.js";
 import type { BaseConfig } from "./config.js";
 import { baseTags, defaultBucketName, executionRoleName, schedulerRoleName } from "./names.js";

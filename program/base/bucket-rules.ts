@@ -1,7 +1,7 @@
 // The bucket's lifecycle and encryption settings as plain values (pure, unit-tested); the base
 // stack hands them to @pulumi/aws unchanged.
 import type { BaseConfig } from "./config.js";
-import { OBJECT_KIND_TAG, OBJECT_KINDS } from "./names.js";
+import { OBJECT_KIND_TAG, OBJECT_KINDS } from "../providers/object-tags.js";
 import { trimPrefix } from "./policies.js";
 
 type Filter =

@@ -26,16 +26,3 @@ export function executionRoleName(region: string): string {
 export function schedulerRoleName(region: string): string {
   return `zerostack-scheduler-${region}`;
 }
-
-/**
- * S3 lifecycle filters take a key prefix and object tags, never a wildcard in the middle of a key,
- * so `<prefix>/*\/source/` cannot be a filter. Uploads of bundles carry this object tag instead,
- * and the expiry rules select on it (within the prefix).
- */
-export const OBJECT_KIND_TAG = "zerostack:object";
-export const OBJECT_KINDS = { sourceBundle: "source-bundle", servingCode: "serving-code" } as const;
-
-/** The `Tagging` parameter of PutObject for an upload of this kind (URL-encoded query form). */
-export function objectTagging(kind: (typeof OBJECT_KINDS)[keyof typeof OBJECT_KINDS]): string {
-  return `${encodeURIComponent(OBJECT_KIND_TAG)}=${encodeURIComponent(kind)}`;
-}

@@ -1,7 +1,17 @@
 // BaseOutputs from wherever they come from (the base stack's outputs, or the environment),
 // checked: an experiment must never start with half a base.
 import { BadInputError, type Problem } from "../errors.js";
-import type { BaseOutputs } from "../stack/base-outputs.js";
+
+/**
+ * What every experiment needs from the account: a bucket and the roles. A real account gets them
+ * from zerostack's base stack (or bring-your-own via config); the sandbox seeds the same values.
+ */
+export interface BaseOutputs {
+  bucket: string;
+  executionRoleArn: string;
+  schedulerRoleArn: string;
+  region: string;
+}
 
 export const BASE_OUTPUT_KEYS = ["bucket", "executionRoleArn", "schedulerRoleArn", "region"] as const satisfies readonly (keyof BaseOutputs)[];
 

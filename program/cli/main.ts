@@ -8,7 +8,7 @@ import { registerSandboxCommands } from "./sandbox-commands.js";
 import { registerWatchCommands } from "./watch-commands.js";
 import { registerEndpointCommands } from "./endpoint-commands.js";
 import { registerInventoryCommands } from "./inventory-commands.js";
-import { registerBaseCommands } from "../base/commands.js";
+import { registerBaseCommands } from "./base-commands.js";
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("zerostack")

@@ -1,8 +1,8 @@
 // `zerostack sandbox start|stop|status|reset`: the local sandbox cloud as a background service.
 import type { Command } from "commander";
-import { runCommand } from "./run-command.js";
+import { framed } from "./command-frame.js";
 
-type SandboxModule = typeof import("../sandbox/service.js");
+type SandboxModule = typeof import("../sandbox-client/service.js");
 
 interface Subcommand {
   name: string;
@@ -56,13 +56,11 @@ export function registerSandboxCommands(program: Command, setExit: (code: number
       .command(sub.name)
       .description(sub.description)
       .option("--json", "print the result as JSON")
-      .action(async (flags: { json?: boolean }) => {
-        setExit(
-          await runCommand(`sandbox ${sub.name}`, flags.json ?? false, async ({ out }) => {
-            const { value, human } = await sub.run(await import("../sandbox/service.js"));
-            out.result(value, () => human);
-          }),
-        );
-      });
+      .action(
+        framed({ action: `sandbox ${sub.name}` }, setExit, async (_flags, { out }) => {
+          const { value, human } = await sub.run(await import("../sandbox-client/service.js"));
+          out.result(value, () => human);
+        }),
+      );
   }
 }

@@ -4,13 +4,14 @@
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import { payloadDir } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
-import type { BaseOutputs } from "../stack/base-outputs.js";
+import type { BaseOutputs } from "../base/outputs.js";
+import { inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, refresh, runUp } from "./operations.js";
 import { nextTtl, type TtlState } from "./ttl.js";
-import { openStack, selectStack, type DriverContext } from "./workspace.js";
+import { openStack, projectWorkspace, selectStack, type DriverContext } from "./workspace.js";
 import { fromPulumiError } from "./pulumi-errors.js";
-import { BadInputError, OperationFailedError } from "../errors.js";
+import { BadInputError, ConflictError, OperationFailedError } from "../errors.js";
 import type { EventSink } from "../events.js";
 import type { WatchTarget } from "../watch/experiment-watch.js";
 import type { CursorStore } from "../watch/log-tailer.js";
@@ -75,10 +76,6 @@ export async function upExperiment(
   base: BaseOutputs,
   opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
 ): Promise<Record<string, unknown>> {
-  if (ctx.sandbox && plan.training.environment.ZEROSTACK_REHEARSE) {
-    const { ensureRehearsalData } = await import("../sandbox/rehearsal-data.js");
-    await ensureRehearsalData(plan, opts.onEvent);
-  }
   if (opts.watch === false) return upOnly(ctx, plan, base, opts);
   const { watchExperiment } = await import("../watch/experiment-watch.js");
   const stopWatching = new AbortController();
@@ -124,10 +121,20 @@ export async function attachExperiment(ctx: DriverContext, stackName: string, on
   await watchExperiment(target, onEvent, { signal, untilSettled: true, updating: () => isUpdating(ctx, stackName), ...(cursors ? { cursors } : {}) }).done;
 }
 
-export async function readWatchTarget(ctx: DriverContext, stackName: string): Promise<WatchTarget> {
-  const stack = await selectStack(ctx, stackName, noProgram).catch((error: unknown) => {
+/** An existing experiment's stack; a missing one is a typed error naming `zerostack ls`. */
+async function existingStack(ctx: DriverContext, stackName: string): Promise<Stack> {
+  return selectStack(ctx, stackName, noProgram).catch((error: unknown) => {
     throw fromPulumiError(error, stackName, [], false);
   });
+}
+
+/** The stack's deployment document (secrets stay encrypted). */
+export async function exportExperiment(ctx: DriverContext, stackName: string): Promise<unknown> {
+  return (await existingStack(ctx, stackName)).exportStack();
+}
+
+export async function readWatchTarget(ctx: DriverContext, stackName: string): Promise<WatchTarget> {
+  const stack = await existingStack(ctx, stackName);
   const raw = (await stack.getAllConfig())[CONFIG_KEYS.watch]?.value;
   if (!raw) throw new OperationFailedError(`${stackName} has no experiment recorded yet`, `run \`zerostack up --stack ${stackName}\` first`);
   return JSON.parse(raw) as WatchTarget;
@@ -136,4 +143,19 @@ export async function readWatchTarget(ctx: DriverContext, stackName: string): Pr
 export async function destroyExperiment(ctx: DriverContext, stackName: string, opts: OperationOptions): Promise<void> {
   await clearStaleLocks(ctx, stackName, opts.onEvent);
   await destroy(ctx, stackName, noProgram, opts);
+}
+
+/** Removes an experiment's stack record; refused while it still has resources unless forced. */
+export async function removeExperiment(ctx: DriverContext, stackName: string, force: boolean): Promise<void> {
+  const row = (await inventory(ctx)).find((r) => r.name === stackName);
+  if (!row) {
+    throw new BadInputError([{ field: "--stack", message: `no experiment named ${stackName}`, allowed: "a name from `zerostack ls`" }]);
+  }
+  if (row.resourceCount > 0 && !force) {
+    throw new ConflictError(
+      `${stackName} still has ${row.resourceCount} resources`,
+      `run \`zerostack destroy --stack ${stackName} --yes\` first (or rm --force, then \`zerostack orphans --delete\`)`,
+    );
+  }
+  await (await projectWorkspace(ctx)).removeStack(stackName, { force });
 }

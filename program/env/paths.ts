@@ -48,3 +48,8 @@ export function stateLayout(sandbox: boolean, env: NodeJS.ProcessEnv = process.e
 export function sandboxDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(zerostackHome(env), "sandbox");
 }
+
+/** Where `logs -f` keeps a stack's log cursors (per mode, like the stacks themselves). */
+export function cursorFile(sandbox: boolean, stack: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateLayout(sandbox, env).base, "cursors", `${stack}.json`);
+}

@@ -1,9 +1,8 @@
 // The payload's files and their content hashes: what ships in sourcedir.tar.gz and the model's
-// code, and what makes a changed script a new training job (see spec/names.ts PayloadHashes).
+// code, and what makes a changed script a new training job (spec/names.ts PayloadHashes has this shape).
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { PayloadHashes } from "../spec/index.js";
 
 const SKIP = /(^|\/)(__pycache__|\.pytest_cache|\.mypy_cache|\.DS_Store|\.ipynb_checkpoints)(\/|$)|\.pyc$/;
 
@@ -29,6 +28,6 @@ export function hashFolder(dir: string): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-export function payloadHashes(payloadDir: string): PayloadHashes {
+export function payloadHashes(payloadDir: string): { train: string; serve: string } {
   return { train: hashFolder(join(payloadDir, "train")), serve: hashFolder(join(payloadDir, "serve")) };
 }

@@ -14,7 +14,7 @@ import { adoptIfOurs, immutableDiff, orMissing, toTagList, updateTags, waitUntil
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
 import { putIfAbsent } from "./s3-client.js";
-import { objectTagging } from "../base/names.js";
+import { objectTagging } from "./object-tags.js";
 import { uploadBundle } from "./source-bundle.js";
 
 export interface TrainingJobInputs {

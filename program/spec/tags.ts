@@ -1,4 +1,4 @@
-// Tags on every AWS object: they let `sweep` find orphans without Pulumi state, and the spec
+// Tags on every AWS object: they let `orphans` find them without Pulumi state, and the spec
 // hash lets a re-run tell "my object, adopt it" from "someone else's object with my name".
 import type { Problem } from "../errors.js";
 import { sha256Hex, canonicalJson } from "./canonical.js";

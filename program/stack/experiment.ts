@@ -7,7 +7,7 @@ import type { Plan } from "../spec/index.js";
 import { shortHash } from "../spec/canonical.js";
 import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
 import { bundle } from "../providers/source-bundle.js";
-import type { BaseOutputs } from "./base-outputs.js";
+import type { BaseOutputs } from "../base/outputs.js";
 import { Endpoint, EndpointConfig, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
 
 export interface ExperimentOptions {

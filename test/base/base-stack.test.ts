@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseBaseConfig, type BaseConfigInput } from "../../program/base/config.js";
 import { executionPolicy, executionTrustPolicy, schedulerPolicy, schedulerTrustPolicy, bucketPolicy } from "../../program/base/policies.js";
-import { sandboxBase } from "../../program/sandbox/seed.js";
+import { sandboxBase } from "../../program/sandbox-client/seed.js";
 import { ACCOUNT, runBase } from "./mocks.js";
 
 const T = {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { lifecycleRules } from "../../program/base/bucket-rules.js";
 import { parseBaseConfig } from "../../program/base/config.js";
-import { objectTagging } from "../../program/base/names.js";
+import { objectTagging } from "../../program/providers/object-tags.js";
 import { BadInputError } from "../../program/errors.js";
 
 function problems(raw: unknown): string[] {

@@ -1,4 +1,4 @@
-// Captures what the CLI writes: run-command.ts writes to process.stdout/stderr directly.
+// Captures what the CLI writes: the command frame (program/cli/command-frame.ts) writes to process.stdout/stderr directly.
 import { vi } from "vitest";
 
 export interface Captured {

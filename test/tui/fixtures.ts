@@ -1,6 +1,6 @@
 // A fixture-driven backend for the TUI tests only (the real one is program/app/backend.ts), and
 // the event scripts the screens are rendered from.
-import type { Backend, Catalog, Choices, PlanResult, StackSummary } from "../../tui/backend.js";
+import type { Backend, Catalog, Choices, PlanResult, StackSummary } from "../../program/app/contract.js";
 import type { ProgressEvent } from "../../program/events.js";
 
 export const T0 = Date.parse("2025-06-01T12:00:00Z");

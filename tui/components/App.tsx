@@ -11,7 +11,7 @@ import { Help } from "./Help.js";
 import { InvokeScreen } from "./InvokeScreen.js";
 import { NewExperimentScreen } from "./NewExperimentScreen.js";
 import { PlanScreen } from "./PlanScreen.js";
-import { ProblemBox } from "./ProblemBox.js";
+import { ErrorBox } from "./ErrorBox.js";
 import { RunScreen } from "./RunScreen.js";
 import { StacksScreen } from "./StacksScreen.js";
 import { TeardownScreen } from "./TeardownScreen.js";
@@ -51,7 +51,7 @@ export function App({ theme, size, ...wiring }: AppProps) {
     <ThemeContext value={theme ?? themeFor(process.env)}>
       <Box flexDirection="column" width={columns}>
         <Header screen={state.screen} sandbox={state.sandbox} stack={state.current} />
-        {state.backendError && state.screen !== "stacks" ? <ProblemBox problem={state.backendError} title="backend unavailable" /> : null}
+        {state.backendError && state.screen !== "stacks" ? <ErrorBox problem={state.backendError} title="backend unavailable" /> : null}
         {state.help ? <Help keys={keys} screen={state.screen} /> : <Body state={state} rows={bodyRows} columns={columns} />}
         {state.notice ? <Text bold wrap="truncate">{state.notice}</Text> : null}
         <Footer keys={keys} />

@@ -1,6 +1,6 @@
 // The cost estimate, live as the choices change.
 import { Text } from "ink";
-import type { CostSummary } from "../backend.js";
+import type { CostSummary } from "../../program/app/contract.js";
 import { usd, useTheme } from "../theme.js";
 
 export function CostLine({ cost }: { cost: CostSummary | null }) {

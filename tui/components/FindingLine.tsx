@@ -1,9 +1,9 @@
 // A guard's finding, inline: errors block (✗), warnings explain (!).
 import { Text } from "ink";
-import type { Finding } from "../backend.js";
+import type { PlanFinding } from "../../program/app/contract.js";
 import { useTheme } from "../theme.js";
 
-export function FindingLine({ finding, indent = 4 }: { finding: Finding; indent?: number }) {
+export function FindingLine({ finding, indent = 4 }: { finding: PlanFinding; indent?: number }) {
   const theme = useTheme();
   const error = finding.severity === "error";
   return (

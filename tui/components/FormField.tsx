@@ -1,11 +1,11 @@
 // One field of the New experiment form, with the guards' findings on it underneath.
 import { Box, Text } from "ink";
-import type { Finding } from "../backend.js";
+import type { PlanFinding } from "../../program/app/contract.js";
 import { formatChoice, type Field } from "../state/fields.js";
 import { useTheme } from "../theme.js";
 import { FindingLine } from "./FindingLine.js";
 
-export function FormField({ field, value, focused, findings, note }: { field: Field; value: unknown; focused: boolean; findings: Finding[]; note?: string | undefined }) {
+export function FormField({ field, value, focused, findings, note }: { field: Field; value: unknown; focused: boolean; findings: PlanFinding[]; note?: string | undefined }) {
   const theme = useTheme();
   const shown = formatChoice(field.key, value);
   const mark = findings.some((f) => f.severity === "error") ? "✗" : findings.length > 0 ? "!" : " ";

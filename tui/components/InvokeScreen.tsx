@@ -2,7 +2,7 @@
 import { Box, Text } from "ink";
 import type { State } from "../state/types.js";
 import { useTheme } from "../theme.js";
-import { ProblemBox } from "./ProblemBox.js";
+import { ErrorBox } from "./ErrorBox.js";
 import { StatusIcon } from "./StatusIcon.js";
 
 export function InvokeScreen({ state }: { state: State }) {
@@ -39,7 +39,7 @@ export function InvokeScreen({ state }: { state: State }) {
           <Text wrap="wrap">{invoke.answer}</Text>
         </Box>
       ) : null}
-      {invoke.phase === "failed" && invoke.error ? <ProblemBox problem={invoke.error} title="invoke failed" /> : null}
+      {invoke.phase === "failed" && invoke.error ? <ErrorBox problem={invoke.error} title="invoke failed" /> : null}
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 // Choose a preset, then change what matters; guards and cost update as you go.
 import { Box, Text } from "ink";
-import type { Finding } from "../backend.js";
+import type { PlanFinding } from "../../program/app/contract.js";
 import { FIELDS } from "../state/fields.js";
 import type { State } from "../state/types.js";
 import { useTheme } from "../theme.js";
@@ -23,7 +23,7 @@ export function NewExperimentScreen({ state }: { state: State }) {
   const findings = form.plan?.findings ?? [];
   const fieldOf = (key: string): string | undefined => (key === "rehearse" ? undefined : catalog.fields[key as keyof typeof catalog.fields]);
   const claimed = new Set(FIELDS.map((f) => fieldOf(f.key)).filter((f) => f !== undefined));
-  const onField = (key: string): Finding[] => findings.filter((f) => f.field === fieldOf(key));
+  const onField = (key: string): PlanFinding[] => findings.filter((f) => f.field === fieldOf(key));
   const others = findings.filter((f) => !claimed.has(f.field));
   const preset = catalog.presets.find((p) => p.name === choices.preset);
   return (

@@ -4,7 +4,7 @@ import type { State } from "../state/types.js";
 import { useTheme } from "../theme.js";
 import { CostLine } from "./CostLine.js";
 import { FindingLine } from "./FindingLine.js";
-import { ProblemBox } from "./ProblemBox.js";
+import { ErrorBox } from "./ErrorBox.js";
 import { ResourceList } from "./ResourceList.js";
 import { StatusIcon } from "./StatusIcon.js";
 
@@ -27,7 +27,7 @@ export function PlanScreen({ state, rows }: { state: State; rows: number }) {
         <StatusIcon status={preview?.phase ?? "pending"} now={state.now} /> preview{changes ? `: ${changes}` : preview?.phase === "running" ? "…" : ""}
       </Text>
       <ResourceList resources={preview?.resources ?? []} now={state.now} max={Math.max(3, rows - 8 - warnings.length)} />
-      {preview?.error ? <ProblemBox problem={preview.error} title="preview failed" /> : null}
+      {preview?.error ? <ErrorBox problem={preview.error} title="preview failed" /> : null}
       {[...errors, ...warnings].map((f, i) => (
         <FindingLine key={i} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={0} />
       ))}

@@ -7,7 +7,7 @@ import { EndpointLine } from "./EndpointLine.js";
 import { HostTabs } from "./HostTabs.js";
 import { LogFeed } from "./LogFeed.js";
 import { LossChart } from "./LossChart.js";
-import { ProblemBox } from "./ProblemBox.js";
+import { ErrorBox } from "./ErrorBox.js";
 import { ResourceList } from "./ResourceList.js";
 import { RunSummary } from "./RunSummary.js";
 import { TrainingTimeline } from "./TrainingTimeline.js";
@@ -34,7 +34,7 @@ export function RunScreen({ state, rows, columns }: { state: State; rows: number
           {d}
         </Text>
       ))}
-      {run.error ? <ProblemBox problem={run.error} title={`${run.action} failed`} /> : null}
+      {run.error ? <ErrorBox problem={run.error} title={`${run.action} failed`} /> : null}
       <HostTabs run={run} />
     </Box>
   );

@@ -1,6 +1,6 @@
 // One experiment on the Stacks screen: name, status, preset, age, cost so far, endpoint TTL left.
 import { Text } from "ink";
-import type { StackSummary } from "../backend.js";
+import type { StackSummary } from "../../program/app/contract.js";
 import type { RunState } from "../state/types.js";
 import { duration, usd, useTheme } from "../theme.js";
 

@@ -2,7 +2,7 @@
 import { Box, Text } from "ink";
 import type { State } from "../state/types.js";
 import { useTheme } from "../theme.js";
-import { ProblemBox } from "./ProblemBox.js";
+import { ErrorBox } from "./ErrorBox.js";
 import { COLUMNS, StackRow } from "./StackRow.js";
 import { StatusIcon } from "./StatusIcon.js";
 
@@ -24,7 +24,7 @@ export function StacksScreen({ state, rows }: { state: State; rows: number }) {
         </Text>
       ) : null}
       {phase === "ready" && items.length === 0 ? <Text color={theme.dim}>No experiments yet. Press n to create one.</Text> : null}
-      {phase === "failed" && error ? <ProblemBox problem={error} title="could not list experiments" /> : null}
+      {phase === "failed" && error ? <ErrorBox problem={error} title="could not list experiments" /> : null}
       {items.length > visible ? <Text color={theme.dim}>{`${selected + 1}/${items.length}`}</Text> : null}
     </Box>
   );

@@ -2,7 +2,7 @@
 import { Box, Text } from "ink";
 import type { State } from "../state/types.js";
 import { useTheme } from "../theme.js";
-import { ProblemBox } from "./ProblemBox.js";
+import { ErrorBox } from "./ErrorBox.js";
 import { ResourceList } from "./ResourceList.js";
 import { StatusIcon } from "./StatusIcon.js";
 
@@ -31,7 +31,7 @@ export function TeardownScreen({ state, rows }: { state: State; rows: number }) 
         </Text>
       ) : null}
       {t.phase === "done" ? <Text color={theme.ok}>All gone. esc to go back.</Text> : null}
-      {t.phase === "failed" && t.error ? <ProblemBox problem={t.error} title="destroy failed" /> : null}
+      {t.phase === "failed" && t.error ? <ErrorBox problem={t.error} title="destroy failed" /> : null}
     </Box>
   );
 }

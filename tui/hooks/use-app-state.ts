@@ -2,9 +2,9 @@
 // frame), the command runner, and the keys. Components only get the state and nothing to call.
 import { useApp, useInput } from "ink";
 import { useEffect, useReducer, useRef } from "react";
-import { problemOf, type Backend } from "../backend.js";
+import { problemOf, type Backend } from "../../program/app/contract.js";
 import { keyToIntents } from "../keys.js";
-import { runCommand } from "../runner.js";
+import { carryOut } from "../runner.js";
 import { initialState } from "../state/initial.js";
 import { reducer } from "../state/reducer.js";
 import type { State } from "../state/types.js";
@@ -12,7 +12,7 @@ import { useTicker } from "./use-ticker.js";
 
 export interface AppWiring {
   loadBackend: () => Promise<Backend>;
-  /** Known before any heavy import (program/sandbox/mode.ts): the banner is in the first frame. */
+  /** Known before any heavy import (program/sandbox-client/mode.ts): the banner is in the first frame. */
   sandbox: boolean;
   now?: () => number;
 }
@@ -51,7 +51,7 @@ export function useAppState({ loadBackend, sandbox, now = Date.now }: AppWiring)
     for (const command of state.commands) {
       if (command.id <= ran.current) continue;
       ran.current = command.id;
-      runCommand(command, { backend: backend.current, enqueue, controllers: controllers.current, exit: () => exit(), now });
+      carryOut(command, { backend: backend.current, enqueue, controllers: controllers.current, exit: () => exit(), now });
     }
   }, [state.commands, enqueue, exit, now]);
 

@@ -1,5 +1,5 @@
 // The New experiment form's fields, in screen order, and how a field's value cycles and prints.
-import type { Catalog, ChoiceKey, Choices } from "../backend.js";
+import type { Catalog, ChoiceKey, Choices } from "../../program/app/contract.js";
 
 export interface Field {
   key: ChoiceKey | "rehearse";

@@ -1,10 +1,10 @@
 // The TUI's whole state: one tree, changed only by the reducer. Components render it.
-import type { Catalog, Choices, GenerationParams, PlanResult, SpecDocument, StackSummary } from "../backend.js";
+import type { Catalog, Choices, GenerationParams, PlanResult, SpecDocument, StackSummary } from "../../program/app/contract.js";
 import type { ProgressEvent, ResourceOp, ResourceStatus } from "../../program/events.js";
 
 export type Screen = "stacks" | "new" | "plan" | "run" | "invoke" | "teardown";
 
-export interface Problem {
+export interface ErrorView {
   message: string;
   nextStep?: string;
 }
@@ -58,7 +58,7 @@ export interface RunState {
   outputs?: Record<string, unknown>;
   changes?: Record<string, number>;
   diagnostics: string[];
-  error?: Problem;
+  error?: ErrorView;
 }
 
 export interface FormState {
@@ -77,7 +77,7 @@ export interface InvokeState {
   phase: "idle" | "running" | "done" | "failed";
   answer?: string;
   latencyMs?: number;
-  error?: Problem;
+  error?: ErrorView;
 }
 
 export interface TeardownState {
@@ -85,7 +85,7 @@ export interface TeardownState {
   phase: "confirm" | "running" | "done" | "failed";
   /** Stacks gone so far. */
   removed: string[];
-  error?: Problem;
+  error?: ErrorView;
 }
 
 export type Command =
@@ -105,10 +105,10 @@ export interface State {
   help: boolean;
   sandbox: boolean;
   backend: "loading" | "ready" | "failed";
-  backendError?: Problem;
+  backendError?: ErrorView;
   catalog: Catalog | null;
   now: number;
-  stacks: { items: StackSummary[]; phase: "loading" | "ready" | "failed"; error?: Problem; selected: number };
+  stacks: { items: StackSummary[]; phase: "loading" | "ready" | "failed"; error?: ErrorView; selected: number };
   form: FormState;
   preview: RunState | null;
   runs: Record<string, RunState>;
@@ -146,16 +146,16 @@ export type Intent =
 /** What the backend tells: results and events, delivered in batches on the shared tick. */
 export type Report =
   | { type: "backend-ready"; sandbox: boolean; catalog: Catalog }
-  | { type: "backend-failed"; problem: Problem }
+  | { type: "backend-failed"; problem: ErrorView }
   | { type: "stacks-loaded"; items: StackSummary[] }
-  | { type: "stacks-failed"; problem: Problem }
+  | { type: "stacks-failed"; problem: ErrorView }
   | { type: "planned"; result: PlanResult }
   | { type: "events"; to: RunTarget; stack: string; events: ProgressEvent[] }
   | { type: "run-started"; to: RunTarget; stack: string; action: RunState["action"]; at: number }
-  | { type: "run-finished"; to: RunTarget; stack: string; at: number; problem?: Problem }
+  | { type: "run-finished"; to: RunTarget; stack: string; at: number; problem?: ErrorView }
   | { type: "invoked"; text: string; latencyMs: number }
-  | { type: "invoke-failed"; problem: Problem }
+  | { type: "invoke-failed"; problem: ErrorView }
   | { type: "removed"; stack: string }
-  | { type: "teardown-finished"; problem?: Problem };
+  | { type: "teardown-finished"; problem?: ErrorView };
 
 export type Action = Intent | Report | { type: "tick"; now: number } | { type: "batch"; actions: Action[] };

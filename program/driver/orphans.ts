@@ -16,6 +16,9 @@ import { clientSettings } from "../aws/clients.js";
 import { tagValue } from "../providers/lifecycle.js";
 import { DELETE_ENDPOINT_TARGET } from "../providers/ttl-schedule.js";
 
+import { stackStates } from "./inventory.js";
+import type { DriverContext } from "./workspace.js";
+
 export type OrphanKind = "training-job" | "model" | "endpoint-config" | "endpoint" | "ttl-schedule";
 
 export interface Orphan {
@@ -85,4 +88,10 @@ export async function deleteOrphans(orphans: Orphan[]): Promise<void> {
       if (kind === "training-job") await sm.send(new StopTrainingJobCommand({ TrainingJobName: o.name }));
     }
   }
+}
+
+/** Orphans of the stacks this context can see (every stack of the backend owns its objects). */
+export async function orphansOfContext(ctx: DriverContext): Promise<Orphan[]> {
+  const stacks = new Set((await stackStates(ctx)).map((s) => s.name));
+  return findOrphans(stacks);
 }

@@ -6,7 +6,7 @@ import { BadInputError } from "../errors.js";
 import type { Plan } from "../spec/index.js";
 import type { PlanFlags } from "../spec/flags.js";
 import type { Output } from "./output.js";
-import type { Session } from "./session.js";
+import type { Session } from "../app/session.js";
 
 export interface ExperimentFlags extends PlanFlags {
   stack?: string;

@@ -3,14 +3,14 @@
 // Its config is one JSON value (the BaseConfig input), so a later `base up` repeats the choice.
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import { BadInputError, ConflictError, ZerostackError } from "../errors.js";
-import { clearStaleLocks } from "../driver/locks.js";
-import { destroy, listStacks, preview, runUp, type OperationOptions } from "../driver/operations.js";
-import { fromPulumiError } from "../driver/pulumi-errors.js";
-import { openStack, projectWorkspace, type DriverContext } from "../driver/workspace.js";
-import type { BaseOutputs } from "../stack/base-outputs.js";
-import { parseBaseConfig, type BaseConfig, type BaseConfigInput } from "./config.js";
-import { BASE_CONFIG_KEY, BASE_STACK } from "./names.js";
-import { baseOutputsFrom } from "./outputs.js";
+import { clearStaleLocks } from "./locks.js";
+import { destroy, listStacks, preview, runUp, type OperationOptions } from "./operations.js";
+import { fromPulumiError } from "./pulumi-errors.js";
+import { openStack, projectWorkspace, type DriverContext } from "./workspace.js";
+import type { BaseOutputs } from "../base/outputs.js";
+import { parseBaseConfig, type BaseConfig, type BaseConfigInput } from "../base/config.js";
+import { BASE_CONFIG_KEY, BASE_STACK } from "../base/names.js";
+import { baseOutputsFrom } from "../base/outputs.js";
 
 const noProgram = async () => ({});
 
@@ -79,7 +79,7 @@ async function upBaseStack(ctx: DriverContext, overrides: Partial<BaseConfigInpu
   const stack = await open(ctx);
   const { input, config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
   await stack.setConfig(BASE_CONFIG_KEY, { value: JSON.stringify(input) });
-  const { baseStack } = await import("./base-stack.js");
+  const { baseStack } = await import("../base/base-stack.js");
   return baseOutputsFrom(await runUp(ctx, stack, baseStack(config), opts));
 }
 
@@ -88,7 +88,7 @@ export async function previewBase(ctx: DriverContext, overrides: Partial<BaseCon
   realAccountOnly(ctx);
   const stack = await open(ctx);
   const { config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
-  const { baseStack } = await import("./base-stack.js");
+  const { baseStack } = await import("../base/base-stack.js");
   return preview(ctx, BASE_STACK, baseStack(config), opts);
 }
 
@@ -112,7 +112,7 @@ export async function destroyBase(ctx: DriverContext, opts: OperationOptions & {
 
 /** The base stack's outputs on this backend, or undefined when there is no base stack. */
 export async function readBaseStackOutputs(ctx: DriverContext): Promise<Record<string, unknown> | undefined> {
-  const { checkpointOutputs } = await import("../driver/inventory.js");
+  const { checkpointOutputs } = await import("./inventory.js");
   const fromFile = checkpointOutputs(ctx, BASE_STACK); // a file backend: one file read, no engine
   if (fromFile !== "not-a-file-backend") return fromFile;
   const ws = await projectWorkspace(ctx);

@@ -1,25 +1,27 @@
 // What every command that touches AWS needs first: sandbox or real, the emulator running
 // (in sandbox mode) with its endpoint and credentials in this process's environment (inherited by
 // the engine and the dynamic providers), and the base outputs (bucket, roles).
-import type { Output } from "./output.js";
-import type { BaseOutputs } from "../stack/base-outputs.js";
+import type { BaseOutputs } from "../base/outputs.js";
 import type { DriverContext } from "../driver/workspace.js";
-import { useSandbox } from "../sandbox/mode.js";
+import { useSandbox } from "../sandbox-client/mode.js";
 
 export interface Session extends DriverContext {
   base: BaseOutputs;
 }
 
-export async function openSession(sandboxFlag: boolean | undefined, out: Output): Promise<Session> {
+/** Where the session says which cloud it uses: the CLI prints it, the TUI shows its SANDBOX banner instead. */
+export type Notify = (text: string) => void;
+
+export async function openSession(sandboxFlag: boolean | undefined, notify: Notify = () => {}): Promise<Session> {
   const sandbox = useSandbox(sandboxFlag);
   if (!sandbox) {
-    const { resolveBase } = await import("../stack/base.js");
+    const { resolveBase } = await import("../driver/resolve-base.js");
     return { sandbox, base: await resolveBase() };
   }
-  const [{ startSandbox }, { sandboxEnv }, { resolveBase }] = await Promise.all([import("../sandbox/service.js"), import("../sandbox/seed.js"), import("../stack/base.js")]);
+  const [{ startSandbox }, { sandboxEnv }, { resolveBase }] = await Promise.all([import("../sandbox-client/service.js"), import("../sandbox-client/seed.js"), import("../driver/resolve-base.js")]);
   const service = await startSandbox();
   Object.assign(process.env, sandboxEnv(service.endpoint));
-  out.info(`SANDBOX: using the sandbox cloud at ${service.endpoint} (no AWS account is touched)`);
+  notify(`SANDBOX: using the sandbox cloud at ${service.endpoint} (no AWS account is touched)`);
   // the sandbox's base stack, read the way a real account's is (bring-your-own variables do not apply here)
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ZEROSTACK_") || !/BUCKET|ROLE_ARN/.test(k)));
   return { sandbox, base: await resolveBase(env, { ctx: { sandbox: true } }) };

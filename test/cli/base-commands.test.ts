@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureOutput, type Captured } from "../helpers/capture.js";
-import { overridesFrom, registerBaseCommands } from "../../program/base/commands.js";
+import { overridesFrom, registerBaseCommands } from "../../program/cli/base-commands.js";
 
 let out: Captured;
 let home: string;

@@ -1,5 +1,5 @@
 // `presets` and `plan` through the real commander program (main.ts's buildProgram), with
-// process.stdout/stderr captured: run-command.ts writes there and offers no stream hook.
+// process.stdout/stderr captured: the command frame (program/cli/command-frame.ts) writes there and offers no stream hook.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureOutput, type Captured } from "../helpers/capture.js";
 import { buildProgram } from "../../program/cli/main.js";

@@ -102,14 +102,14 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
 /**
  * The bucket and roles a real account gets from its base stack: created in the emulator, then
  * recorded as the sandbox's own `base` stack (bring-your-own mode), so that experiments find them
- * through the same code path as on a real account (program/stack/base.ts).
+ * through the same code path as on a real account (program/driver/resolve-base.ts).
  */
 async function seedBase(endpoint: string, env: NodeJS.ProcessEnv): Promise<void> {
   // seeded once: the emulator and the sandbox's Pulumi state persist and are reset together
   const { checkpointOutputs } = await import("../driver/inventory.js");
   if (checkpointOutputs({ sandbox: true, env }, BASE_STACK)) return;
   const seeded = await seedSandbox(endpoint);
-  const { seedSandboxBase } = await import("../base/driver.js");
+  const { seedSandboxBase } = await import("../driver/base-operations.js");
   // bring-your-own mode creates no AWS object: the engine only records the outputs
   await seedSandboxBase({ sandbox: true, env }, seeded, { onEvent: () => {} });
 }

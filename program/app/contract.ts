@@ -1,7 +1,7 @@
 // What the TUI asks of the rest of zerostack. tui/ only renders state and sends intents; the
 // implementation (program/app/backend.ts) drives Pulumi and AWS, and is loaded with a dynamic
 // import after the first frame. Only types and one error class live here: nothing heavy.
-import type { ProgressEvent } from "../program/events.js";
+import type { ProgressEvent } from "../events.js";
 
 export type { ProgressEvent };
 export type OnEvent = (event: ProgressEvent) => void;
@@ -46,7 +46,7 @@ export interface Catalog {
   fields: Record<ChoiceKey, string>;
 }
 
-export interface Finding {
+export interface PlanFinding {
   severity: "error" | "warning";
   /** Dotted spec field, e.g. `training.zero`. */
   field: string;
@@ -74,7 +74,7 @@ export interface PlanResult {
   /** null while guard or schema errors remain: nothing can be previewed or created. */
   spec: SpecDocument | null;
   stack: string;
-  findings: Finding[];
+  findings: PlanFinding[];
   cost: CostSummary | null;
 }
 

@@ -1,11 +1,11 @@
 // The base outputs for a real account: bring-your-own through the environment when set
 // (ZEROSTACK_BUCKET, ZEROSTACK_EXECUTION_ROLE_ARN, ZEROSTACK_SCHEDULER_ROLE_ARN), else the
 // outputs of the `base` stack on the same Pulumi backend (program/base). The sandbox seeds the
-// same shape (program/sandbox/seed.ts).
+// same shape (program/sandbox-client/seed.ts).
 import { BadInputError, OperationFailedError, ZerostackError } from "../errors.js";
-import type { DriverContext } from "../driver/workspace.js";
+import type { DriverContext } from "./workspace.js";
 import { BASE_UP_NEXT_STEP, BYO_ENV, BYO_NEXT_STEP, baseFromEnv, baseOutputsFrom } from "../base/outputs.js";
-import type { BaseOutputs } from "./base-outputs.js";
+import type { BaseOutputs } from "../base/outputs.js";
 
 export interface ResolveBaseOptions {
   /** where the base stack lives (default: the real account's backend of `env`) */
@@ -18,7 +18,7 @@ export async function resolveBase(env: NodeJS.ProcessEnv = process.env, options:
   const own = baseFromEnv(env);
   if (own) return own;
   const ctx = options.ctx ?? { sandbox: false, env };
-  const read = options.readOutputs ?? (async (c: DriverContext) => (await import("../base/driver.js")).readBaseStackOutputs(c));
+  const read = options.readOutputs ?? (async (c: DriverContext) => (await import("./base-operations.js")).readBaseStackOutputs(c));
   let outputs: Record<string, unknown> | undefined;
   try {
     outputs = await read(ctx);

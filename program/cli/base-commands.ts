@@ -1,9 +1,9 @@
 // `zerostack base up|preview|destroy|show`: the base stack's commands. Parsing only; the work is
-// in program/base/driver.ts (Automation API) and program/base/base-stack.ts (the inline program).
-// Always the real account's backend: the sandbox seeds its own base.
+// in program/driver/base-operations.ts (Automation API) and program/base/base-stack.ts (the program).
 import type { Command } from "commander";
-import { ExitCode } from "../errors.js";
-import type { BaseConfigInput } from "./config.js";
+import type { BaseConfigInput } from "../base/config.js";
+import { BASE_STACK } from "../base/names.js";
+import { framed } from "./command-frame.js";
 
 interface BaseFlags {
   json?: boolean;
@@ -79,35 +79,26 @@ export function overridesFrom(flags: BaseFlags): Partial<BaseConfigInput> {
 
 export function registerBaseCommands(program: Command, setExit: (code: number) => void): void {
   const base = program.command("base").description("the account's shared bucket and roles (one `base` stack; experiments read its outputs)");
+  // always the real account's backend: the sandbox seeds its own base
   const ctx = () => ({ sandbox: false, env: process.env });
-  const timed = async (action: string, flags: BaseFlags, body: (out: import("../cli/output.js").Output) => Promise<void>) => {
-    const { runCommand } = await import("../cli/run-command.js");
-    setExit(await runCommand(action, flags.json ?? false, ({ out }) => body(out)));
-  };
 
   withConfigOptions(base.command("up").description("create or update the bucket and roles (or record your own)"))
     .option("-y, --yes", "do not ask for confirmation")
-    .action((flags: BaseFlags) =>
-      timed("base up", flags, async (out) => {
-        const started = Date.now();
-        const { confirmOrRequireYes } = await import("../cli/confirm.js");
-        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, "Create or update zerostack's base stack (bucket and IAM roles)?", "base up"))) {
-          setExit(ExitCode.badInput);
-          return;
-        }
-        const { upBase } = await import("./driver.js");
+    .action(
+      framed<BaseFlags>({ action: "base up", timed: true }, setExit, async (flags, { out, confirm }) => {
+        await confirm("Create or update zerostack's base stack (bucket and IAM roles)?");
+        const { upBase } = await import("../driver/base-operations.js");
         await upBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e), reset: flags.reset ?? false });
-        out.event({ type: "done", action: "base up", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
+        return { stack: BASE_STACK };
       }),
     );
 
-  withConfigOptions(base.command("preview").description("show what `base up` would change")).action((flags: BaseFlags) =>
-    timed("base preview", flags, async (out) => {
-      const started = Date.now();
-      const { previewBase } = await import("./driver.js");
+  withConfigOptions(base.command("preview").description("show what `base up` would change")).action(
+    framed<BaseFlags>({ action: "base preview", timed: true }, setExit, async (flags, { out }) => {
+      const { previewBase } = await import("../driver/base-operations.js");
       const changes = await previewBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e), reset: flags.reset ?? false });
       out.event({ type: "summary", changes });
-      out.event({ type: "done", action: "base preview", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
+      return { stack: BASE_STACK };
     }),
   );
 
@@ -118,17 +109,12 @@ export function registerBaseCommands(program: Command, setExit: (code: number) =
     .option("--force", "destroy even while experiment stacks still have resources")
     .option("--json", "print JSON lines of progress events")
     .option("--non-interactive", "never prompt")
-    .action((flags: BaseFlags) =>
-      timed("base destroy", flags, async (out) => {
-        const started = Date.now();
-        const { confirmOrRequireYes } = await import("../cli/confirm.js");
-        if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, "Destroy zerostack's base stack (bucket and IAM roles)?", "base destroy"))) {
-          setExit(ExitCode.badInput);
-          return;
-        }
-        const { destroyBase } = await import("./driver.js");
+    .action(
+      framed<BaseFlags>({ action: "base destroy", timed: true }, setExit, async (flags, { out, confirm }) => {
+        await confirm("Destroy zerostack's base stack (bucket and IAM roles)?");
+        const { destroyBase } = await import("../driver/base-operations.js");
         await destroyBase(ctx(), { onEvent: (e) => out.event(e), force: flags.force ?? false });
-        out.event({ type: "done", action: "base destroy", stack: "base", ok: true, seconds: (Date.now() - started) / 1000 });
+        return { stack: BASE_STACK };
       }),
     );
 
@@ -136,11 +122,16 @@ export function registerBaseCommands(program: Command, setExit: (code: number) =
     .command("show")
     .description("print the bucket and roles experiments will use (bring-your-own variables, else the base stack)")
     .option("--json", "print the result as JSON")
-    .action((flags: BaseFlags) =>
-      timed("base show", flags, async (out) => {
-        const { resolveBase } = await import("../stack/base.js");
+    .action(
+      framed<BaseFlags>({ action: "base show" }, setExit, async (_flags, { out }) => {
+        const { resolveBase } = await import("../driver/resolve-base.js");
         const resolved = await resolveBase();
-        out.result(resolved, () => Object.entries(resolved).map(([k, v]) => `${k}\t${v}`).join("\n"));
+        out.result(resolved, () =>
+          Object.entries(resolved)
+            .map(([k, v]) => `${k}\t${v}`)
+            .join("\n"),
+        );
+        return { stack: BASE_STACK };
       }),
     );
 }

@@ -1,9 +1,9 @@
 // An error as the user needs it: what went wrong, then the next step.
 import { Box, Text } from "ink";
-import type { Problem } from "../state/types.js";
+import type { ErrorView } from "../state/types.js";
 import { useTheme } from "../theme.js";
 
-export function ProblemBox({ problem, title = "error" }: { problem: Problem; title?: string }) {
+export function ErrorBox({ problem, title = "error" }: { problem: ErrorView; title?: string }) {
   const theme = useTheme();
   const lines = problem.message.split("\n").slice(0, 4);
   const head = `✗ ${title}: `;

@@ -1,5 +1,5 @@
 // What the sandbox seeds so that experiments find what a real account gets from the base stack.
-import type { BaseOutputs } from "../stack/base-outputs.js";
+import type { BaseOutputs } from "../base/outputs.js";
 
 export const SANDBOX_ACCOUNT = "123456789012";
 export const SANDBOX_REGION = "us-east-1";

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { destroyBase, mergeBaseConfig, readBaseStackOutputs, upBase } from "../../program/base/driver.js";
+import { destroyBase, mergeBaseConfig, readBaseStackOutputs, upBase } from "../../program/driver/base-operations.js";
 import { BadInputError, ConflictError, ExitCode, OperationFailedError } from "../../program/errors.js";
 import { openStack, type DriverContext } from "../../program/driver/workspace.js";
-import { resolveBase } from "../../program/stack/base.js";
+import { resolveBase } from "../../program/driver/resolve-base.js";
 
 const EXEC = "arn:aws:iam::111122223333:role/sm";
 const SCHED = "arn:aws:iam::111122223333:role/sch";
