@@ -39,6 +39,7 @@ async function waitInService(inputs: EndpointInputs): Promise<DescribeEndpointCo
     },
     done: (e) => e.EndpointStatus === "InService" && e.EndpointConfigName === inputs.configName,
     failed: (e) => (e.EndpointStatus === "Failed" ? (e.FailureReason ?? "no FailureReason given") : undefined),
+    status: (e) => e.EndpointStatus,
     timeoutSeconds: inputs.waitTimeoutSeconds,
   });
 }

@@ -60,6 +60,8 @@ export interface WaitOptions<T> {
   /** a failure reason when the object reached a failed state. */
   failed?: (value: T) => string | undefined;
   timeoutSeconds: number;
+  /** the object's status in words, named by the timeout message (e.g. `Creating`, `InProgress/Training`). */
+  status?: (value: T) => string | undefined;
   onProgress?: (value: T) => void;
   /** first poll interval; doubles to `maxIntervalMs`. */
   intervalMs?: number;
@@ -77,7 +79,11 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
     if (reason !== undefined) throw new Error(`${opts.what} failed: ${reason}`);
     if (opts.done(value)) return value;
     if (Date.now() + interval > deadline) {
-      throw new Error(`${opts.what}: still not done after ${opts.timeoutSeconds}s; run \`zerostack up\` again to keep waiting`);
+      const last = opts.status?.(value);
+      throw new Error(
+        `${opts.what}: still not done after ${opts.timeoutSeconds}s${last ? ` (last status ${last})` : ""}; ` +
+          "run `zerostack up` again to keep waiting",
+      );
     }
     await new Promise((r) => setTimeout(r, interval));
     interval = Math.min(interval * 2, maxInterval);
@@ -98,6 +104,7 @@ export async function waitUntilGone(what: string, describe: () => Promise<unknow
       }
     },
     done: (gone) => gone,
+    status: () => "still exists",
     timeoutSeconds,
   });
 }

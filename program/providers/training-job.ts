@@ -117,6 +117,7 @@ async function waitForTerminal(inputs: TrainingJobInputs): Promise<DescribeTrain
     describe: async () => (await describe(inputs.name))!,
     done: (job) => job.TrainingJobStatus === "Completed",
     failed: failureOf,
+    status: (job) => `${job.TrainingJobStatus ?? "?"}/${job.SecondaryStatus ?? "?"}`,
     timeoutSeconds: inputs.waitTimeoutSeconds,
   });
 }
@@ -171,6 +172,6 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
     if (!job || !["InProgress", "Stopping"].includes(job.TrainingJobStatus ?? "")) return; // SageMaker keeps finished jobs
     if (job.TrainingJobStatus === "InProgress") await sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: id }));
     // a stop gives the job 120 s to save (SIGTERM, then SIGKILL)
-    await waitUntil({ what: `stopping training job ${id}`, describe: async () => (await describe(id))!, done: (j) => j.TrainingJobStatus !== "InProgress" && j.TrainingJobStatus !== "Stopping", timeoutSeconds: 600 });
+    await waitUntil({ what: `stopping training job ${id}`, describe: async () => (await describe(id))!, done: (j) => j.TrainingJobStatus !== "InProgress" && j.TrainingJobStatus !== "Stopping", status: (j) => j.TrainingJobStatus, timeoutSeconds: 600 });
   },
 };

@@ -50,7 +50,7 @@ describe("endpoint create", () => {
     aws.plan.endpoint = []; // stays Creating
     const result = await settle(provider.create({ ...inputs, waitTimeoutSeconds: 120 }));
     expect(result.ok).toBe(false);
-    expect((result as { error: Error }).error.message).toMatch(/^endpoint zs-demo: still not done after 120s/);
+    expect((result as { error: Error }).error.message).toMatch(/^endpoint zs-demo: still not done after 120s \(last status Creating\)/);
     // 0, 5, 15, 35, 65, 95 s: the next poll (125 s) would be past the deadline
     const waits = aws.callsOf("DescribeEndpoint").slice(1);
     expect(waits.map((c) => (c.at - waits[0]!.at) / 1000)).toEqual([0, 5, 15, 35, 65, 95]);
