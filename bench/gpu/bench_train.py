@@ -9,6 +9,7 @@ prints one `BENCH {json}` line.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import statistics
@@ -17,9 +18,9 @@ import time
 
 sys.path.insert(0, os.environ.get("ZEROSTACK_BUNDLE", os.path.dirname(os.path.abspath(__file__))))
 
-import torch  # noqa: E402
-import transformers  # noqa: E402
-from transformers import TrainerCallback  # noqa: E402
+import torch
+import transformers
+from transformers import TrainerCallback
 
 WARMUP_STEPS = int(os.environ.get("BENCH_WARMUP_STEPS", "10"))
 
@@ -50,7 +51,7 @@ class StepTimer(TrainerCallback):
         world = int(os.environ.get("WORLD_SIZE", "1"))
         global_batch = args.per_device_train_batch_size * args.gradient_accumulation_steps * world
         steps = self.ends[WARMUP_STEPS:]
-        gaps = [b - a for a, b in zip(steps, steps[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(steps)]
         timed = len(gaps)
         seconds = steps[-1] - steps[0] if timed else float("nan")
         out = {

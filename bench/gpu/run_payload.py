@@ -80,8 +80,8 @@ def free_port() -> int:
 def start_s3() -> str:
     import logging
 
-    from moto.server import ThreadedMotoServer
     import boto3
+    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per S3 request
 
@@ -97,6 +97,7 @@ def start_s3() -> str:
 
 def s3_keys(prefix_uri: str) -> list[str]:
     import boto3
+
     import transfer
 
     bucket, prefix = transfer.split_s3_uri(transfer.as_prefix(prefix_uri))
@@ -267,16 +268,16 @@ def tiny_stage(stage: str, timeout: float, hps_override: dict[str, str]) -> dict
         "model_s3_path": model_s3_path,
         "metrics": metric_values(text, plan["metricDefinitions"]),
         "metrics_lenient": lenient_values(text, [d["Name"] for d in plan["metricDefinitions"]]),
-        "loss_lines": [l for l in text.splitlines() if "'loss'" in l or "'eval_loss'" in l][:40],
-        "train_metrics": [l.strip() for l in text.splitlines() if re.match(r"\s*(train_\w+|epoch)\s*=", l)],
+        "loss_lines": [line for line in text.splitlines() if "'loss'" in line or "'eval_loss'" in line][:40],
+        "train_metrics": [line.strip() for line in text.splitlines() if re.match(r"\s*(train_\w+|epoch)\s*=", line)],
         "ds_lines": [
-            l.strip()[:300]
-            for l in text.splitlines()
+            line.strip()[:300]
+            for line in text.splitlines()
             if re.search(
                 r"(DeepSpeed info|ZeRO Stage|Building extension|Loading extension|"
                 r"Time to load|cpu_adam|fused_adam|Adam Optimizer|optimizer =|"
                 r"Error|error:|Traceback)",
-                l,
+                line,
             )
         ][:40],
     }
@@ -303,7 +304,7 @@ def tiny_stage(stage: str, timeout: float, hps_override: dict[str, str]) -> dict
 
 # ~57M parameters: t5-small's body (d_model 512, 6+6 layers, 8 heads, d_ff 2048) with gated-GELU
 # and the byte tokenizer's 384-token vocabulary.
-BENCH_MODEL = dict(d_model=512, d_kv=64, d_ff=2048, num_layers=6, num_decoder_layers=6, num_heads=8)
+BENCH_MODEL = {"d_model": 512, "d_kv": 64, "d_ff": 2048, "num_layers": 6, "num_decoder_layers": 6, "num_heads": 8}
 BENCH_HPS = {
     "model_id": "bench/t5-57m",
     "model_kind": "seq2seq",
@@ -330,10 +331,11 @@ BENCH_HPS = {
 
 
 def bench_stages(timeout_each: float, deadline: float, overrides: dict[str, str]) -> dict[str, object]:
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    import tiny_model
     import transfer
     from launcher import plan as launch_plan
-    from transformers import T5Config, T5ForConditionalGeneration
-    import tiny_model
 
     tok = tiny_model.tokenizer()
     cfg = T5Config(
@@ -375,7 +377,7 @@ def bench_stages(timeout_each: float, deadline: float, overrides: dict[str, str]
         log(f"bench {stage}: {' '.join(launch.argv[:12])} ...")
         rc, seconds = run_logged(launch.argv, OUT / f"bench-{stage}.log", timeout_each, cwd=code, env=launch.env)
         text = (OUT / f"bench-{stage}.log").read_text(errors="replace")
-        found = [json.loads(l[len("BENCH ") :]) for l in text.splitlines() if l.startswith("BENCH ")]
+        found = [json.loads(line[len("BENCH ") :]) for line in text.splitlines() if line.startswith("BENCH ")]
         res = {
             "exit": rc,
             "seconds": round(seconds, 1),
@@ -499,7 +501,8 @@ def main() -> None:
         except Exception as err:
             summary["versions"][name] = f"import failed: {err!r}"
     log(
-        f"device {summary['device']}, versions {summary['versions']}, cuda {torch.version.cuda}, nvcc {shutil.which('nvcc')}"
+        f"device {summary['device']}, versions {summary['versions']}, "
+        f"cuda {torch.version.cuda}, nvcc {shutil.which('nvcc')}"
     )
     summary["tiny_hps_override"] = json.loads(args.tiny_hps_override)
     summary["TORCH_CUDA_ARCH_LIST"] = os.environ.get("TORCH_CUDA_ARCH_LIST")
@@ -549,7 +552,8 @@ def main() -> None:
             r = b.get(s, {}) if isinstance(b, dict) else {}
             log(
                 f"BENCH {s}: samples/s {r.get('samples_per_s')}, step ms {r.get('median_step_ms')}, "
-                f"peak alloc GiB {r.get('peak_alloc_gib')}, peak reserved GiB {r.get('peak_reserved_gib')}, exit {r.get('exit')}"
+                f"peak alloc GiB {r.get('peak_alloc_gib')}, peak reserved GiB {r.get('peak_reserved_gib')}, "
+                f"exit {r.get('exit')}"
             )
 
 

@@ -12,9 +12,10 @@ trained in bf16/fp16 otherwise loads as fp32 and can run out of memory) and use_
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any
 
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
@@ -50,7 +51,7 @@ class RequestError(ValueError):
     """A bad request: answered with 400 and the message."""
 
 
-def resolve_dtype(dtype: Optional[str], model_dir: Union[str, Path]) -> torch.dtype:
+def resolve_dtype(dtype: str | None, model_dir: str | Path) -> torch.dtype:
     """The dtype to load with: the one asked for, else the one the model was saved in, else fp32."""
     if dtype and dtype != "auto":
         try:
@@ -63,14 +64,14 @@ def resolve_dtype(dtype: Optional[str], model_dir: Union[str, Path]) -> torch.dt
     return saved if isinstance(saved, torch.dtype) else torch.float32
 
 
-def resolve_device_map(device_map: Optional[str], has_gpu: bool) -> Optional[str]:
+def resolve_device_map(device_map: str | None, has_gpu: bool) -> str | None:
     # accelerate's balanced maps spread over GPUs; without one everything stays on the CPU.
     if not has_gpu:
         return None
     return device_map or DEFAULT_GPU_DEVICE_MAP
 
 
-def load(model_dir: Union[str, Path], dtype: Optional[str] = None, device_map: Optional[str] = None) -> Loaded:
+def load(model_dir: str | Path, dtype: str | None = None, device_map: str | None = None) -> Loaded:
     has_gpu = torch.cuda.is_available()
     torch_dtype = resolve_dtype(dtype, model_dir)
     config = AutoConfig.from_pretrained(str(model_dir))
@@ -89,7 +90,7 @@ def load(model_dir: Union[str, Path], dtype: Optional[str] = None, device_map: O
     return Loaded(model=model, tokenizer=tokenizer, is_seq2seq=is_seq2seq, dtype=torch_dtype, device=model.device)
 
 
-def parse_request(body: Union[bytes, str, Mapping[str, Any]]) -> tuple[list[str], bool, dict[str, Any]]:
+def parse_request(body: bytes | str | Mapping[str, Any]) -> tuple[list[str], bool, dict[str, Any]]:
     """(inputs, whether a single string came in, generate parameters) or RequestError."""
     if isinstance(body, (bytes, str)):
         try:
@@ -119,7 +120,7 @@ def generate(loaded: Loaded, inputs: list[str], parameters: Mapping[str, Any]) -
     return loaded.tokenizer.batch_decode(output_ids, skip_special_tokens=True)
 
 
-def is_empty(body: Union[bytes, str, Mapping[str, Any], None]) -> bool:
+def is_empty(body: bytes | str | Mapping[str, Any] | None) -> bool:
     return (
         body is None
         or (isinstance(body, (bytes, str)) and not body.strip())
@@ -131,14 +132,12 @@ class Service:
     """Loads once, lazily, then answers requests; the one object a server process keeps."""
 
     def __init__(self) -> None:
-        self.loaded: Optional[Loaded] = None
+        self.loaded: Loaded | None = None
 
-    def initialize(
-        self, model_dir: Union[str, Path], dtype: Optional[str] = None, device_map: Optional[str] = None
-    ) -> None:
+    def initialize(self, model_dir: str | Path, dtype: str | None = None, device_map: str | None = None) -> None:
         self.loaded = load(model_dir, dtype, device_map)
 
-    def invoke(self, body: Union[bytes, str, Mapping[str, Any], None]) -> Optional[Response]:
+    def invoke(self, body: bytes | str | Mapping[str, Any] | None) -> Response | None:
         if is_empty(body):
             return None  # warm-up
         if self.loaded is None:
@@ -152,6 +151,6 @@ class Service:
         except (ValueError, TypeError) as err:
             # transformers rejects unknown or inconsistent generation options with these.
             return Response(400, {"error": f"generation rejected the parameters: {err}"})
-        except Exception as err:  # noqa: BLE001 - the server must answer, whatever went wrong
+        except Exception as err:  # the server must answer, whatever went wrong
             return Response(500, {"error": f"{type(err).__name__}: {err}"})
         return Response(200, {"outputs": outputs[0] if single else outputs})

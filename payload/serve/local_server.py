@@ -18,11 +18,10 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # handler.py sits next to this file
 
-from handler import Service  # noqa: E402
+from handler import Service
 
 
 def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
@@ -31,7 +30,7 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: Optional[dict]) -> None:
+        def _send(self, status: int, body: dict | None) -> None:
             data = b"" if body is None else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -39,7 +38,7 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:  # http.server's naming
             if self.path == "/ping":
                 self._send(
                     200 if service.loaded is not None else 503, {"status": "ok" if service.loaded else "loading"}
@@ -47,7 +46,7 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
             else:
                 self._send(404, {"error": f"no route GET {self.path}"})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path != "/invocations":
                 self._send(404, {"error": f"no route POST {self.path}"})
                 return
@@ -59,13 +58,13 @@ def make_server(service: Service, host: str, port: int) -> ThreadingHTTPServer:
             else:
                 self._send(response.status, response.body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             sys.stderr.write("local_server: " + (format % args) + "\n")
 
     return ThreadingHTTPServer((host, port), Handler)
 
 
-def main(argv: Optional[list[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-dir", required=True, help="folder with config.json, weights and tokenizer")
     parser.add_argument("--host", default="127.0.0.1")

@@ -8,7 +8,8 @@ translates djl_python's Input/Output, and imports djl_python lazily so the modul
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from handler import Service
 
@@ -26,7 +27,7 @@ def initialize(service: Service, properties: Mapping[str, str]) -> None:
     service.initialize(model_location(properties), properties.get("dtype"), properties.get("device_map"))
 
 
-def handle(inputs: Any) -> Optional[Any]:
+def handle(inputs: Any) -> Any | None:
     from djl_python import Output
 
     if _service.loaded is None:

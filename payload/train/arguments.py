@@ -12,7 +12,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from transformers import HfArgumentParser, Seq2SeqTrainingArguments
 
@@ -32,14 +32,14 @@ class ModelArguments:
         default=TINY_MODEL_ID, metadata={"help": "Hub id, local path, or zerostack/tiny-t5 (built from a config)."}
     )
     model_kind: Literal["seq2seq", "causal"] = field(default="seq2seq")
-    model_source: Optional[Literal["hub", "config", "s3"]] = field(
+    model_source: Literal["hub", "config", "s3"] | None = field(
         default=None,
         metadata={
-            "help": "config: build from a config (tiny); s3: pull model_s3_uri with s5cmd (seed tip 13); hub: from_pretrained. "
-            "Default: config for zerostack/tiny-t5, else hub."
+            "help": "config: build from a config (tiny); s3: pull model_s3_uri with s5cmd (seed tip 13); "
+            "hub: from_pretrained. Default: config for zerostack/tiny-t5, else hub."
         },
     )
-    model_s3_uri: Optional[str] = field(
+    model_s3_uri: str | None = field(
         default=None, metadata={"help": "s3:// prefix of the staged base model (model_source=s3)."}
     )
 
@@ -52,31 +52,31 @@ class ModelArguments:
 
 @dataclass
 class DataArguments:
-    dataset_name: Optional[str] = field(
+    dataset_name: str | None = field(
         default=None, metadata={"help": "For the log only: the data is the prepared channels."}
     )
     train_dir: str = field(
         default_factory=lambda: _channel("training"), metadata={"help": "save_to_disk folder of the train split."}
     )
-    test_dir: Optional[str] = field(
+    test_dir: str | None = field(
         default_factory=lambda: _channel("test"), metadata={"help": "save_to_disk folder of the test split."}
     )
     # prepare_data.py tokenized the data to these lengths; the job carries them so its
     # hyperparameters describe the whole run, and train.py checks the data agrees.
-    max_source_length: Optional[int] = field(default=None)
-    max_target_length: Optional[int] = field(default=None)
-    max_train_samples: Optional[int] = field(default=None, metadata={"help": "Truncate the train split (quick runs)."})
-    max_eval_samples: Optional[int] = field(default=None, metadata={"help": "Truncate the test split (quick runs)."})
+    max_source_length: int | None = field(default=None)
+    max_target_length: int | None = field(default=None)
+    max_train_samples: int | None = field(default=None, metadata={"help": "Truncate the train split (quick runs)."})
+    max_eval_samples: int | None = field(default=None, metadata={"help": "Truncate the test split (quick runs)."})
 
 
 @dataclass
 class JobArguments:
-    model_s3_path: Optional[str] = field(
+    model_s3_path: str | None = field(
         default_factory=lambda: os.environ.get("MODEL_S3_PATH"),
         metadata={"help": "Where world rank 0 uploads the trained model, uncompressed (env MODEL_S3_PATH)."},
     )
     # The TypeScript side calls it `epochs`; it becomes TrainingArguments.num_train_epochs.
-    epochs: Optional[float] = field(default=None)
+    epochs: float | None = field(default=None)
 
 
 # transformers renamed evaluation_strategy to eval_strategy in 4.41; the image carries 4.36.
@@ -120,7 +120,7 @@ def seed_rule_problems(
     load_best_model_at_end: bool,
     save_on_each_node: bool,
     nnodes: int,
-    sm_model_dir: Optional[str] = None,
+    sm_model_dir: str | None = None,
 ) -> list[str]:
     """The lessons that must hold whatever the hyperparameters say; each problem names its fix."""
     problems: list[str] = []

@@ -9,7 +9,8 @@ Fixed lengths keep every batch the same shape, which DeepSpeed and the GPU like.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 PROMPT_TEMPLATE = "Summarize the following news article:\n{input}\nSummary:\n"
 IGNORE_INDEX = -100  # what the HF losses skip
@@ -73,7 +74,7 @@ def causal_features(
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     out: dict[str, list[list[int]]] = {"input_ids": [], "attention_mask": [], "labels": []}
     total = max_source_length + max_target_length
-    for article, summary in zip(batch[text_column], batch[summary_column]):
+    for article, summary in zip(batch[text_column], batch[summary_column], strict=True):
         source = tokenizer(prompt(tokenizer, article, max_source_length), add_special_tokens=False)["input_ids"][
             :max_source_length
         ]

@@ -7,8 +7,8 @@ exit) is easiest to keep when nothing lives at module level.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import torch.distributed as dist
 

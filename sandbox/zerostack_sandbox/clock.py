@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class SandboxClock:
@@ -72,7 +72,7 @@ class SandboxClock:
 
 def to_datetime(seconds: float) -> datetime:
     """Naive UTC, the convention moto's models use for every timestamp they hold."""
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
 
 
 clock = SandboxClock()

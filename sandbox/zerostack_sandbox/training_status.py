@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.sagemaker.models import FakeTrainingJob
@@ -58,7 +58,7 @@ def final_metric_data(metrics: Metrics) -> list[dict[str, Any]]:
         {
             "MetricName": name,
             "Value": value,
-            "Timestamp": datetime.fromtimestamp(at, tz=timezone.utc).replace(tzinfo=None),
+            "Timestamp": datetime.fromtimestamp(at, tz=UTC).replace(tzinfo=None),
         }
         for name, (value, at) in metrics.items()
     ]

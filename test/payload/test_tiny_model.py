@@ -16,4 +16,4 @@ def test_tiny_t5_matches_the_catalog_entry() -> None:
 
 def test_same_seed_same_weights() -> None:
     a, b = tiny_model.model(seed=3), tiny_model.model(seed=3)
-    assert all((x == y).all() for x, y in zip(a.parameters(), b.parameters()))
+    assert all((x == y).all() for x, y in zip(a.parameters(), b.parameters(), strict=True))

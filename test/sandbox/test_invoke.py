@@ -17,7 +17,7 @@ from test_endpoints import make_config
 class FakeModel(BaseHTTPRequestHandler):
     """Plays an LMI container: answers {"inputs": ...} with {"outputs": ...}, or 400 on bad input."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         if "inputs" not in body:
             self._answer(400, {"error": "missing inputs"})

@@ -15,7 +15,9 @@ import pytest
 from conftest import ROOT, Sandbox
 
 SCRIPT = r"""
-import { SageMakerClient, CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import {
+  SageMakerClient, CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand,
+} from "@aws-sdk/client-sagemaker";
 import { S3Client, CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 const config = { endpoint: process.env.SANDBOX_URL, region: "us-east-1" };
 const s3 = new S3Client({ ...config, forcePathStyle: true });

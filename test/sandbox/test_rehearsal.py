@@ -16,7 +16,6 @@ import sys
 import tarfile
 import tempfile
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

@@ -21,7 +21,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -97,7 +96,10 @@ def source_bundle() -> bytes:
 
 def serving_code(model_uri: str) -> bytes:
     """The model's ModelDataUrl tarball: serving.properties naming the trained weights."""
-    text = f"engine=Python\noption.entryPoint=djl_python.huggingface\noption.model_id={model_uri}\noption.tensor_parallel_degree=1\noption.dtype=fp32\n"
+    text = (
+        "engine=Python\noption.entryPoint=djl_python.huggingface\n"
+        f"option.model_id={model_uri}\noption.tensor_parallel_degree=1\noption.dtype=fp32\n"
+    )
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         info = tarfile.TarInfo("serving.properties")
@@ -170,21 +172,21 @@ def staged(rehearsal_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory)
 
 
 def job_request(name: str, **hyperparameters: str) -> dict:  # type: ignore[type-arg]
-    return dict(
-        TrainingJobName=name,
-        RoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
-        AlgorithmSpecification={
+    return {
+        "TrainingJobName": name,
+        "RoleArn": "arn:aws:iam::123456789012:role/zerostack-sandbox",
+        "AlgorithmSpecification": {
             "TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310",
             "TrainingInputMode": "File",
             "MetricDefinitions": METRIC_DEFINITIONS,
         },
-        HyperParameters={
+        "HyperParameters": {
             **HYPERPARAMETERS,
             **hyperparameters,
             "sagemaker_program": json.dumps("start.py"),
             "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/zerostack/source/abc123/sourcedir.tar.gz"),
         },
-        InputDataConfig=[
+        "InputDataConfig": [
             {
                 "ChannelName": channel,
                 "DataSource": {
@@ -197,16 +199,16 @@ def job_request(name: str, **hyperparameters: str) -> dict:  # type: ignore[type
             }
             for channel, split in (("training", "train"), ("test", "test"))
         ],
-        OutputDataConfig={"S3OutputPath": f"s3://{BUCKET}/output"},
-        ResourceConfig={"InstanceType": "ml.g5.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
-        StoppingCondition={"MaxRuntimeInSeconds": 3600},
-        Environment={
+        "OutputDataConfig": {"S3OutputPath": f"s3://{BUCKET}/output"},
+        "ResourceConfig": {"InstanceType": "ml.g5.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        "Environment": {
             "ZEROSTACK_REHEARSE": "1",
             "MODEL_S3_PATH": f"s3://{BUCKET}/experiments/{name}/model/",
             "NODE_NUMBER": "2",
             "NCCL_DEBUG": "WARN",
         },
-    )
+    }
 
 
 def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -44,7 +46,7 @@ def test_training_job_progresses_to_completed(sandbox: Sandbox) -> None:
     assert {"Training", "Completed"} <= seen
     transitions = job["SecondaryStatusTransitions"]
     assert [t["Status"] for t in transitions] == PHASES
-    for before, after in zip(transitions, transitions[1:]):
+    for before, after in itertools.pairwise(transitions):
         assert before["EndTime"] == after["StartTime"]
         assert before["StatusMessage"]
     assert job["SecondaryStatus"] == "Completed"

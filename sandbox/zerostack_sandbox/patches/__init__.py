@@ -130,7 +130,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch(
         "Rehearsed training jobs (the real payload)",
         "rehearsal.training",
-        "A JobRunner registered into training_jobs.register_runner. With Environment ZEROSTACK_REHEARSE=1 or scenario rehearse: true, CreateTrainingJob runs the "
+        "A JobRunner registered into training_jobs.register_runner. With Environment "
+        "ZEROSTACK_REHEARSE=1 or scenario rehearse: true, CreateTrainingJob runs the "
         "job instead of its timeline: sourcedir.tar.gz (sagemaker_submit_directory) and every S3Prefix "
         "channel are copied out of the sandbox's S3 into one /opt/ml per host (an empty channel fails "
         "with SageMaker's ClientError 'No S3 objects found'), hyperparameters.json and SM_* env are "
@@ -146,9 +147,10 @@ PATCHES: tuple[Patch, ...] = (
     Patch(
         "Rehearsed endpoints (payload/serve)",
         "rehearsal.serving",
-        "An EndpointServer registered into endpoints.register_server. An endpoint whose model's weights (option.model_id / option.s3url in the ModelDataUrl's "
-        "serving.properties, or an uncompressed ModelDataSource) are a rehearsed job's MODEL_S3_PATH, "
-        "or whose scenario says rehearse: true, is Creating until payload/serve/local_server.py has "
+        "An EndpointServer registered into endpoints.register_server. An endpoint whose model's "
+        "weights (option.model_id / option.s3url in the ModelDataUrl's serving.properties, or an "
+        "uncompressed ModelDataSource) are a rehearsed job's MODEL_S3_PATH, or whose scenario says "
+        "rehearse: true, is Creating until payload/serve/local_server.py has "
         "loaded them from the sandbox's S3, then InService with that server as its invoke handler; a "
         "server that never gets ready fails it with the ping health-check FailureReason; "
         "DeleteEndpoint stops the server.",

@@ -15,7 +15,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from moto.logs.models import LogGroup, LogsBackend, logs_backends
 
@@ -71,7 +71,7 @@ def _seed(name: str) -> int:
 
 def _stamp(at: float) -> str:
     """The toolkit's logging format: 2024-05-01 12:00:00,123."""
-    moment = datetime.fromtimestamp(at, tz=timezone.utc)
+    moment = datetime.fromtimestamp(at, tz=UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S,") + f"{moment.microsecond // 1000:03d}"
 
 
@@ -130,14 +130,14 @@ def startup_lines(shape: RunShape, host: int) -> list[str]:
             f"rank {global_rank} nranks {world} cudaDev {rank} nvmlDev {rank} busId "
             f"{rank + 1}01c0 commId 0x{_seed(shape.job_name) % 16**12:012x} - Init COMPLETE"
         )
+    first = (host - 1) * gpus  # the host's first global rank (in an f-string, {{t}} is the {t} stamped later)
     lines += [
-        "[{t}] [INFO] [logging.py:96:log_dist] [Rank %d] DeepSpeed info: version=0.14.4, "
-        "git-hash=unknown, git-branch=unknown" % ((host - 1) * gpus),
-        "[{t}] [INFO] [logging.py:96:log_dist] [Rank %d] Creating torch.bfloat16 ZeRO stage %s "
-        "optimizer" % ((host - 1) * gpus, zero),
+        f"[{{t}}] [INFO] [logging.py:96:log_dist] [Rank {first}] DeepSpeed info: version=0.14.4, "
+        "git-hash=unknown, git-branch=unknown",
+        f"[{{t}}] [INFO] [logging.py:96:log_dist] [Rank {first}] Creating torch.bfloat16 ZeRO stage {zero} optimizer",
         "[{t}] [INFO] [stage3.py:130:__init__] Reduce bucket size 16777216",
         "[{t}] [INFO] [stage3.py:131:__init__] Prefetch bucket size 15099494",
-        "[{t}] [INFO] [logging.py:96:log_dist] [Rank %d] DeepSpeed Final Optimizer = AdamW" % ((host - 1) * gpus),
+        f"[{{t}}] [INFO] [logging.py:96:log_dist] [Rank {first}] DeepSpeed Final Optimizer = AdamW",
     ]
     if host == 1:
         epochs = _hyper(shape, "epochs", "num_train_epochs", default="1")

@@ -43,7 +43,8 @@ from ..clock import clock
 from ..lifecycle import LOCK
 from ..patches import logs
 from ..patches.training_jobs import JobRunner, NewJob
-from ..training_status import FINAL, MESSAGES as TIMELINE_MESSAGES, Shown, show
+from ..training_status import FINAL, Shown, show
+from ..training_status import MESSAGES as TIMELINE_MESSAGES
 from . import bundle, nodes, settings
 
 ENV_FLAG = "ZEROSTACK_REHEARSE"  # in the job's Environment: rehearse it (what the TypeScript side sets)
@@ -316,7 +317,10 @@ def failure_reason(tail: list[str], code: int, argv: list[str]) -> str:
     chosen = (preferred or errors)[-1:] or tail[-5:]
     message = "\n".join(chosen).replace('"', "'")
     command = f"{Path(argv[0]).name} {' '.join(argv[1:])}"
-    return f'AlgorithmError: ExecuteUserScriptError:\nExitCode {code}\nErrorMessage "{message}"\nCommand "{command}", exit code: {code}'
+    return (
+        f'AlgorithmError: ExecuteUserScriptError:\nExitCode {code}\nErrorMessage "{message}"\n'
+        f'Command "{command}", exit code: {code}'
+    )
 
 
 _runners: dict[tuple[str, str, str], Runner] = {}
