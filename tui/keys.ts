@@ -45,6 +45,7 @@ const LETTERS: Partial<Record<Screen, Record<string, Intent>>> = {
 
 /** Typed or pasted text: a newline in it submits, as Enter would (terminals deliver a paste at once). */
 function typed(input: string): Intent[] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a typed text must lose
   return input.split(/(\r\n|\r|\n)/).flatMap((part): Intent[] => (/^[\r\n]+$/.test(part) ? [{ type: "submit" }] : part === "" ? [] : [{ type: "text", text: part.replace(/[\x00-\x1f\x7f]/g, "") }]));
 }
 

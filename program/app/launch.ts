@@ -1,7 +1,7 @@
 // `up` as both front ends start it. In the sandbox, a rehearsal reads its channels from the
 // sandbox's S3 like a real job, so the shipped tiny dataset is staged there first; then the
 // driver runs the stack's update with the watchers beside it.
-import { type OperationOptions } from "../driver/operations.js";
+import type { OperationOptions } from "../driver/operations.js";
 import { upExperiment } from "../driver/experiment-stack.js";
 import type { Plan } from "../spec/index.js";
 import type { Session } from "./session.js";

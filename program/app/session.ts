@@ -3,7 +3,7 @@
 // the engine and the dynamic providers), and the base outputs (bucket, roles).
 import type { BaseOutputs } from "../base/outputs.js";
 import type { DriverContext } from "../driver/workspace.js";
-import { useSandbox } from "../sandbox-client/mode.js";
+import { sandboxMode } from "../sandbox-client/mode.js";
 
 export interface Session extends DriverContext {
   base: BaseOutputs;
@@ -13,7 +13,7 @@ export interface Session extends DriverContext {
 export type Notify = (text: string) => void;
 
 export async function openSession(sandboxFlag: boolean | undefined, notify: Notify = () => {}): Promise<Session> {
-  const sandbox = useSandbox(sandboxFlag);
+  const sandbox = sandboxMode(sandboxFlag);
   if (!sandbox) {
     const { resolveBase } = await import("../driver/resolve-base.js");
     return { sandbox, base: await resolveBase() };

@@ -40,10 +40,12 @@ export interface FrameOptions {
   timed?: boolean;
 }
 
+// A body with nothing to report simply returns: `void` is the honest type of such a function.
+// biome-ignore lint/suspicious/noConfusingVoidType: the return of a body that reports nothing
 export type CommandBody<F> = (flags: F & FrameFlags, ctx: CommandContext) => Promise<CommandOutcome | void>;
 
 /** Runs one command and returns its exit code; never throws. */
-export async function runFramed<F extends object>(options: FrameOptions, flags: F & FrameFlags, body: CommandBody<F>): Promise<number> {
+export async function runFramed<F extends object = object>(options: FrameOptions, flags: F & FrameFlags, body: CommandBody<F>): Promise<number> {
   const json = flags.json ?? false;
   const out = createOutput(json, undefined, { diff: flags.diff ?? false });
   const started = performance.now();
@@ -93,7 +95,7 @@ function reportError(out: Output, action: string, error: unknown): number {
 }
 
 /** Commander's action for a framed command: runs it and records the exit code. */
-export function framed<F extends object>(
+export function framed<F extends object = object>(
   options: FrameOptions,
   setExit: (code: number) => void,
   body: CommandBody<F>,

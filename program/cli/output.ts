@@ -26,17 +26,17 @@ export function createOutput(json: boolean, streams: OutputStreams = processStre
   return {
     json,
     event(event) {
-      if (json) streams.stdout(toJsonLine(event) + "\n");
+      if (json) streams.stdout(`${toJsonLine(event)}\n`);
       else {
         const line = humanLine(event, opts.diff ?? false);
-        if (line !== undefined) streams.stdout(line + "\n");
+        if (line !== undefined) streams.stdout(`${line}\n`);
       }
     },
     info(text) {
-      if (!json) streams.stdout(text + "\n");
+      if (!json) streams.stdout(`${text}\n`);
     },
     result(value, human) {
-      streams.stdout(json ? JSON.stringify(value) + "\n" : human() + "\n");
+      streams.stdout(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
     },
     warn(text) {
       streams.stderr(`warning: ${text}\n`);

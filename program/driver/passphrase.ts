@@ -13,7 +13,7 @@ export function configPassphrase(home: string, env: NodeJS.ProcessEnv = process.
     mkdirSync(home, { recursive: true, mode: 0o700 });
     const value = randomBytes(24).toString("base64url");
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, value + "\n", { mode: 0o600 });
+    writeFileSync(tmp, `${value}\n`, { mode: 0o600 });
     chmodSync(tmp, 0o600);
     renameSync(tmp, file);
     return readFileSync(file, "utf8").trim();

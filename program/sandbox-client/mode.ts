@@ -12,7 +12,7 @@ export function hasAwsCredentials(env: NodeJS.ProcessEnv = process.env, fileExis
   return fileExists(env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials")) || fileExists(env.AWS_CONFIG_FILE ?? join(home, ".aws", "config"));
 }
 
-export function useSandbox(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function sandboxMode(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   if (flag !== undefined) return flag;
   if (env.ZEROSTACK_SANDBOX === "1") return true;
   if (env.ZEROSTACK_SANDBOX === "0") return false;

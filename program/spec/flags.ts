@@ -144,7 +144,7 @@ export function specFromFlags(flags: PlanFlags, readSpecFile: (path: string) => 
   } else if (flags.preset === undefined) {
     problems.push({ field: "--preset", message: "no preset and no spec file given", allowed: `${PRESET_NAMES.join(", ")}, or --spec FILE` });
   }
-  let spec;
+  let spec: ExperimentSpec | undefined;
   try {
     spec = base !== undefined ? specFromInput(base, overrides) : flags.preset !== undefined ? specFromPreset(flags.preset, overrides) : undefined;
   } catch (error) {

@@ -278,7 +278,7 @@ const environment: Check = (spec) => {
         field: `training.environment.${name}`,
         value: name,
         message: name.startsWith("HF") || name.startsWith("HUGGING") ? "the HF token is a Pulumi secret, never spec text" : "zerostack or SageMaker sets this variable",
-        allowed: "names other than " + [...RESERVED_ENV_NAMES, "SM_*"].join(", "),
+        allowed: `names other than ${[...RESERVED_ENV_NAMES, "SM_*"].join(", ")}`,
         fix: name.startsWith("HF") || name.startsWith("HUGGING") ? "set hfToken: true and store the token with the stack's secret" : `remove ${name}`,
       });
     }

@@ -33,5 +33,5 @@ export function servingProperties(spec: ExperimentSpec, modelS3Uri: string): Ser
     if (backend.rollingBatch !== "trtllm") entries.push(["option.max_model_len", String(hp.maxSourceLength + hp.generationMaxLength)]);
   }
   const record = Object.fromEntries(entries);
-  return { record, text: entries.map(([k, v]) => `${k}=${v}`).join("\n") + "\n" };
+  return { record, text: `${entries.map(([k, v]) => `${k}=${v}`).join("\n")}\n` };
 }

@@ -20,7 +20,7 @@ export interface ExperimentOptions {
 
 /** The files of payload/train plus the DeepSpeed JSON the spec derived (Python never invents its own). */
 export function trainingSourceFiles(plan: Plan): Record<string, string> {
-  return { [plan.training.deepspeedConfigFile]: JSON.stringify(plan.training.deepspeedConfig, null, 2) + "\n" };
+  return { [plan.training.deepspeedConfigFile]: `${JSON.stringify(plan.training.deepspeedConfig, null, 2)}\n` };
 }
 
 /** serving.properties always; payload/serve's handler modules when the backend needs a custom handler. */

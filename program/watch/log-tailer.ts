@@ -1,7 +1,7 @@
 // Tails a training job's CloudWatch log streams, one per host (`<job>/algo-<n>-<epoch>`).
 // Each stream keeps its own forward token; tokens are saved after every page, so a tailer that
 // reconnects, or a new process that resumes from the saved cursor, prints every line once.
-import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { type CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EventSink } from "../events.js";
@@ -22,7 +22,12 @@ export interface CursorStore {
 
 export const memoryCursors = (): CursorStore => {
   let saved: Record<string, string> = {};
-  return { load: () => ({ ...saved }), save: (c) => void (saved = { ...c }) };
+  return {
+    load: () => ({ ...saved }),
+    save: (c) => {
+      saved = { ...c };
+    },
+  };
 };
 
 export function fileCursors(path: string): CursorStore {

@@ -148,7 +148,10 @@ describe("CLI contract under faults", () => {
       const by: Record<string, string[]> = {};
       for (const e of jsonLines(stdout)) {
         const stream = e.type === "log" ? `log ${e.host}` : e.type === "metric" ? `metric ${e.name}` : e.type === "training" ? "training" : undefined;
-        if (stream) (by[stream] ??= []).push(JSON.stringify([e.secondaryStatus ?? e.line ?? e.value, e.at, e.step]));
+        if (!stream) continue;
+        const lines = by[stream] ?? [];
+        by[stream] = lines;
+        lines.push(JSON.stringify([e.secondaryStatus ?? e.line ?? e.value, e.at, e.step]));
       }
       return by;
     };

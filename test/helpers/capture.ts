@@ -16,7 +16,13 @@ export function captureOutput(): Captured {
       err.mockRestore();
     },
   };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((captured.stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((captured.stderr += String(chunk)), true));
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    captured.stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    captured.stderr += String(chunk);
+    return true;
+  });
   return captured;
 }

@@ -57,8 +57,8 @@ describe("fitName", () => {
   });
 
   it("truncates long names to 63 with a hash, and two long names sharing a prefix stay distinct", () => {
-    const a = fitName("x".repeat(60) + "-one", "abcdef-train");
-    const b = fitName("x".repeat(60) + "-two", "abcdef-train");
+    const a = fitName(`${"x".repeat(60)}-one`, "abcdef-train");
+    const b = fitName(`${"x".repeat(60)}-two`, "abcdef-train");
     expect(a.length).toBeLessThanOrEqual(63);
     expect(a).toMatch(/-[0-9a-f]{6}-abcdef-train$/);
     expect(a).not.toBe(b);
@@ -66,7 +66,7 @@ describe("fitName", () => {
   });
 
   it("does not leave a double hyphen where it cuts", () => {
-    const name = fitName("a".repeat(40) + "-" + "b".repeat(30), "abcdef-train");
+    const name = fitName(`${"a".repeat(40)}-${"b".repeat(30)}`, "abcdef-train");
     expect(name).not.toMatch(/--/);
   });
 });

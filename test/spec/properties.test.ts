@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BadInputError } from "../../program/errors.js";
-import { batchMath, derivePlan, isValidSageMakerName, parseSpec, PRESET_NAMES, specFromPreset, specToJson, type SpecOverrides } from "../../program/spec/index.js";
+import { BadInputError, type Problem } from "../../program/errors.js";
+import { batchMath, derivePlan, isValidSageMakerName, parseSpec, PRESET_NAMES, specFromPreset, specToJson, type SpecOverrides, type ExperimentSpec } from "../../program/spec/index.js";
 import { SERVING_INSTANCES, SERVING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "../../program/spec/instances.js";
 import { BACKEND_NAMES } from "../../program/spec/backends.js";
 import { SCHEDULE_NAME } from "../../program/spec/names.js";
@@ -32,7 +32,7 @@ describe("properties", () => {
     let rejected = 0;
     fc.assert(
       fc.property(fc.constantFrom(...PRESET_NAMES), overrides, (preset, o) => {
-        let spec;
+        let spec: ExperimentSpec;
         try {
           spec = specFromPreset(preset, o);
         } catch (error) {
@@ -87,7 +87,7 @@ describe("properties", () => {
         for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
         const last = path[path.length - 1] as string;
         at[last] = bad;
-        let problems;
+        let problems: Problem[] | undefined;
         try {
           parseSpec(raw);
         } catch (error) {

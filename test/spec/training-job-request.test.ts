@@ -3,7 +3,7 @@ import { metricDefinitions, stoppingCondition } from "../../program/spec/index.j
 import { specWith } from "./helpers.js";
 
 const captureGroups = (regex: string) => (new RegExp(`${regex}|`).exec("") ?? []).length - 1;
-const valueOf = (name: string, line: string) => {
+const metricValue = (name: string, line: string) => {
   const def = metricDefinitions().find((m) => m.Name === name);
   if (!def) throw new Error(`no metric ${name}`);
   return new RegExp(def.Regex).exec(line)?.[1];
@@ -16,17 +16,17 @@ describe("metricDefinitions", () => {
 
   it("reads the HF Trainer's training log line", () => {
     const line = "{'loss': 1.2345, 'grad_norm': 0.51, 'learning_rate': 1e-05, 'epoch': 0.5}";
-    expect(valueOf("loss", line)).toBe("1.2345");
-    expect(valueOf("learning_rate", line)).toBe("1e-05");
-    expect(valueOf("epoch", line)).toBe("0.5");
-    expect(valueOf("eval_loss", line)).toBeUndefined();
+    expect(metricValue("loss", line)).toBe("1.2345");
+    expect(metricValue("learning_rate", line)).toBe("1e-05");
+    expect(metricValue("epoch", line)).toBe("0.5");
+    expect(metricValue("eval_loss", line)).toBeUndefined();
   });
 
   it("tells eval_loss from loss and accepts double quotes", () => {
     const line = '{"eval_loss": 0.98, "eval_runtime": 12.3, "epoch": 1.0}';
-    expect(valueOf("eval_loss", line)).toBe("0.98");
-    expect(valueOf("loss", line)).toBeUndefined();
-    expect(valueOf("learning_rate", "{'learning_rate': 0.0001}")).toBe("0.0001");
+    expect(metricValue("eval_loss", line)).toBe("0.98");
+    expect(metricValue("loss", line)).toBeUndefined();
+    expect(metricValue("learning_rate", "{'learning_rate': 0.0001}")).toBe("0.0001");
   });
 });
 

@@ -102,7 +102,7 @@ export function fakeBackend(options: FakeOptions = {}): { backend: Backend; call
     catalog: () => catalog,
     plan: fakePlan,
     listStacks: async () => list,
-    async preview(spec, onEvent) {
+    async preview(_spec, onEvent) {
       onEvent(res("training-job", "zerostack:sagemaker:TrainingJob", "done"));
       onEvent(res("endpoint", "zerostack:sagemaker:Endpoint", "done"));
       return { create: 2 };
@@ -116,7 +116,13 @@ export function fakeBackend(options: FakeOptions = {}): { backend: Backend; call
       calls.attached.push(stack);
       for (const e of options.attach?.[stack] ?? []) onEvent(e);
       options.stream?.(onEvent, signal);
-      return new Promise((resolve) => signal.addEventListener("abort", () => (calls.aborted.push(stack), resolve()), { once: true }));
+      return new Promise((resolve) => {
+        const stop = () => {
+          calls.aborted.push(stack);
+          resolve();
+        };
+        signal.addEventListener("abort", stop, { once: true });
+      });
     },
     async invoke(_stack, prompt, params) {
       calls.invoked.push({ prompt, ...params });

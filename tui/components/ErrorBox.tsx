@@ -10,6 +10,7 @@ export function ErrorBox({ problem, title = "error" }: { problem: ErrorView; tit
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one message, fixed while it is shown
         <Text key={i} color={theme.error} wrap="truncate">
           {i === 0 ? head : "  "}
           {line}

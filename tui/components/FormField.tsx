@@ -18,8 +18,8 @@ export function FormField({ field, value, focused, findings, note }: { field: Fi
         <Text color={mark === "✗" ? theme.error : theme.warn}> {mark}</Text>
         {note ? <Text color={theme.dim}> {note}</Text> : null}
       </Text>
-      {findings.map((f, i) => (
-        <FindingLine key={i} finding={f} />
+      {findings.map((f) => (
+        <FindingLine key={`${f.severity} ${f.field} ${f.message}`} finding={f} />
       ))}
     </Box>
   );

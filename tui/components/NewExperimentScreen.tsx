@@ -38,8 +38,8 @@ export function NewExperimentScreen({ state }: { state: State }) {
           note={field.key === "preset" ? preset?.description : field.key === "rehearse" && !state.sandbox ? "(sandbox only)" : undefined}
         />
       ))}
-      {others.slice(0, 3).map((f, i) => (
-        <FindingLine key={i} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={2} />
+      {others.slice(0, 3).map((f) => (
+        <FindingLine key={`${f.severity} ${f.field} ${f.message}`} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={2} />
       ))}
       {others.length > 3 ? <Text color={theme.dim}>  … {others.length - 3} more</Text> : null}
       <CostLine cost={form.plan?.cost ?? null} />

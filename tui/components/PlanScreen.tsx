@@ -28,8 +28,8 @@ export function PlanScreen({ state, rows }: { state: State; rows: number }) {
       </Text>
       <ResourceList resources={preview?.resources ?? []} now={state.now} max={Math.max(3, rows - 8 - warnings.length)} />
       {preview?.error ? <ErrorBox problem={preview.error} title="preview failed" /> : null}
-      {[...errors, ...warnings].map((f, i) => (
-        <FindingLine key={i} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={0} />
+      {[...errors, ...warnings].map((f) => (
+        <FindingLine key={`${f.severity} ${f.field} ${f.message}`} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={0} />
       ))}
       <CostLine cost={plan.cost} />
       <Text bold color={ready ? theme.ok : theme.dim}>

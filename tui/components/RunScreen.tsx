@@ -29,8 +29,8 @@ export function RunScreen({ state, rows, columns }: { state: State; rows: number
       <TrainingTimeline run={run} now={state.now} max={timelineMax} />
       <EndpointLine endpoint={run.endpoint} />
       <LossChart loss={run.loss} points={run.lossPoints} stride={run.lossStride} width={columns} height={chartHeight} />
-      {run.diagnostics.slice(-1).map((d, i) => (
-        <Text key={i} wrap="truncate" color={d.startsWith("error") ? theme.error : theme.warn}>
+      {run.diagnostics.slice(-1).map((d) => (
+        <Text key={d} wrap="truncate" color={d.startsWith("error") ? theme.error : theme.warn}>
           {d}
         </Text>
       ))}

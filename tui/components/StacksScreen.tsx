@@ -11,7 +11,7 @@ export function StacksScreen({ state, rows }: { state: State; rows: number }) {
   const { items, phase, error, selected } = state.stacks;
   const visible = Math.max(3, rows);
   const first = Math.max(0, Math.min(selected - Math.floor(visible / 2), items.length - visible));
-  const header = "  " + "experiment".padEnd(COLUMNS.name) + "status".padEnd(COLUMNS.status) + "preset".padEnd(COLUMNS.preset) + "age".padEnd(COLUMNS.age) + "cost".padEnd(COLUMNS.cost) + "TTL left";
+  const header = `  ${"experiment".padEnd(COLUMNS.name)}${"status".padEnd(COLUMNS.status)}${"preset".padEnd(COLUMNS.preset)}${"age".padEnd(COLUMNS.age)}${"cost".padEnd(COLUMNS.cost)}TTL left`;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">{header}</Text>

@@ -21,6 +21,7 @@ export function TrainingTimeline({ run, now, max }: { run: RunState; now: number
         const next = timeline[first + i + 1];
         const until = next?.at ?? (ended ? t.at : (run.finishedAt ?? now));
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the position in the timeline is the transition's identity (it only grows)
           <Text key={first + i} wrap="truncate" color={next ? theme.dim : undefined}>
             {"  "}
             {t.secondaryStatus.padEnd(24)} {duration(until - t.at).padStart(7)}

@@ -28,7 +28,9 @@ function addLogs(run: RunState, logs: ProgressEvent[]): RunState {
   for (const e of logs) {
     if (e.type !== "log") continue;
     if (!hosts.includes(e.host)) hosts.push(e.host);
-    (byHost[e.host] ??= []).push(e.line);
+    const lines = byHost[e.host] ?? [];
+    lines.push(e.line);
+    byHost[e.host] = lines;
   }
   const merged = { ...run.logs };
   for (const [host, lines] of Object.entries(byHost)) merged[host] = [...(merged[host] ?? []), ...lines].slice(-LOG_TAIL);
