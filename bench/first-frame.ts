@@ -9,14 +9,25 @@ import { join } from "node:path";
 const root = join(import.meta.dirname, "..");
 const runs = Number(process.argv[2] ?? 7);
 const home = mkdtempSync(join(tmpdir(), "zerostack-bench-"));
-const env = { ...process.env, ZEROSTACK_HOME: home, ZEROSTACK_SANDBOX: "1", TERM: "xterm-256color", COLUMNS: "80", LINES: "24" };
+const env = {
+  ...process.env,
+  ZEROSTACK_HOME: home,
+  ZEROSTACK_SANDBOX: "1",
+  TERM: "xterm-256color",
+  COLUMNS: "80",
+  LINES: "24",
+};
 const node = process.execPath;
 
 /** ms from spawn until `marker` shows on the terminal (or, without one, until the process exits). */
 function timeUnderPty(command: string, marker?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: root, env, stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      cwd: root,
+      env,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     let seen = "";
     let at: number | undefined;
     child.stdout.on("data", (chunk: Buffer) => {

@@ -10,12 +10,27 @@ import { join } from "node:path";
 const root = join(import.meta.dirname, "..");
 const count = Number(process.argv[2] ?? 100);
 const home = mkdtempSync(join(tmpdir(), "zerostack-bench-ls-"));
-const env: NodeJS.ProcessEnv = { ...process.env, ZEROSTACK_HOME: home, ZEROSTACK_SANDBOX: "1", PATH: `${join(root, ".toolchain", "bin")}:${process.env.PATH}` };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  ZEROSTACK_HOME: home,
+  ZEROSTACK_SANDBOX: "1",
+  PATH: `${join(root, ".toolchain", "bin")}:${process.env.PATH}`,
+};
 for (const key of Object.keys(env)) if (key.startsWith("AWS_")) delete env[key];
 const cli = join(root, "bin", "zerostack");
 const state = join(home, "sandbox", "state");
 const pulumi = (...args: string[]) =>
-  execFileSync("pulumi", args, { env: { ...env, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: readFileSync(join(home, "passphrase"), "utf8").trim(), PULUMI_HOME: join(home, "pulumi") }, cwd: join(home, "sandbox", "workspaces", "proto"), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  execFileSync("pulumi", args, {
+    env: {
+      ...env,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_CONFIG_PASSPHRASE: readFileSync(join(home, "passphrase"), "utf8").trim(),
+      PULUMI_HOME: join(home, "pulumi"),
+    },
+    cwd: join(home, "sandbox", "workspaces", "proto"),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -8,9 +8,26 @@ export type ResourceStatus = "pending" | "running" | "done" | "failed";
 
 export type ProgressEvent =
   | { type: "stack"; stack: string; action: "preview" | "up" | "refresh" | "destroy" | "remove"; sandbox: boolean }
-  | { type: "resource"; urn: string; resourceType: string; name: string; op: ResourceOp; status: ResourceStatus; message?: string; diffs?: string[] }
+  | {
+      type: "resource";
+      urn: string;
+      resourceType: string;
+      name: string;
+      op: ResourceOp;
+      status: ResourceStatus;
+      message?: string;
+      diffs?: string[];
+    }
   | { type: "diagnostic"; severity: "info" | "warning" | "error"; message: string }
-  | { type: "training"; job: string; status: string; secondaryStatus: string; at: string; billableSeconds?: number; failureReason?: string }
+  | {
+      type: "training";
+      job: string;
+      status: string;
+      secondaryStatus: string;
+      at: string;
+      billableSeconds?: number;
+      failureReason?: string;
+    }
   | { type: "log"; host: string; line: string; at: string }
   | { type: "metric"; name: string; value: number; step: number; at?: string }
   | { type: "endpoint"; endpoint: string; status: string; failureReason?: string; at: string }

@@ -6,12 +6,44 @@ import type { Intent, Screen, State } from "./state/types.js";
 export type KeyHelp = readonly (readonly [key: string, what: string])[];
 
 export const SCREEN_KEYS: Record<Screen, KeyHelp> = {
-  stacks: [["↑↓", "select"], ["⏎", "open"], ["n", "new"], ["i", "invoke"], ["d", "destroy"], ["D", "destroy done"], ["r", "refresh"], ["q", "quit"]],
-  new: [["↑↓", "field"], ["←→", "change"], ["type", "name"], ["enter", "plan"], ["esc", "back"]],
-  plan: [["y", "create"], ["t", "rehearse"], ["esc", "edit"]],
-  run: [["←→", "host"], ["i", "invoke"], ["d", "destroy"], ["esc", "back"]],
-  invoke: [["tab", "field"], ["←→", "adjust"], ["enter", "send"], ["esc", "back"]],
-  teardown: [["y", "destroy"], ["esc", "back"]],
+  stacks: [
+    ["↑↓", "select"],
+    ["⏎", "open"],
+    ["n", "new"],
+    ["i", "invoke"],
+    ["d", "destroy"],
+    ["D", "destroy done"],
+    ["r", "refresh"],
+    ["q", "quit"],
+  ],
+  new: [
+    ["↑↓", "field"],
+    ["←→", "change"],
+    ["type", "name"],
+    ["enter", "plan"],
+    ["esc", "back"],
+  ],
+  plan: [
+    ["y", "create"],
+    ["t", "rehearse"],
+    ["esc", "edit"],
+  ],
+  run: [
+    ["←→", "host"],
+    ["i", "invoke"],
+    ["d", "destroy"],
+    ["esc", "back"],
+  ],
+  invoke: [
+    ["tab", "field"],
+    ["←→", "adjust"],
+    ["enter", "send"],
+    ["esc", "back"],
+  ],
+  teardown: [
+    ["y", "destroy"],
+    ["esc", "back"],
+  ],
 };
 
 /** Whether typed characters go into a text field (then letters are not shortcuts). */
@@ -34,19 +66,40 @@ function common(input: string, key: Key, state: State): Intent | undefined {
 
 const LETTERS: Partial<Record<Screen, Record<string, Intent>>> = {
   stacks: {
-    j: { type: "move", delta: 1 }, k: { type: "move", delta: -1 }, o: { type: "open" }, n: { type: "create" }, i: { type: "invoke" },
-    d: { type: "destroy" }, D: { type: "destroy-finished" }, r: { type: "refresh" }, q: { type: "quit" },
+    j: { type: "move", delta: 1 },
+    k: { type: "move", delta: -1 },
+    o: { type: "open" },
+    n: { type: "create" },
+    i: { type: "invoke" },
+    d: { type: "destroy" },
+    D: { type: "destroy-finished" },
+    r: { type: "refresh" },
+    q: { type: "quit" },
   },
   new: { " ": { type: "cycle", delta: 1 } },
   plan: { y: { type: "confirm" }, t: { type: "toggle-rehearse" }, n: { type: "back" }, q: { type: "quit" } },
-  run: { h: { type: "host", delta: -1 }, l: { type: "host", delta: 1 }, i: { type: "invoke" }, d: { type: "destroy" }, q: { type: "quit" } },
+  run: {
+    h: { type: "host", delta: -1 },
+    l: { type: "host", delta: 1 },
+    i: { type: "invoke" },
+    d: { type: "destroy" },
+    q: { type: "quit" },
+  },
   teardown: { y: { type: "confirm" }, n: { type: "back" }, q: { type: "quit" } },
 };
 
 /** Typed or pasted text: a newline in it submits, as Enter would (terminals deliver a paste at once). */
 function typed(input: string): Intent[] {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a typed text must lose
-  return input.split(/(\r\n|\r|\n)/).flatMap((part): Intent[] => (/^[\r\n]+$/.test(part) ? [{ type: "submit" }] : part === "" ? [] : [{ type: "text", text: part.replace(/[\x00-\x1f\x7f]/g, "") }]));
+  return input
+    .split(/(\r\n|\r|\n)/)
+    .flatMap((part): Intent[] =>
+      /^[\r\n]+$/.test(part)
+        ? [{ type: "submit" }]
+        : part === ""
+          ? []
+          : [{ type: "text", text: part.replace(/[\x00-\x1f\x7f]/g, "") }],
+    );
 }
 
 export function keyToIntents(state: State, input: string, key: Key): Intent[] {

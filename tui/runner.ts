@@ -20,15 +20,23 @@ function track(ctx: RunnerContext, key: string): AbortSignal {
   return controller.signal;
 }
 
-async function operation(ctx: RunnerContext, to: RunTarget, stack: string, action: "up" | "attach" | "preview" | "destroy", work: (onEvent: Parameters<Backend["up"]>[2], signal: AbortSignal) => Promise<unknown>): Promise<boolean> {
+async function operation(
+  ctx: RunnerContext,
+  to: RunTarget,
+  stack: string,
+  action: "up" | "attach" | "preview" | "destroy",
+  work: (onEvent: Parameters<Backend["up"]>[2], signal: AbortSignal) => Promise<unknown>,
+): Promise<boolean> {
   const now = ctx.now ?? Date.now;
   const key = to === "preview" ? "preview" : stack;
   const signal = track(ctx, key);
   ctx.enqueue({ type: "run-started", to, stack, action, at: now() });
-  const onEvent = (event: Parameters<Parameters<Backend["up"]>[2]>[0]) => ctx.enqueue({ type: "events", to, stack, events: [event] });
+  const onEvent = (event: Parameters<Parameters<Backend["up"]>[2]>[0]) =>
+    ctx.enqueue({ type: "events", to, stack, events: [event] });
   try {
     const result = await work(onEvent, signal);
-    if (to === "preview" && result && typeof result === "object") onEvent({ type: "summary", changes: result as Record<string, number> });
+    if (to === "preview" && result && typeof result === "object")
+      onEvent({ type: "summary", changes: result as Record<string, number> });
     ctx.enqueue({ type: "run-finished", to, stack, at: now() });
     return true;
   } catch (error) {
@@ -44,12 +52,17 @@ async function operation(ctx: RunnerContext, to: RunTarget, stack: string, actio
 async function destroyAll(ctx: RunnerContext, backend: Backend, stacks: string[]): Promise<void> {
   for (const stack of stacks) {
     let failure: unknown;
-    const ok = await operation(ctx, "run", stack, "destroy", (onEvent) => backend.destroy(stack, onEvent).catch((e: unknown) => {
-      failure = e;
-      throw e;
-    }));
+    const ok = await operation(ctx, "run", stack, "destroy", (onEvent) =>
+      backend.destroy(stack, onEvent).catch((e: unknown) => {
+        failure = e;
+        throw e;
+      }),
+    );
     if (!ok) {
-      ctx.enqueue({ type: "teardown-finished", problem: { ...problemOf(failure), message: `${stack}: ${problemOf(failure).message}` } });
+      ctx.enqueue({
+        type: "teardown-finished",
+        problem: { ...problemOf(failure), message: `${stack}: ${problemOf(failure).message}` },
+      });
       return;
     }
     ctx.enqueue({ type: "removed", stack });
@@ -81,17 +94,31 @@ export function carryOut(command: Command, ctx: RunnerContext): void {
       try {
         enqueue({ type: "planned", result: backend.plan(command.choices) });
       } catch (error) {
-        enqueue({ type: "planned", result: { spec: null, stack: command.choices.name, findings: [{ severity: "error", field: "(spec)", message: problemOf(error).message }], cost: null } });
+        enqueue({
+          type: "planned",
+          result: {
+            spec: null,
+            stack: command.choices.name,
+            findings: [{ severity: "error", field: "(spec)", message: problemOf(error).message }],
+            cost: null,
+          },
+        });
       }
       return;
     case "preview":
-      void operation(ctx, "preview", command.stack, "preview", (onEvent, signal) => backend.preview(command.spec, onEvent, signal));
+      void operation(ctx, "preview", command.stack, "preview", (onEvent, signal) =>
+        backend.preview(command.spec, onEvent, signal),
+      );
       return;
     case "up":
-      void operation(ctx, "run", command.stack, "up", (onEvent, signal) => backend.up(command.spec, { rehearse: command.rehearse }, onEvent, signal));
+      void operation(ctx, "run", command.stack, "up", (onEvent, signal) =>
+        backend.up(command.spec, { rehearse: command.rehearse }, onEvent, signal),
+      );
       return;
     case "attach":
-      void operation(ctx, "run", command.stack, "attach", (onEvent, signal) => backend.attach(command.stack, onEvent, signal));
+      void operation(ctx, "run", command.stack, "attach", (onEvent, signal) =>
+        backend.attach(command.stack, onEvent, signal),
+      );
       return;
     case "destroy":
       void destroyAll(ctx, backend, command.stacks);

@@ -13,8 +13,24 @@ export interface Theme {
   chart: string | undefined;
 }
 
-const COLOURS: Theme = { accent: "cyan", ok: "green", warn: "yellow", error: "red", dim: "gray", sandbox: "yellow", chart: "\x1b[36m" };
-const NONE: Theme = { accent: undefined, ok: undefined, warn: undefined, error: undefined, dim: undefined, sandbox: undefined, chart: undefined };
+const COLOURS: Theme = {
+  accent: "cyan",
+  ok: "green",
+  warn: "yellow",
+  error: "red",
+  dim: "gray",
+  sandbox: "yellow",
+  chart: "\x1b[36m",
+};
+const NONE: Theme = {
+  accent: undefined,
+  ok: undefined,
+  warn: undefined,
+  error: undefined,
+  dim: undefined,
+  sandbox: undefined,
+  chart: undefined,
+};
 
 export function themeFor(env: NodeJS.ProcessEnv): Theme {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";

@@ -13,10 +13,13 @@ import { invokeExperiment } from "./invoke.js";
 import { launchExperiment } from "./launch.js";
 import { stackSummaries } from "./stacks.js";
 
-
 function planOf(spec: SpecDocument, rehearse = false): Plan {
   const plan = experimentPlan(parseSpec(spec), { rehearse });
-  if (plan.errors.length > 0) throw new BadInputError(plan.errors.map((f) => ({ field: f.field, message: f.message, allowed: f.allowed })), plan.errors[0]?.fix);
+  if (plan.errors.length > 0)
+    throw new BadInputError(
+      plan.errors.map((f) => ({ field: f.field, message: f.message, allowed: f.allowed })),
+      plan.errors[0]?.fix,
+    );
   return plan;
 }
 
@@ -37,7 +40,13 @@ export function backendFor(session: Session): Backend {
     },
     async up(spec, options, onEvent, signal) {
       if (options.rehearse && !session.sandbox) {
-        throw new BadInputError([{ field: "rehearse", message: "runs the payload locally and exists only in the sandbox", allowed: "off, or use the sandbox" }]);
+        throw new BadInputError([
+          {
+            field: "rehearse",
+            message: "runs the payload locally and exists only in the sandbox",
+            allowed: "off, or use the sandbox",
+          },
+        ]);
       }
       await launchExperiment(session, planOf(spec, options.rehearse), { onEvent, signal });
     },

@@ -3,7 +3,17 @@
 import type { Catalog, ChoiceKey, Choices, CostSummary, PlanFinding, PlanResult, SpecDocument } from "./contract.js";
 import { BACKEND_NAMES } from "../spec/backends.js";
 import { SERVING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "../spec/instances.js";
-import { applyOverrides, derivePlan, PRESET_NAMES, PRESETS, presetInput, specFromPreset, ZERO_STAGES, type ExperimentSpec, type SpecOverrides } from "../spec/index.js";
+import {
+  applyOverrides,
+  derivePlan,
+  PRESET_NAMES,
+  PRESETS,
+  presetInput,
+  specFromPreset,
+  ZERO_STAGES,
+  type ExperimentSpec,
+  type SpecOverrides,
+} from "../spec/index.js";
 import { defaultExperimentName } from "../spec/overrides.js";
 import { issuesToProblems } from "../spec/parse.js";
 import { experimentSpecSchema, MAX_NODES } from "../spec/schema.js";
@@ -53,7 +63,9 @@ export function catalog(placement: Placement): Catalog {
     presets: PRESET_NAMES.map((name) => ({
       name,
       description: PRESETS[name].description,
-      defaults: choicesOf(specFromPreset(name, { bucket: placement.bucket, region: placement.region, name: defaultExperimentName(name) })),
+      defaults: choicesOf(
+        specFromPreset(name, { bucket: placement.bucket, region: placement.region, name: defaultExperimentName(name) }),
+      ),
     })),
     options: {
       nodes: powersOfTwo(MAX_NODES),
@@ -93,15 +105,32 @@ export function planChoices(choices: Choices, placement: Placement): PlanResult 
   try {
     raw = applyOverrides(presetInput(choices.preset, placement.bucket), overridesOf(choices, placement));
   } catch (error) {
-    return { spec: null, stack: choices.name, findings: [{ severity: "error", field: "preset", message: error instanceof Error ? error.message : String(error) }], cost: null };
+    return {
+      spec: null,
+      stack: choices.name,
+      findings: [
+        { severity: "error", field: "preset", message: error instanceof Error ? error.message : String(error) },
+      ],
+      cost: null,
+    };
   }
   const parsed = experimentSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    const findings: PlanFinding[] = issuesToProblems(parsed.error.issues).map((p) => ({ severity: "error", field: p.field, message: p.message, ...(p.allowed ? { fix: `allowed: ${p.allowed}` } : {}) }));
+    const findings: PlanFinding[] = issuesToProblems(parsed.error.issues).map((p) => ({
+      severity: "error",
+      field: p.field,
+      message: p.message,
+      ...(p.allowed ? { fix: `allowed: ${p.allowed}` } : {}),
+    }));
     return { spec: null, stack: choices.name, findings, cost: null };
   }
   const plan = derivePlan(parsed.data);
-  const findings: PlanFinding[] = [...plan.errors, ...plan.warnings].map((f) => ({ severity: f.severity, field: f.field, message: f.message, fix: f.fix }));
+  const findings: PlanFinding[] = [...plan.errors, ...plan.warnings].map((f) => ({
+    severity: f.severity,
+    field: f.field,
+    message: f.message,
+    fix: f.fix,
+  }));
   const spec = plan.errors.length === 0 ? (plan.spec as unknown as SpecDocument) : null;
   return { spec, stack: plan.names.stack, findings, cost: costOf(plan) };
 }

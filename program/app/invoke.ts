@@ -12,7 +12,8 @@ export function answerText(body: string): string {
   try {
     const parsed: unknown = JSON.parse(body);
     const first = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (first && typeof first === "object" && "generated_text" in first) return String((first as { generated_text: unknown }).generated_text);
+    if (first && typeof first === "object" && "generated_text" in first)
+      return String((first as { generated_text: unknown }).generated_text);
     if (first && typeof first === "object" && "outputs" in first) {
       const outputs = (first as { outputs: unknown }).outputs;
       return Array.isArray(outputs) ? outputs.map(String).join("\n") : String(outputs);
@@ -23,11 +24,25 @@ export function answerText(body: string): string {
   }
 }
 
-export async function invokeEndpoint(endpointName: string, prompt: string, params: GenerationParams): Promise<InvokeResult> {
+export async function invokeEndpoint(
+  endpointName: string,
+  prompt: string,
+  params: GenerationParams,
+): Promise<InvokeResult> {
   const client = new SageMakerRuntimeClient(clientSettings());
-  const body = JSON.stringify({ inputs: prompt, parameters: { max_new_tokens: params.maxNewTokens, temperature: params.temperature } });
+  const body = JSON.stringify({
+    inputs: prompt,
+    parameters: { max_new_tokens: params.maxNewTokens, temperature: params.temperature },
+  });
   const started = performance.now();
-  const response = await client.send(new InvokeEndpointCommand({ EndpointName: endpointName, Body: new TextEncoder().encode(body), ContentType: "application/json", Accept: "application/json" }));
+  const response = await client.send(
+    new InvokeEndpointCommand({
+      EndpointName: endpointName,
+      Body: new TextEncoder().encode(body),
+      ContentType: "application/json",
+      Accept: "application/json",
+    }),
+  );
   const latencyMs = Math.round(performance.now() - started);
   return { text: answerText(new TextDecoder().decode(response.Body ?? new Uint8Array())), latencyMs };
 }
@@ -42,7 +57,13 @@ export async function invokeExperiment(
   const { endpoint } = await readWatchTarget(ctx, stack);
   if (!endpoint) {
     throw new BadInputError(
-      [{ field: "--stack", message: `${stack} has no endpoint (training only)`, allowed: "an experiment created with serving" }],
+      [
+        {
+          field: "--stack",
+          message: `${stack} has no endpoint (training only)`,
+          allowed: "an experiment created with serving",
+        },
+      ],
       `run \`zerostack up --stack ${stack}\` with serving enabled, then invoke`,
     );
   }

@@ -18,11 +18,17 @@ export async function openSession(sandboxFlag: boolean | undefined, notify: Noti
     const { resolveBase } = await import("../driver/resolve-base.js");
     return { sandbox, base: await resolveBase() };
   }
-  const [{ startSandbox }, { sandboxEnv }, { resolveBase }] = await Promise.all([import("../sandbox-client/service.js"), import("../sandbox-client/seed.js"), import("../driver/resolve-base.js")]);
+  const [{ startSandbox }, { sandboxEnv }, { resolveBase }] = await Promise.all([
+    import("../sandbox-client/service.js"),
+    import("../sandbox-client/seed.js"),
+    import("../driver/resolve-base.js"),
+  ]);
   const service = await startSandbox();
   Object.assign(process.env, sandboxEnv(service.endpoint));
   notify(`SANDBOX: using the sandbox cloud at ${service.endpoint} (no AWS account is touched)`);
   // the sandbox's base stack, read the way a real account's is (bring-your-own variables do not apply here)
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ZEROSTACK_") || !/BUCKET|ROLE_ARN/.test(k)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("ZEROSTACK_") || !/BUCKET|ROLE_ARN/.test(k)),
+  );
   return { sandbox, base: await resolveBase(env, { ctx: { sandbox: true } }) };
 }

@@ -10,7 +10,5 @@ export interface ClientSettings {
 export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSettings {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
   const endpoint = env.AWS_ENDPOINT_URL;
-  return endpoint
-    ? { region, endpoint, forcePathStyle: true, maxAttempts: 3 }
-    : { region, maxAttempts: 5 };
+  return endpoint ? { region, endpoint, forcePathStyle: true, maxAttempts: 3 } : { region, maxAttempts: 5 };
 }

@@ -21,7 +21,9 @@ export interface LifecycleRule {
 
 function taggedWithin(prefix: string, kind: string): Filter {
   const p = trimPrefix(prefix);
-  return p ? { and: { prefix: `${p}/`, tags: { [OBJECT_KIND_TAG]: kind } } } : { tag: { key: OBJECT_KIND_TAG, value: kind } };
+  return p
+    ? { and: { prefix: `${p}/`, tags: { [OBJECT_KIND_TAG]: kind } } }
+    : { tag: { key: OBJECT_KIND_TAG, value: kind } };
 }
 
 export function lifecycleRules(config: BaseConfig): LifecycleRule[] {
@@ -39,7 +41,12 @@ export function lifecycleRules(config: BaseConfig): LifecycleRule[] {
       expiration: { days: config.servingCodeExpirationDays },
     },
     // S3 refuses this action in a rule with a tag filter: it covers the whole bucket
-    { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: config.abortIncompleteUploadDays } },
+    {
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+      filter: {},
+      abortIncompleteMultipartUpload: { daysAfterInitiation: config.abortIncompleteUploadDays },
+    },
   ];
   if (config.versioning) {
     rules.push({

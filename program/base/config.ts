@@ -42,21 +42,46 @@ export const baseConfigSchema = z
     noncurrentVersionExpirationDays: days.default(30),
     /** `base destroy` empties the bucket first (else it fails on a bucket that holds objects) */
     forceDestroy: z.boolean().default(false),
-    tags: z.record(pattern(TAG_TEXT, "letters, digits, spaces and _ . : / = + - @").min(1).max(128), pattern(TAG_TEXT, "letters, digits, spaces and _ . : / = + - @").max(256)).default({}),
+    tags: z
+      .record(
+        pattern(TAG_TEXT, "letters, digits, spaces and _ . : / = + - @").min(1).max(128),
+        pattern(TAG_TEXT, "letters, digits, spaces and _ . : / = + - @").max(256),
+      )
+      .default({}),
   })
   .superRefine((c, ctx) => {
     if (c.bucketName && c.existingBucket) {
-      ctx.addIssue({ code: "custom", path: ["bucketName"], message: "a bucket to create and an existing bucket are both given", params: { allowed: "one of bucketName, existingBucket" } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["bucketName"],
+        message: "a bucket to create and an existing bucket are both given",
+        params: { allowed: "one of bucketName, existingBucket" },
+      });
     }
     if (c.kmsKeyArn && c.encryption !== "aws:kms") {
-      ctx.addIssue({ code: "custom", path: ["kmsKeyArn"], message: "a KMS key needs encryption aws:kms", params: { allowed: "encryption: aws:kms" } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["kmsKeyArn"],
+        message: "a KMS key needs encryption aws:kms",
+        params: { allowed: "encryption: aws:kms" },
+      });
     }
     if (c.existingBucket && (c.versioning || c.kmsKeyArn || c.forceDestroy)) {
-      ctx.addIssue({ code: "custom", path: ["existingBucket"], message: "bucket settings (versioning, kmsKeyArn, forceDestroy) apply only to a bucket the base stack creates", params: { allowed: "drop them, or drop existingBucket" } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["existingBucket"],
+        message: "bucket settings (versioning, kmsKeyArn, forceDestroy) apply only to a bucket the base stack creates",
+        params: { allowed: "drop them, or drop existingBucket" },
+      });
     }
     for (const key of Object.keys(c.tags)) {
       if (/^(aws|zerostack):/i.test(key)) {
-        ctx.addIssue({ code: "custom", path: ["tags", key], message: "tag keys starting with 'aws:' or 'zerostack:' are reserved", params: { allowed: "another key" } });
+        ctx.addIssue({
+          code: "custom",
+          path: ["tags", key],
+          message: "tag keys starting with 'aws:' or 'zerostack:' are reserved",
+          params: { allowed: "another key" },
+        });
       }
     }
   });
@@ -67,11 +92,19 @@ export type BaseConfigInput = z.input<typeof baseConfigSchema>;
 /** Validates a raw config (stored JSON merged with flags); every problem at once, fields named. */
 export function parseBaseConfig(raw: unknown): BaseConfig {
   const result = baseConfigSchema.safeParse(raw);
-  if (!result.success) throw new BadInputError(issuesToProblems(result.error.issues, "base"), "fix the base settings, then run `zerostack base up` again");
+  if (!result.success)
+    throw new BadInputError(
+      issuesToProblems(result.error.issues, "base"),
+      "fix the base settings, then run `zerostack base up` again",
+    );
   return result.data;
 }
 
 /** True when nothing of that kind is created. */
 export function bringsOwn(config: BaseConfig): { bucket: boolean; executionRole: boolean; schedulerRole: boolean } {
-  return { bucket: !!config.existingBucket, executionRole: !!config.existingExecutionRoleArn, schedulerRole: !!config.existingSchedulerRoleArn };
+  return {
+    bucket: !!config.existingBucket,
+    executionRole: !!config.existingExecutionRoleArn,
+    schedulerRole: !!config.existingSchedulerRoleArn,
+  };
 }

@@ -13,7 +13,12 @@ export interface BaseOutputs {
   region: string;
 }
 
-export const BASE_OUTPUT_KEYS = ["bucket", "executionRoleArn", "schedulerRoleArn", "region"] as const satisfies readonly (keyof BaseOutputs)[];
+export const BASE_OUTPUT_KEYS = [
+  "bucket",
+  "executionRoleArn",
+  "schedulerRoleArn",
+  "region",
+] as const satisfies readonly (keyof BaseOutputs)[];
 
 export const BYO_ENV = {
   bucket: "ZEROSTACK_BUCKET",
@@ -32,7 +37,10 @@ export function baseOutputsFrom(outputs: Record<string, unknown>): BaseOutputs {
   const missing = BASE_OUTPUT_KEYS.filter((k) => typeof outputs[k] !== "string" || outputs[k] === "");
   if (missing.length > 0) {
     throw new BadInputError(
-      missing.map((k) => ({ field: `base.${k}`, message: "the base stack has no such output (its last `zerostack base up` did not finish)" })),
+      missing.map((k) => ({
+        field: `base.${k}`,
+        message: "the base stack has no such output (its last `zerostack base up` did not finish)",
+      })),
       BASE_UP_NEXT_STEP,
     );
   }
@@ -45,17 +53,41 @@ export function baseOutputsFrom(outputs: Record<string, unknown>): BaseOutputs {
  * leave an endpoint billing forever, so the scheduler role is not optional).
  */
 export function baseFromEnv(env: NodeJS.ProcessEnv): BaseOutputs | undefined {
-  const values = { bucket: env[BYO_ENV.bucket], executionRoleArn: env[BYO_ENV.executionRoleArn], schedulerRoleArn: env[BYO_ENV.schedulerRoleArn] };
+  const values = {
+    bucket: env[BYO_ENV.bucket],
+    executionRoleArn: env[BYO_ENV.executionRoleArn],
+    schedulerRoleArn: env[BYO_ENV.schedulerRoleArn],
+  };
   if (Object.values(values).every((v) => v === undefined || v === "")) return undefined;
   const problems: Problem[] = [];
-  if (!values.bucket) problems.push({ field: BYO_ENV.bucket, message: "is not set", allowed: "the name of an S3 bucket the execution role can use" });
-  else if (!BUCKET.test(values.bucket)) problems.push({ field: BYO_ENV.bucket, message: `${JSON.stringify(values.bucket)} is not a bucket name`, allowed: "3-63 lowercase letters, digits, dots and hyphens" });
+  if (!values.bucket)
+    problems.push({
+      field: BYO_ENV.bucket,
+      message: "is not set",
+      allowed: "the name of an S3 bucket the execution role can use",
+    });
+  else if (!BUCKET.test(values.bucket))
+    problems.push({
+      field: BYO_ENV.bucket,
+      message: `${JSON.stringify(values.bucket)} is not a bucket name`,
+      allowed: "3-63 lowercase letters, digits, dots and hyphens",
+    });
   for (const key of ["executionRoleArn", "schedulerRoleArn"] as const) {
     const value = values[key];
-    if (!value) problems.push({ field: BYO_ENV[key], message: "is not set", allowed: "arn:aws:iam::<account>:role/<name>" });
-    else if (!ROLE_ARN.test(value)) problems.push({ field: BYO_ENV[key], message: `${JSON.stringify(value)} is not a role ARN`, allowed: "arn:aws:iam::<account>:role/<name>" });
+    if (!value)
+      problems.push({ field: BYO_ENV[key], message: "is not set", allowed: "arn:aws:iam::<account>:role/<name>" });
+    else if (!ROLE_ARN.test(value))
+      problems.push({
+        field: BYO_ENV[key],
+        message: `${JSON.stringify(value)} is not a role ARN`,
+        allowed: "arn:aws:iam::<account>:role/<name>",
+      });
   }
-  if (problems.length > 0) throw new BadInputError(problems, `set all three (the scheduler role must trust scheduler.amazonaws.com), or unset them all and ${BASE_UP_NEXT_STEP}`);
+  if (problems.length > 0)
+    throw new BadInputError(
+      problems,
+      `set all three (the scheduler role must trust scheduler.amazonaws.com), or unset them all and ${BASE_UP_NEXT_STEP}`,
+    );
   return {
     bucket: values.bucket!,
     executionRoleArn: values.executionRoleArn!,

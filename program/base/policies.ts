@@ -51,7 +51,10 @@ export function objectsArn(bucket: string, prefix: string): string {
 export function dlcRepositoryArns(dlcAccounts: Readonly<Record<string, string>> = DLC_ACCOUNTS): string[] {
   const counts = new Map<string, number>();
   for (const account of Object.values(dlcAccounts)) counts.set(account, (counts.get(account) ?? 0) + 1);
-  const shared = [...counts.entries()].filter(([, n]) => n > 1).map(([account]) => account).sort();
+  const shared = [...counts.entries()]
+    .filter(([, n]) => n > 1)
+    .map(([account]) => account)
+    .sort();
   const own = Object.entries(dlcAccounts)
     .filter(([, account]) => !shared.includes(account))
     .sort(([a], [b]) => a.localeCompare(b))
@@ -62,7 +65,14 @@ export function dlcRepositoryArns(dlcAccounts: Readonly<Record<string, string>> 
 export function executionTrustPolicy(): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "SageMakerAssumesRole", Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    Statement: [
+      {
+        Sid: "SageMakerAssumesRole",
+        Effect: "Allow",
+        Principal: { Service: "sagemaker.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      },
+    ],
   };
 }
 

@@ -31,18 +31,28 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function withConfigOptions(cmd: Command): Command {
   return cmd
-    .option("--region <region>", "AWS region of the bucket and of the endpoints the scheduler role may delete (default AWS_REGION)")
+    .option(
+      "--region <region>",
+      "AWS region of the bucket and of the endpoints the scheduler role may delete (default AWS_REGION)",
+    )
     .option("--prefix <prefix>", "S3 key prefix the execution role may use (default zerostack)")
     .option("--bucket-name <name>", "name of the bucket to create (default zerostack-<account>-<region>)")
     .option("--existing-bucket <name>", "bring your own bucket: create none")
     .option("--existing-execution-role-arn <arn>", "bring your own SageMaker execution role: create none")
-    .option("--existing-scheduler-role-arn <arn>", "bring your own scheduler role (trusts scheduler.amazonaws.com, may sagemaker:DeleteEndpoint): create none")
+    .option(
+      "--existing-scheduler-role-arn <arn>",
+      "bring your own scheduler role (trusts scheduler.amazonaws.com, may sagemaker:DeleteEndpoint): create none",
+    )
     .option("--versioning", "keep object versions (old ones expire)")
     .option("--no-versioning", "no object versions")
     .option("--encryption <algorithm>", "AES256 (SSE-S3) or aws:kms")
     .option("--kms-key-arn <arn>", "customer-managed KMS key for aws:kms (default: the AWS-managed key)")
     .option("--source-bundle-expiration-days <n>", "days before an uploaded sourcedir bundle expires (default 30)", int)
-    .option("--serving-code-expiration-days <n>", "days before an uploaded serving code tarball expires (default 90)", int)
+    .option(
+      "--serving-code-expiration-days <n>",
+      "days before an uploaded serving code tarball expires (default 90)",
+      int,
+    )
     .option("--force-destroy", "let `base destroy` delete a bucket that still holds objects")
     .option("--tag <key=value>", "a tag on every object of the base stack (repeatable)", collect)
     .option("--reset", "forget the settings stored by the last `base up`: only these flags and the defaults count")
@@ -78,7 +88,9 @@ export function overridesFrom(flags: BaseFlags): Partial<BaseConfigInput> {
 }
 
 export function registerBaseCommands(program: Command, setExit: (code: number) => void): void {
-  const base = program.command("base").description("the account's shared bucket and roles (one `base` stack; experiments read its outputs)");
+  const base = program
+    .command("base")
+    .description("the account's shared bucket and roles (one `base` stack; experiments read its outputs)");
   // always the real account's backend: the sandbox seeds its own base
   const ctx = () => ({ sandbox: false, env: process.env });
 
@@ -96,7 +108,10 @@ export function registerBaseCommands(program: Command, setExit: (code: number) =
   withConfigOptions(base.command("preview").description("show what `base up` would change")).action(
     framed<BaseFlags>({ action: "base preview", timed: true }, setExit, async (flags, { out }) => {
       const { previewBase } = await import("../driver/base-operations.js");
-      const changes = await previewBase(ctx(), overridesFrom(flags), { onEvent: (e) => out.event(e), reset: flags.reset ?? false });
+      const changes = await previewBase(ctx(), overridesFrom(flags), {
+        onEvent: (e) => out.event(e),
+        reset: flags.reset ?? false,
+      });
       out.event({ type: "summary", changes });
       return { stack: BASE_STACK };
     }),

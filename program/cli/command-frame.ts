@@ -45,7 +45,11 @@ export interface FrameOptions {
 export type CommandBody<F> = (flags: F & FrameFlags, ctx: CommandContext) => Promise<CommandOutcome | void>;
 
 /** Runs one command and returns its exit code; never throws. */
-export async function runFramed<F extends object = object>(options: FrameOptions, flags: F & FrameFlags, body: CommandBody<F>): Promise<number> {
+export async function runFramed<F extends object = object>(
+  options: FrameOptions,
+  flags: F & FrameFlags,
+  body: CommandBody<F>,
+): Promise<number> {
   const json = flags.json ?? false;
   const out = createOutput(json, undefined, { diff: flags.diff ?? false });
   const started = performance.now();
@@ -53,12 +57,17 @@ export async function runFramed<F extends object = object>(options: FrameOptions
   const ctx: CommandContext = {
     out,
     session: () => {
-      session ??= import("../app/session.js").then(({ openSession }) => openSession(flags.sandbox, (text) => out.info(text)));
+      session ??= import("../app/session.js").then(({ openSession }) =>
+        openSession(flags.sandbox, (text) => out.info(text)),
+      );
       return session;
     },
     async confirm(question, command = options.action) {
       if (!(await confirmOrRequireYes(flags.yes, flags.nonInteractive, question, command))) {
-        throw new DeclinedError(`${command}: not confirmed; nothing was changed`, `run \`zerostack ${command}\` again and answer y, or pass --yes`);
+        throw new DeclinedError(
+          `${command}: not confirmed; nothing was changed`,
+          `run \`zerostack ${command}\` again and answer y, or pass --yes`,
+        );
       }
     },
   };

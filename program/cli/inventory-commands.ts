@@ -25,16 +25,27 @@ export function formatRows(rows: ExperimentRow[], now = Date.now()): string {
   const table = [["NAME", "STATUS", "PRESET", "AGE", "TTL LEFT", "COST SO FAR"]];
   for (const r of rows) {
     const ttl =
-      r.ttlExpiresAt && r.endpointStatus === "InService" ? age(new Date(2 * now - Date.parse(r.ttlExpiresAt)).toISOString(), now) : "-";
+      r.ttlExpiresAt && r.endpointStatus === "InService"
+        ? age(new Date(2 * now - Date.parse(r.ttlExpiresAt)).toISOString(), now)
+        : "-";
     const cost = r.costUsd !== undefined ? `$${r.costUsd.toFixed(2)}` : "-";
     table.push([r.name, r.status, r.preset ?? "-", age(r.updatedAt, now), ttl, cost]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return table
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function registerInventoryCommands(program: Command, setExit: (code: number) => void): void {
-  withCommonOptions(program.command("ls").description("list experiments with status, preset, age, TTL left and cost so far")).action(
+  withCommonOptions(
+    program.command("ls").description("list experiments with status, preset, age, TTL left and cost so far"),
+  ).action(
     framed({ action: "ls" }, setExit, async (_flags, { out, session }) => {
       const { inventory } = await import("../driver/inventory.js");
       const rows = await inventory(await session());

@@ -22,7 +22,11 @@ const processStreams: OutputStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function createOutput(json: boolean, streams: OutputStreams = processStreams, opts: { diff?: boolean } = {}): Output {
+export function createOutput(
+  json: boolean,
+  streams: OutputStreams = processStreams,
+  opts: { diff?: boolean } = {},
+): Output {
   return {
     json,
     event(event) {
@@ -70,7 +74,11 @@ export function humanLine(event: ProgressEvent, diff = false): string | undefine
         .map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
         .join("\n");
     case "summary":
-      return `  changes: ${Object.entries(event.changes).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`;
+      return `  changes: ${
+        Object.entries(event.changes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "none"
+      }`;
     case "done":
       return `${event.action} ${event.stack}: done in ${event.seconds.toFixed(1)}s`;
     case "error":

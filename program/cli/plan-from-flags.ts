@@ -22,7 +22,10 @@ function withName(flags: ExperimentFlags): ExperimentFlags {
 
 /** Validates the flags and the spec's guards alone; throws BadInputError listing every problem. */
 export async function checkFlags(flags: ExperimentFlags): Promise<void> {
-  const [{ specFromFlags }, { derivePlan }] = await Promise.all([import("../spec/flags.js"), import("../spec/index.js")]);
+  const [{ specFromFlags }, { derivePlan }] = await Promise.all([
+    import("../spec/flags.js"),
+    import("../spec/index.js"),
+  ]);
   refuseGuardErrors(derivePlan(specFromFlags(withName(flags), read).spec));
 }
 
@@ -35,14 +38,32 @@ function refuseGuardErrors(plan: Plan): void {
 }
 
 export async function planFor(flags: ExperimentFlags, session: Session, out: Output): Promise<Plan> {
-  const [{ specFromFlags }, { experimentPlan }] = await Promise.all([import("../spec/flags.js"), import("../stack/experiment-plan.js")]);
-  const placed = { ...withName(flags), bucket: flags.bucket ?? session.base.bucket, region: flags.region ?? session.base.region };
+  const [{ specFromFlags }, { experimentPlan }] = await Promise.all([
+    import("../spec/flags.js"),
+    import("../stack/experiment-plan.js"),
+  ]);
+  const placed = {
+    ...withName(flags),
+    bucket: flags.bucket ?? session.base.bucket,
+    region: flags.region ?? session.base.region,
+  };
   const { spec, trainingHours } = specFromFlags(placed, read);
   if (flags.rehearse && !session.sandbox) {
-    throw new BadInputError([{ field: "--rehearse", message: "runs the payload locally and exists only in the sandbox", allowed: "--rehearse with --sandbox (or without AWS credentials)" }]);
+    throw new BadInputError([
+      {
+        field: "--rehearse",
+        message: "runs the payload locally and exists only in the sandbox",
+        allowed: "--rehearse with --sandbox (or without AWS credentials)",
+      },
+    ]);
   }
-  const plan = experimentPlan(spec, { rehearse: flags.rehearse ?? false }, trainingHours === undefined ? {} : { trainingHours });
+  const plan = experimentPlan(
+    spec,
+    { rehearse: flags.rehearse ?? false },
+    trainingHours === undefined ? {} : { trainingHours },
+  );
   refuseGuardErrors(plan);
-  for (const w of plan.warnings) out.event({ type: "diagnostic", severity: "warning", message: `${w.field}=${w.value}: ${w.message} (${w.fix})` });
+  for (const w of plan.warnings)
+    out.event({ type: "diagnostic", severity: "warning", message: `${w.field}=${w.value}: ${w.message} (${w.fix})` });
   return plan;
 }

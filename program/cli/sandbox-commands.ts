@@ -17,7 +17,10 @@ const SUBCOMMANDS: Subcommand[] = [
     description: "start the sandbox cloud in the background, or reuse the running one",
     run: async ({ startSandbox }) => {
       const service = await startSandbox();
-      return { value: service, human: `SANDBOX running at ${service.endpoint} (pid ${service.pid}, log ${service.log})` };
+      return {
+        value: service,
+        human: `SANDBOX running at ${service.endpoint} (pid ${service.pid}, log ${service.log})`,
+      };
     },
   },
   {
@@ -43,7 +46,9 @@ const SUBCOMMANDS: Subcommand[] = [
       const status = await sandboxStatus();
       return {
         value: status ?? { running: false },
-        human: status ? `SANDBOX running at ${status.service.endpoint} (pid ${status.service.pid})\n${JSON.stringify(status.holds, null, 2)}` : "SANDBOX is not running",
+        human: status
+          ? `SANDBOX running at ${status.service.endpoint} (pid ${status.service.pid})\n${JSON.stringify(status.holds, null, 2)}`
+          : "SANDBOX is not running",
       };
     },
   },

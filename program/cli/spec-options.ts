@@ -21,5 +21,8 @@ export function withSpecOptions(cmd: Command): Command {
     .option("--max-runtime <duration>", "training MaxRuntimeInSeconds, e.g. 24h")
     .option("--train-hours <hours>", "expected training hours for the cost estimate (default: max runtime)")
     .option("--no-serving", "training only, no endpoint")
-    .option("--hf-token", "the job needs a Hugging Face token: read from HF_TOKEN and kept as a Pulumi secret of the stack");
+    .option(
+      "--hf-token",
+      "the job needs a Hugging Face token: read from HF_TOKEN and kept as a Pulumi secret of the stack",
+    );
 }

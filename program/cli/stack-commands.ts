@@ -42,11 +42,16 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
   );
 
   withCommonOptions(
-    withSpecOptions(program.command("up").description("create or update an experiment: training job, then model and endpoint"))
+    withSpecOptions(
+      program.command("up").description("create or update an experiment: training job, then model and endpoint"),
+    )
       .option("-s, --stack <name>", "experiment (stack) name (same as --name)")
       .option("--extend-ttl", "restart the endpoint's time to live from now")
       .option("--diff", "show which inputs of each resource change")
-      .option("--rehearse", "sandbox only: run the real payload locally (2 processes as 2 nodes) instead of the simulated timeline")
+      .option(
+        "--rehearse",
+        "sandbox only: run the real payload locally (2 processes as 2 nodes) instead of the simulated timeline",
+      )
       .option("-y, --yes", "do not ask for confirmation"),
   ).action(
     framed<UpFlags>({ action: "up", timed: true }, setExit, async (flags, { out, session: open, confirm }) => {
@@ -62,10 +67,9 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
   );
 
   withCommonOptions(
-    withStack(program.command("destroy").description("delete every resource of an experiment and remove its stack")).option(
-      "-y, --yes",
-      "do not ask for confirmation",
-    ),
+    withStack(
+      program.command("destroy").description("delete every resource of an experiment and remove its stack"),
+    ).option("-y, --yes", "do not ask for confirmation"),
   ).action(
     framed<StackFlags>({ action: "destroy", timed: true }, setExit, async (flags, { out, session, confirm }) => {
       await confirm(`Destroy ${flags.stack} and remove its stack?`);
@@ -76,7 +80,11 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
   );
 
   withCommonOptions(
-    withStack(program.command("refresh").description("read the real state of an experiment's resources (e.g. an endpoint its TTL deleted)")),
+    withStack(
+      program
+        .command("refresh")
+        .description("read the real state of an experiment's resources (e.g. an endpoint its TTL deleted)"),
+    ),
   ).action(
     framed<StackFlags>({ action: "refresh", timed: true }, setExit, async (flags, { out, session }) => {
       const { refresh } = await import("../driver/operations.js");
@@ -86,7 +94,11 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
   );
 
   withCommonOptions(
-    withStack(program.command("export").description("print an experiment's stack state (deployment JSON; secrets stay encrypted)")),
+    withStack(
+      program
+        .command("export")
+        .description("print an experiment's stack state (deployment JSON; secrets stay encrypted)"),
+    ),
   ).action(
     framed<StackFlags>({ action: "export" }, setExit, async (flags, { out, session }) => {
       const { exportExperiment } = await import("../driver/experiment-stack.js");
@@ -98,7 +110,9 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
 
   withCommonOptions(
     withStack(
-      program.command("cancel").description("remove the lock a killed process left on a stack (file-backend locks never expire)"),
+      program
+        .command("cancel")
+        .description("remove the lock a killed process left on a stack (file-backend locks never expire)"),
     ).option("--force", "also remove the lock of a process that is still running"),
   ).action(
     framed<StackFlags>({ action: "cancel" }, setExit, async (flags, { out, session }) => {

@@ -45,9 +45,14 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
     framed<AttachFlags>({ action: "attach", timed: true }, setExit, async (flags, { out, session: open }) => {
       const session = await open();
       const { attachExperiment } = await import("../driver/experiment-stack.js");
-      const interrupted = await untilInterrupted((signal) => attachExperiment(session, flags.stack, (e) => out.event(e), signal));
+      const interrupted = await untilInterrupted((signal) =>
+        attachExperiment(session, flags.stack, (e) => out.event(e), signal),
+      );
       if (interrupted) {
-        throw new InterruptedError(`stopped watching ${flags.stack}`, `run \`zerostack attach --stack ${flags.stack}\` to watch again`);
+        throw new InterruptedError(
+          `stopped watching ${flags.stack}`,
+          `run \`zerostack attach --stack ${flags.stack}\` to watch again`,
+        );
       }
       return { stack: flags.stack };
     }),
@@ -58,7 +63,10 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
       .command("logs")
       .description("print a training job's logs, one stream per host")
       .requiredOption("-s, --stack <name>", "experiment (stack) name")
-      .option("-f, --follow", "keep following until the job ends; resumes where the last `logs -f` of this stack stopped")
+      .option(
+        "-f, --follow",
+        "keep following until the job ends; resumes where the last `logs -f` of this stack stopped",
+      )
       .option("--from-start", "with --follow: start again from the first line")
       .option("--host <n>", "only this host: 2 or algo-2"),
   ).action(
@@ -79,7 +87,10 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
         }),
       );
       if (interrupted) {
-        throw new InterruptedError(`stopped following ${flags.stack}`, `run \`zerostack logs -f --stack ${flags.stack}\` to resume where it stopped`);
+        throw new InterruptedError(
+          `stopped following ${flags.stack}`,
+          `run \`zerostack logs -f --stack ${flags.stack}\` to resume where it stopped`,
+        );
       }
       return { stack: flags.stack };
     }),

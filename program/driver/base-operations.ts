@@ -17,20 +17,41 @@ const noProgram = async () => ({});
 function realAccountOnly(ctx: DriverContext): void {
   if (ctx.sandbox) {
     throw new BadInputError(
-      [{ field: "--sandbox", message: "the sandbox seeds its own bucket and roles; the base stack is for a real AWS account", allowed: "--no-sandbox with AWS credentials" }],
+      [
+        {
+          field: "--sandbox",
+          message: "the sandbox seeds its own bucket and roles; the base stack is for a real AWS account",
+          allowed: "--no-sandbox with AWS credentials",
+        },
+      ],
       "run `zerostack base up --no-sandbox` with AWS credentials, or use the sandbox without a base stack",
     );
   }
 }
 
 /** Stored input, then the flags that were given (undefined = keep), then the region from the environment. */
-export function mergeBaseConfig(stored: Partial<BaseConfigInput>, overrides: Partial<BaseConfigInput>, env: NodeJS.ProcessEnv = process.env): { input: Partial<BaseConfigInput>; config: BaseConfig } {
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<BaseConfigInput>;
+export function mergeBaseConfig(
+  stored: Partial<BaseConfigInput>,
+  overrides: Partial<BaseConfigInput>,
+  env: NodeJS.ProcessEnv = process.env,
+): { input: Partial<BaseConfigInput>; config: BaseConfig } {
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, v]) => v !== undefined),
+  ) as Partial<BaseConfigInput>;
   const input: Partial<BaseConfigInput> = { ...stored, ...given };
   const region = input.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (region !== undefined) input.region = region as BaseConfigInput["region"];
   if (input.region === undefined) {
-    throw new BadInputError([{ field: "--region", message: "no region given and none in AWS_REGION or AWS_DEFAULT_REGION", allowed: "an AWS region, e.g. us-east-1" }], "run `zerostack base up --region <region>`");
+    throw new BadInputError(
+      [
+        {
+          field: "--region",
+          message: "no region given and none in AWS_REGION or AWS_DEFAULT_REGION",
+          allowed: "an AWS region, e.g. us-east-1",
+        },
+      ],
+      "run `zerostack base up --region <region>`",
+    );
   }
   return { input, config: parseBaseConfig(input) };
 }
@@ -41,7 +62,10 @@ async function storedInput(stack: Stack): Promise<Partial<BaseConfigInput>> {
   try {
     return JSON.parse(value) as Partial<BaseConfigInput>;
   } catch {
-    throw new BadInputError([{ field: BASE_CONFIG_KEY, message: "the base stack's stored config is not JSON" }], `remove it with \`pulumi config rm ${BASE_CONFIG_KEY} --stack ${BASE_STACK}\`, then run \`zerostack base up\` with your settings`);
+    throw new BadInputError(
+      [{ field: BASE_CONFIG_KEY, message: "the base stack's stored config is not JSON" }],
+      `remove it with \`pulumi config rm ${BASE_CONFIG_KEY} --stack ${BASE_STACK}\`, then run \`zerostack base up\` with your settings`,
+    );
   }
 }
 
@@ -58,7 +82,11 @@ export interface BaseUpOptions extends OperationOptions {
   reset?: boolean;
 }
 
-export async function upBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<BaseOutputs> {
+export async function upBase(
+  ctx: DriverContext,
+  overrides: Partial<BaseConfigInput>,
+  opts: BaseUpOptions,
+): Promise<BaseOutputs> {
   realAccountOnly(ctx);
   return upBaseStack(ctx, overrides, opts);
 }
@@ -67,24 +95,49 @@ export async function upBase(ctx: DriverContext, overrides: Partial<BaseConfigIn
  * The sandbox's base stack: everything brought (the bucket and roles the sandbox seeded), so no
  * provider plugin and no AWS object; experiments then read it like a real account's base stack.
  */
-export async function seedSandboxBase(ctx: DriverContext, base: BaseOutputs, opts: OperationOptions): Promise<BaseOutputs> {
+export async function seedSandboxBase(
+  ctx: DriverContext,
+  base: BaseOutputs,
+  opts: OperationOptions,
+): Promise<BaseOutputs> {
   if (!ctx.sandbox) throw new Error("seedSandboxBase is for the sandbox's own state");
   const outputs = await readBaseStackOutputs(ctx);
   if (outputs) return baseOutputsFrom(outputs);
-  return upBaseStack(ctx, { region: base.region as BaseConfigInput["region"], existingBucket: base.bucket, existingExecutionRoleArn: base.executionRoleArn, existingSchedulerRoleArn: base.schedulerRoleArn }, { ...opts, reset: true });
+  return upBaseStack(
+    ctx,
+    {
+      region: base.region as BaseConfigInput["region"],
+      existingBucket: base.bucket,
+      existingExecutionRoleArn: base.executionRoleArn,
+      existingSchedulerRoleArn: base.schedulerRoleArn,
+    },
+    { ...opts, reset: true },
+  );
 }
 
-async function upBaseStack(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<BaseOutputs> {
+async function upBaseStack(
+  ctx: DriverContext,
+  overrides: Partial<BaseConfigInput>,
+  opts: BaseUpOptions,
+): Promise<BaseOutputs> {
   await clearStaleLocks(ctx, BASE_STACK, opts.onEvent);
   const stack = await open(ctx);
-  const { input, config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
+  const { input, config } = mergeBaseConfig(
+    opts.reset ? {} : await storedInput(stack),
+    overrides,
+    ctx.env ?? process.env,
+  );
   await stack.setConfig(BASE_CONFIG_KEY, { value: JSON.stringify(input) });
   const { baseStack } = await import("../base/base-stack.js");
   return baseOutputsFrom(await runUp(ctx, stack, baseStack(config), opts));
 }
 
 /** What `base up` would change, with the stored config and these flags (nothing is saved). */
-export async function previewBase(ctx: DriverContext, overrides: Partial<BaseConfigInput>, opts: BaseUpOptions): Promise<Record<string, number>> {
+export async function previewBase(
+  ctx: DriverContext,
+  overrides: Partial<BaseConfigInput>,
+  opts: BaseUpOptions,
+): Promise<Record<string, number>> {
   realAccountOnly(ctx);
   const stack = await open(ctx);
   const { config } = mergeBaseConfig(opts.reset ? {} : await storedInput(stack), overrides, ctx.env ?? process.env);
@@ -122,7 +175,8 @@ export async function readBaseStackOutputs(ctx: DriverContext): Promise<Record<s
   } catch (error) {
     if (error instanceof ZerostackError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    if ((error as { name?: string } | undefined)?.name === "StackNotFoundError" || /no stack named/i.test(message)) return undefined;
+    if ((error as { name?: string } | undefined)?.name === "StackNotFoundError" || /no stack named/i.test(message))
+      return undefined;
     throw error;
   }
 }

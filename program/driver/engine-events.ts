@@ -39,14 +39,23 @@ export function fromEngineEvent(event: EngineEvent): ProgressEvent | undefined {
     if (event.resourcePreEvent?.planning && op === "same") return undefined;
     // the inputs that changed (bookkeeping outputs of our providers are no diff a person wants)
     const diffs = (step.diffs ?? []).filter((d) => !d.startsWith("__"));
-    return { type: "resource", urn: step.urn, resourceType: shortType(step.type), name: nameOfUrn(step.urn), op, status, ...(diffs.length > 0 ? { diffs } : {}) };
+    return {
+      type: "resource",
+      urn: step.urn,
+      resourceType: shortType(step.type),
+      name: nameOfUrn(step.urn),
+      op,
+      status,
+      ...(diffs.length > 0 ? { diffs } : {}),
+    };
   }
   const diag = event.diagnosticEvent;
   if (diag) {
     // the engine also sends "debug" diagnostics at runtime, though the type does not list them
     const severity = diag.severity as string;
     const message = diag.message.trim();
-    if (diag.ephemeral || !message || !(severity === "info" || severity === "warning" || severity === "error")) return undefined;
+    if (diag.ephemeral || !message || !(severity === "info" || severity === "warning" || severity === "error"))
+      return undefined;
     if (EXPECTED_WARNINGS.some((re) => re.test(message))) return undefined;
     return { type: "diagnostic", severity, message };
   }

@@ -28,7 +28,11 @@ export const CONFIG_KEYS = {
 } as const;
 
 export function watchTargetOf(plan: Plan): WatchTarget {
-  return { trainingJob: plan.training.jobName, ...(plan.serving ? { endpoint: plan.serving.endpointName } : {}), cost: plan.cost };
+  return {
+    trainingJob: plan.training.jobName,
+    ...(plan.serving ? { endpoint: plan.serving.endpointName } : {}),
+    cost: plan.cost,
+  };
 }
 
 const noProgram = async () => ({});
@@ -49,9 +53,23 @@ async function provideHfToken(stack: Stack, plan: Plan): Promise<void> {
   if (!plan.spec.hfToken) return;
   const given = process.env.HF_TOKEN;
   if (given) await stack.setConfig(CONFIG_KEYS.hfToken, { value: given, secret: true });
-  const stored = given ?? (await stack.getConfig(CONFIG_KEYS.hfToken).then((v) => v.value, () => undefined));
+  const stored =
+    given ??
+    (await stack.getConfig(CONFIG_KEYS.hfToken).then(
+      (v) => v.value,
+      () => undefined,
+    ));
   if (!stored) {
-    throw new BadInputError([{ field: "HF_TOKEN", message: `${plan.spec.name} needs a Hugging Face token and its stack holds none`, allowed: "a token in the HF_TOKEN environment variable" }], "export HF_TOKEN=hf_... and run up again");
+    throw new BadInputError(
+      [
+        {
+          field: "HF_TOKEN",
+          message: `${plan.spec.name} needs a Hugging Face token and its stack holds none`,
+          allowed: "a token in the HF_TOKEN environment variable",
+        },
+      ],
+      "export HF_TOKEN=hf_... and run up again",
+    );
   }
   process.env.ZEROSTACK_HF_TOKEN = stored;
 }
@@ -61,7 +79,11 @@ async function clearPending(ctx: DriverContext, stack: Stack, opts: OperationOpt
   const deployment = await stack.exportStack();
   const pending = (deployment.deployment as { pending_operations?: unknown[] } | undefined)?.pending_operations ?? [];
   if (pending.length === 0) return;
-  opts.onEvent({ type: "diagnostic", severity: "warning", message: `${pending.length} operation(s) were left pending by an interrupted run; refreshing to clear them` });
+  opts.onEvent({
+    type: "diagnostic",
+    severity: "warning",
+    message: `${pending.length} operation(s) were left pending by an interrupted run; refreshing to clear them`,
+  });
   await refresh(ctx, stack.name, noProgram, opts);
 }
 
@@ -79,7 +101,10 @@ export async function upExperiment(
   if (opts.watch === false) return upOnly(ctx, plan, base, opts);
   const { watchExperiment } = await import("../watch/experiment-watch.js");
   const stopWatching = new AbortController();
-  const watching = watchExperiment(watchTargetOf(plan), opts.onEvent, { signal: stopWatching.signal, untilSettled: false });
+  const watching = watchExperiment(watchTargetOf(plan), opts.onEvent, {
+    signal: stopWatching.signal,
+    untilSettled: false,
+  });
   try {
     return await upOnly(ctx, plan, base, opts);
   } finally {
@@ -100,14 +125,24 @@ async function upOnly(
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
   await provideHfToken(stack, plan);
-  const ttl = plan.serving && plan.serving.ttlSeconds > 0 ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl) : undefined;
+  const ttl =
+    plan.serving && plan.serving.ttlSeconds > 0
+      ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl)
+      : undefined;
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
-  if (!ttl) for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt]) await stack.removeConfig(key).catch(() => undefined);
+  if (!ttl)
+    for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt])
+      await stack.removeConfig(key).catch(() => undefined);
   await stack.setAllConfig({
     [CONFIG_KEYS.spec]: { value: JSON.stringify(plan.spec) },
     [CONFIG_KEYS.preset]: { value: plan.spec.preset },
     [CONFIG_KEYS.watch]: { value: JSON.stringify(watchTargetOf(plan)) },
-    ...(ttl ? { [CONFIG_KEYS.ttlSeconds]: { value: String(ttl.ttlSeconds) }, [CONFIG_KEYS.ttlExpiresAt]: { value: ttl.expiresAt } } : {}),
+    ...(ttl
+      ? {
+          [CONFIG_KEYS.ttlSeconds]: { value: String(ttl.ttlSeconds) },
+          [CONFIG_KEYS.ttlExpiresAt]: { value: ttl.expiresAt },
+        }
+      : {}),
   });
   const { experiment } = await import("../stack/experiment.js");
   const program = experiment(plan, { base, payloadDir: payloadDir(), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
@@ -115,10 +150,24 @@ async function upOnly(
 }
 
 /** Follows an experiment from its stack's config, whoever runs (or ran) its `up`. */
-export async function attachExperiment(ctx: DriverContext, stackName: string, onEvent: EventSink, signal: AbortSignal, cursors?: CursorStore): Promise<void> {
+export async function attachExperiment(
+  ctx: DriverContext,
+  stackName: string,
+  onEvent: EventSink,
+  signal: AbortSignal,
+  cursors?: CursorStore,
+): Promise<void> {
   const target = await readWatchTarget(ctx, stackName);
-  const [{ watchExperiment }, { isUpdating }] = await Promise.all([import("../watch/experiment-watch.js"), import("./locks.js")]);
-  await watchExperiment(target, onEvent, { signal, untilSettled: true, updating: () => isUpdating(ctx, stackName), ...(cursors ? { cursors } : {}) }).done;
+  const [{ watchExperiment }, { isUpdating }] = await Promise.all([
+    import("../watch/experiment-watch.js"),
+    import("./locks.js"),
+  ]);
+  await watchExperiment(target, onEvent, {
+    signal,
+    untilSettled: true,
+    updating: () => isUpdating(ctx, stackName),
+    ...(cursors ? { cursors } : {}),
+  }).done;
 }
 
 /** An existing experiment's stack; a missing one is a typed error naming `zerostack ls`. */
@@ -136,7 +185,11 @@ export async function exportExperiment(ctx: DriverContext, stackName: string): P
 export async function readWatchTarget(ctx: DriverContext, stackName: string): Promise<WatchTarget> {
   const stack = await existingStack(ctx, stackName);
   const raw = (await stack.getAllConfig())[CONFIG_KEYS.watch]?.value;
-  if (!raw) throw new OperationFailedError(`${stackName} has no experiment recorded yet`, `run \`zerostack up --stack ${stackName}\` first`);
+  if (!raw)
+    throw new OperationFailedError(
+      `${stackName} has no experiment recorded yet`,
+      `run \`zerostack up --stack ${stackName}\` first`,
+    );
   return JSON.parse(raw) as WatchTarget;
 }
 
@@ -149,7 +202,9 @@ export async function destroyExperiment(ctx: DriverContext, stackName: string, o
 export async function removeExperiment(ctx: DriverContext, stackName: string, force: boolean): Promise<void> {
   const row = (await inventory(ctx)).find((r) => r.name === stackName);
   if (!row) {
-    throw new BadInputError([{ field: "--stack", message: `no experiment named ${stackName}`, allowed: "a name from `zerostack ls`" }]);
+    throw new BadInputError([
+      { field: "--stack", message: `no experiment named ${stackName}`, allowed: "a name from `zerostack ls`" },
+    ]);
   }
   if (row.resourceCount > 0 && !force) {
     throw new ConflictError(

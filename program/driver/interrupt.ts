@@ -38,7 +38,8 @@ export function installInterruptor(opts: InterruptOptions): Interruptor {
       opts.notify(
         "interrupt: cancelling gracefully: the engine finishes the steps in flight (a training job it waits for keeps running in SageMaker; `up` later adopts it). Interrupt again to stop waiting now.",
       );
-      if (fromUi) controller.abort(); // no terminal signal reached the engine: tell it ourselves
+      if (fromUi)
+        controller.abort(); // no terminal signal reached the engine: tell it ourselves
       else timer = setTimeout(() => !acknowledged && controller.abort(), opts.graceMs ?? 700);
     } else {
       opts.notify("interrupt: forcing; run the same command again to recover");

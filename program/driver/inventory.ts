@@ -36,7 +36,13 @@ export interface StackState {
 }
 
 interface Checkpoint {
-  checkpoint?: { latest?: { manifest?: { time?: string }; resources?: Array<{ type: string; outputs?: Record<string, unknown> }>; pending_operations?: unknown[] } };
+  checkpoint?: {
+    latest?: {
+      manifest?: { time?: string };
+      resources?: Array<{ type: string; outputs?: Record<string, unknown> }>;
+      pending_operations?: unknown[];
+    };
+  };
 }
 
 /** A stack's state as the file backend stores it. */
@@ -47,7 +53,8 @@ export function stackStateOf(name: string, file: Checkpoint, locked: boolean): S
   return {
     name,
     ...(latest?.manifest?.time ? { updatedAt: latest.manifest.time } : {}),
-    resourceCount: resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:")).length,
+    resourceCount: resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))
+      .length,
     outputs: root?.outputs ?? {},
     pendingOperations: latest?.pending_operations?.length ?? 0,
     locked,
@@ -76,7 +83,10 @@ export function experimentRow(state: StackState, now = Date.now()): ExperimentRo
   const endpointEnd = ttl ? Math.min(now, Date.parse(ttl)) : now;
   const endpointSeconds = endpoint === "InService" ? Math.max(0, (endpointEnd - updated) / 1000) : 0;
   const cost = watch?.cost
-    ? costSoFar(watch.cost, { trainingBillableSeconds: typeof o.billableSeconds === "number" ? o.billableSeconds : 0, endpointSeconds })
+    ? costSoFar(watch.cost, {
+        trainingBillableSeconds: typeof o.billableSeconds === "number" ? o.billableSeconds : 0,
+        endpointSeconds,
+      })
     : undefined;
   return {
     name: state.name,
@@ -98,7 +108,10 @@ function fileBackendDir(ctx: DriverContext): string | undefined {
 }
 
 /** A stack's outputs straight from its file-backend checkpoint; undefined when there is no such stack. */
-export function checkpointOutputs(ctx: DriverContext, stackName: string): Record<string, unknown> | undefined | "not-a-file-backend" {
+export function checkpointOutputs(
+  ctx: DriverContext,
+  stackName: string,
+): Record<string, unknown> | undefined | "not-a-file-backend" {
   const dir = fileBackendDir(ctx);
   if (!dir) return "not-a-file-backend";
   const file = join(dir, ".pulumi", "stacks", PROJECT, `${stackName}.json`);
@@ -126,13 +139,26 @@ export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolea
   return Promise.all(
     listings.map(async (l) => {
       const stack = await selectStack(ctx, l.name, async () => ({}));
-      const outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
-      return { name: l.name, ...(l.lastUpdate ? { updatedAt: l.lastUpdate } : {}), resourceCount: l.resourceCount, outputs, pendingOperations: 0, locked: l.updateInProgress };
+      const outputs = Object.fromEntries(
+        Object.entries(await stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+      );
+      return {
+        name: l.name,
+        ...(l.lastUpdate ? { updatedAt: l.lastUpdate } : {}),
+        resourceCount: l.resourceCount,
+        outputs,
+        pendingOperations: 0,
+        locked: l.updateInProgress,
+      };
     }),
   );
 }
 
 /** The experiments: every stack but the account's base stack. */
-export async function inventory(ctx: DriverContext, now = Date.now(), opts: { viaEngine?: boolean } = {}): Promise<ExperimentRow[]> {
+export async function inventory(
+  ctx: DriverContext,
+  now = Date.now(),
+  opts: { viaEngine?: boolean } = {},
+): Promise<ExperimentRow[]> {
   return (await stackStates(ctx, opts)).filter((s) => s.name !== BASE_STACK).map((s) => experimentRow(s, now));
 }

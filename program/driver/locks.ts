@@ -59,7 +59,11 @@ export async function clearStaleLocks(ctx: DriverContext, stackName: string, onE
   for (const lock of readLocks(dir)) {
     if (isStale(lock)) {
       removeLock(lock);
-      onEvent({ type: "diagnostic", severity: "warning", message: `removed the lock of a process that died (pid ${lock.pid}, ${lock.timestamp})` });
+      onEvent({
+        type: "diagnostic",
+        severity: "warning",
+        message: `removed the lock of a process that died (pid ${lock.pid}, ${lock.timestamp})`,
+      });
     } else live.push(lock);
   }
   return live;
@@ -74,7 +78,11 @@ export async function isUpdating(ctx: DriverContext, stackName: string): Promise
 }
 
 /** `zerostack cancel`: removes every lock of the stack (live ones only with force). */
-export function removeLocks(ctx: DriverContext, stackName: string, force: boolean): { removed: StackLock[]; live: StackLock[] } {
+export function removeLocks(
+  ctx: DriverContext,
+  stackName: string,
+  force: boolean,
+): { removed: StackLock[]; live: StackLock[] } {
   const dir = lockDir(ctx, stackName);
   if (!dir) return { removed: [], live: [] };
   const removed: StackLock[] = [];

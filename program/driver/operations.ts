@@ -18,7 +18,11 @@ export interface OperationOptions {
 async function withEngine<T>(
   stackName: string,
   opts: OperationOptions,
-  run: (hooks: { onEvent: (e: import("@pulumi/pulumi/automation/index.js").EngineEvent) => void; onOutput: (s: string) => void; signal: AbortSignal }) => Promise<T>,
+  run: (hooks: {
+    onEvent: (e: import("@pulumi/pulumi/automation/index.js").EngineEvent) => void;
+    onOutput: (s: string) => void;
+    signal: AbortSignal;
+  }) => Promise<T>,
 ): Promise<T> {
   const reasons: string[] = [];
   const interruptor = installInterruptor({
@@ -53,31 +57,56 @@ async function stackFor(ctx: DriverContext, stackName: string, program: PulumiFn
 }
 
 /** `up` on a stack already opened (its config set), with this program. */
-export async function runUp(ctx: DriverContext, stack: Stack, program: PulumiFn, opts: OperationOptions): Promise<Record<string, unknown>> {
+export async function runUp(
+  ctx: DriverContext,
+  stack: Stack,
+  program: PulumiFn,
+  opts: OperationOptions,
+): Promise<Record<string, unknown>> {
   const stackName = stack.name;
   opts.onEvent({ type: "stack", stack: stackName, action: "up", sandbox: ctx.sandbox });
   const result = await withEngine(stackName, opts, (hooks) => stack.up({ ...hooks, program }));
-  const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+  const outputs = Object.fromEntries(
+    Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+  );
   opts.onEvent({ type: "outputs", outputs });
   return outputs;
 }
 
-export async function preview(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<Record<string, number>> {
+export async function preview(
+  ctx: DriverContext,
+  stackName: string,
+  program: PulumiFn,
+  opts: OperationOptions,
+): Promise<Record<string, number>> {
   opts.onEvent({ type: "stack", stack: stackName, action: "preview", sandbox: ctx.sandbox });
   const stack = await stackFor(ctx, stackName, program);
   const result = await withEngine(stackName, opts, (hooks) => stack.preview({ ...hooks, diff: false }));
-  const changes = Object.fromEntries(Object.entries(result.changeSummary).filter(([, n]) => (n ?? 0) > 0)) as Record<string, number>;
+  const changes = Object.fromEntries(Object.entries(result.changeSummary).filter(([, n]) => (n ?? 0) > 0)) as Record<
+    string,
+    number
+  >;
   return changes;
 }
 
-export async function refresh(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<void> {
+export async function refresh(
+  ctx: DriverContext,
+  stackName: string,
+  program: PulumiFn,
+  opts: OperationOptions,
+): Promise<void> {
   opts.onEvent({ type: "stack", stack: stackName, action: "refresh", sandbox: ctx.sandbox });
   const stack = await stackFor(ctx, stackName, program);
   await withEngine(stackName, opts, (hooks) => stack.refresh({ ...hooks, clearPendingCreates: true }));
 }
 
 /** Destroys every resource of the stack, then removes the stack from the backend. */
-export async function destroy(ctx: DriverContext, stackName: string, program: PulumiFn, opts: OperationOptions): Promise<void> {
+export async function destroy(
+  ctx: DriverContext,
+  stackName: string,
+  program: PulumiFn,
+  opts: OperationOptions,
+): Promise<void> {
   opts.onEvent({ type: "stack", stack: stackName, action: "destroy", sandbox: ctx.sandbox });
   const stack = await stackFor(ctx, stackName, program);
   await withEngine(stackName, opts, (hooks) => stack.destroy({ ...hooks }));

@@ -11,7 +11,12 @@ import {
   SageMakerClient,
   StopTrainingJobCommand,
 } from "@aws-sdk/client-sagemaker";
-import { DeleteScheduleCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import {
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ListSchedulesCommand,
+  SchedulerClient,
+} from "@aws-sdk/client-scheduler";
 import { clientSettings } from "../aws/clients.js";
 import { tagValue } from "../providers/lifecycle.js";
 import { DELETE_ENDPOINT_TARGET } from "../providers/ttl-schedule.js";
@@ -34,7 +39,10 @@ interface Tagged {
 }
 
 /** Pure: which tagged objects belong to no existing stack. */
-export function orphansOf(objects: Array<{ kind: OrphanKind; name: string; stack: string | undefined }>, stacks: Set<string>): Orphan[] {
+export function orphansOf(
+  objects: Array<{ kind: OrphanKind; name: string; stack: string | undefined }>,
+  stacks: Set<string>,
+): Orphan[] {
   return objects.filter((o): o is Orphan => o.stack !== undefined && !stacks.has(o.stack));
 }
 
@@ -47,9 +55,21 @@ async function tagged(sm: SageMakerClient): Promise<Tagged[]> {
   ]);
   return [
     ...(models.Models ?? []).map((m) => ({ kind: "model" as const, name: m.ModelName ?? "", arn: m.ModelArn ?? "" })),
-    ...(configs.EndpointConfigs ?? []).map((c) => ({ kind: "endpoint-config" as const, name: c.EndpointConfigName ?? "", arn: c.EndpointConfigArn ?? "" })),
-    ...(endpoints.Endpoints ?? []).map((e) => ({ kind: "endpoint" as const, name: e.EndpointName ?? "", arn: e.EndpointArn ?? "" })),
-    ...(jobs.TrainingJobSummaries ?? []).map((j) => ({ kind: "training-job" as const, name: j.TrainingJobName ?? "", arn: j.TrainingJobArn ?? "" })),
+    ...(configs.EndpointConfigs ?? []).map((c) => ({
+      kind: "endpoint-config" as const,
+      name: c.EndpointConfigName ?? "",
+      arn: c.EndpointConfigArn ?? "",
+    })),
+    ...(endpoints.Endpoints ?? []).map((e) => ({
+      kind: "endpoint" as const,
+      name: e.EndpointName ?? "",
+      arn: e.EndpointArn ?? "",
+    })),
+    ...(jobs.TrainingJobSummaries ?? []).map((j) => ({
+      kind: "training-job" as const,
+      name: j.TrainingJobName ?? "",
+      arn: j.TrainingJobArn ?? "",
+    })),
   ];
 }
 
@@ -58,7 +78,11 @@ export async function findOrphans(stacks: Set<string>): Promise<Orphan[]> {
   const sm = new SageMakerClient(settings);
   const { listTags } = await import("../providers/sagemaker-client.js");
   const objects = await Promise.all(
-    (await tagged(sm)).map(async (o) => ({ kind: o.kind, name: o.name, stack: tagValue(await listTags(o.arn).catch(() => []), "zerostack:stack") })),
+    (await tagged(sm)).map(async (o) => ({
+      kind: o.kind,
+      name: o.name,
+      stack: tagValue(await listTags(o.arn).catch(() => []), "zerostack:stack"),
+    })),
   );
   // schedules carry no tags: ours target DeleteEndpoint of a zerostack endpoint
   const scheduler = new SchedulerClient(settings);
@@ -67,7 +91,9 @@ export async function findOrphans(stacks: Set<string>): Promise<Orphan[]> {
     if (s.Target?.Arn !== DELETE_ENDPOINT_TARGET) continue;
     const full = await scheduler.send(new GetScheduleCommand({ Name: s.Name }));
     const endpoint = (JSON.parse(full.Target?.Input ?? "{}") as { EndpointName?: string }).EndpointName;
-    const owner = objects.find((o) => o.kind === "endpoint" && o.name === endpoint)?.stack ?? (full.Description?.startsWith("zerostack TTL") ? endpoint?.replace(/-ep$/, "") : undefined);
+    const owner =
+      objects.find((o) => o.kind === "endpoint" && o.name === endpoint)?.stack ??
+      (full.Description?.startsWith("zerostack TTL") ? endpoint?.replace(/-ep$/, "") : undefined);
     objects.push({ kind: "ttl-schedule", name: s.Name ?? "", stack: owner });
   }
   return orphansOf(objects, stacks);

@@ -4,7 +4,10 @@ import { ConflictError, InterruptedError, OperationFailedError, type ZerostackEr
 export function fromPulumiError(error: unknown, stack: string, reasons: string[], aborted: boolean): ZerostackError {
   const message = error instanceof Error ? error.message : String(error);
   const name = (error as { name?: string } | undefined)?.name ?? "";
-  if (name === "ConcurrentUpdateError" || /currently locked by|conflict: Another update is currently in progress/i.test(message)) {
+  if (
+    name === "ConcurrentUpdateError" ||
+    /currently locked by|conflict: Another update is currently in progress/i.test(message)
+  ) {
     return new ConflictError(
       `stack ${stack} is locked by another update`,
       `wait for the other \`zerostack\` process to finish; if none is running (a killed process leaves its lock: file-backend locks never expire, pulumi#9253), run \`zerostack cancel --stack ${stack}\``,
@@ -12,7 +15,9 @@ export function fromPulumiError(error: unknown, stack: string, reasons: string[]
     );
   }
   if (name === "StackNotFoundError" || /no stack named/i.test(message)) {
-    return new OperationFailedError(`stack ${stack} does not exist`, "run `zerostack ls` to see the stacks", { cause: error });
+    return new OperationFailedError(`stack ${stack} does not exist`, "run `zerostack ls` to see the stacks", {
+      cause: error,
+    });
   }
   if (aborted) {
     return new InterruptedError(
@@ -22,11 +27,18 @@ export function fromPulumiError(error: unknown, stack: string, reasons: string[]
     );
   }
   const reason = reasons.length > 0 ? reasons.join("\n") : lastErrorLines(message);
-  return new OperationFailedError(reason, `fix the cause above, then run the command again (it resumes where it stopped)`, { cause: error });
+  return new OperationFailedError(
+    reason,
+    `fix the cause above, then run the command again (it resumes where it stopped)`,
+    { cause: error },
+  );
 }
 
 /** The engine's stderr ends with the useful lines; keep them, drop the CLI's banner. */
 function lastErrorLines(message: string): string {
-  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("code:") && !l.startsWith("stdout:") && !l.startsWith("stderr:"));
+  const lines = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("code:") && !l.startsWith("stdout:") && !l.startsWith("stderr:"));
   return lines.slice(-6).join("\n");
 }

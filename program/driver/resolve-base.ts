@@ -14,11 +14,15 @@ export interface ResolveBaseOptions {
   readOutputs?: (ctx: DriverContext) => Promise<Record<string, unknown> | undefined>;
 }
 
-export async function resolveBase(env: NodeJS.ProcessEnv = process.env, options: ResolveBaseOptions = {}): Promise<BaseOutputs> {
+export async function resolveBase(
+  env: NodeJS.ProcessEnv = process.env,
+  options: ResolveBaseOptions = {},
+): Promise<BaseOutputs> {
   const own = baseFromEnv(env);
   if (own) return own;
   const ctx = options.ctx ?? { sandbox: false, env };
-  const read = options.readOutputs ?? (async (c: DriverContext) => (await import("./base-operations.js")).readBaseStackOutputs(c));
+  const read =
+    options.readOutputs ?? (async (c: DriverContext) => (await import("./base-operations.js")).readBaseStackOutputs(c));
   let outputs: Record<string, unknown> | undefined;
   try {
     outputs = await read(ctx);
@@ -32,7 +36,13 @@ export async function resolveBase(env: NodeJS.ProcessEnv = process.env, options:
   }
   if (!outputs) {
     throw new BadInputError(
-      [{ field: "base", message: "this account has no base stack (bucket and roles) and no bring-your-own settings", allowed: `\`zerostack base up\`, or ${Object.values(BYO_ENV).join(", ")}` }],
+      [
+        {
+          field: "base",
+          message: "this account has no base stack (bucket and roles) and no bring-your-own settings",
+          allowed: `\`zerostack base up\`, or ${Object.values(BYO_ENV).join(", ")}`,
+        },
+      ],
       `${BASE_UP_NEXT_STEP}, ${BYO_NEXT_STEP}, or run with --sandbox to use the sandbox cloud`,
     );
   }

@@ -16,7 +16,8 @@ export interface DriverContext {
 function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOptions {
   const env = ctx.env ?? process.env;
   const layout = stateLayout(ctx.sandbox, env);
-  if (layout.backendUrl.startsWith("file://")) mkdirSync(layout.backendUrl.slice("file://".length), { recursive: true });
+  if (layout.backendUrl.startsWith("file://"))
+    mkdirSync(layout.backendUrl.slice("file://".length), { recursive: true });
   mkdirSync(workDir, { recursive: true });
   mkdirSync(layout.pulumiHome, { recursive: true });
   return {

@@ -24,7 +24,12 @@ export function listPayloadFiles(dir: string): string[] {
 
 export function hashFolder(dir: string): string {
   const hash = createHash("sha256");
-  for (const rel of listPayloadFiles(dir)) hash.update(rel).update("\0").update(readFileSync(join(dir, rel))).update("\0");
+  for (const rel of listPayloadFiles(dir))
+    hash
+      .update(rel)
+      .update("\0")
+      .update(readFileSync(join(dir, rel)))
+      .update("\0");
   return hash.digest("hex").slice(0, 16);
 }
 

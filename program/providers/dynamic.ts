@@ -33,7 +33,8 @@ export function serializedProvider(kind: ProviderKind): pulumi.dynamic.ResourceP
 
 async function loadImpl(kind: string): Promise<ProviderImpl> {
   const root = process.env.ZEROSTACK_ROOT;
-  if (!root) throw new Error("ZEROSTACK_ROOT is not set: run zerostack through `npx zerostack` (scripts/bootstrap sets it up)");
+  if (!root)
+    throw new Error("ZEROSTACK_ROOT is not set: run zerostack through `npx zerostack` (scripts/bootstrap sets it up)");
   const mod = (await import(`file://${root}/dist/program/providers/${kind}.js`)) as { provider: ProviderImpl };
   return mod.provider;
 }

@@ -65,7 +65,16 @@ export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs>
   },
 
   async diff(_id, olds, news) {
-    return immutableDiff(olds, news, ["name", "modelName", "instanceType", "instanceCount", "variantName", "healthCheckTimeoutSeconds", "modelDownloadTimeoutSeconds", "tags"]);
+    return immutableDiff(olds, news, [
+      "name",
+      "modelName",
+      "instanceType",
+      "instanceCount",
+      "variantName",
+      "healthCheckTimeoutSeconds",
+      "modelDownloadTimeoutSeconds",
+      "tags",
+    ]);
   },
 
   async update(_id, olds, news) {

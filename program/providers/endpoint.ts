@@ -50,10 +50,18 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
     if (existing?.EndpointArn) {
       await adoptIfOurs("endpoint", inputs.name, existing.EndpointArn, inputs.tags, listTags);
       if (existing.EndpointConfigName !== inputs.configName && existing.EndpointStatus === "InService") {
-        await sagemaker().send(new UpdateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName }));
+        await sagemaker().send(
+          new UpdateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName }),
+        );
       }
     } else {
-      await sagemaker().send(new CreateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName, Tags: toTagList(inputs.tags) }));
+      await sagemaker().send(
+        new CreateEndpointCommand({
+          EndpointName: inputs.name,
+          EndpointConfigName: inputs.configName,
+          Tags: toTagList(inputs.tags),
+        }),
+      );
     }
     const ready = await waitInService(inputs);
     return { id: inputs.name, outs: { ...inputs, arn: ready.EndpointArn ?? "", status: ready.EndpointStatus ?? "" } };
@@ -62,7 +70,10 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
   async read(id, props) {
     const found = await describe(id);
     if (!found || !props) return { id: found ? id : "" } as pulumi.dynamic.ReadResult<EndpointOutputs>;
-    return { id, props: { ...props, status: found.EndpointStatus ?? "", configName: found.EndpointConfigName ?? props.configName } };
+    return {
+      id,
+      props: { ...props, status: found.EndpointStatus ?? "", configName: found.EndpointConfigName ?? props.configName },
+    };
   },
 
   async diff(_id, olds, news) {
@@ -82,6 +93,11 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
 
   async delete(id) {
     // gone already is fine: e.g. the TTL schedule deleted it
-    await deleteAndWait(`endpoint ${id}`, () => sagemaker().send(new DeleteEndpointCommand({ EndpointName: id })), () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: id })), 900);
+    await deleteAndWait(
+      `endpoint ${id}`,
+      () => sagemaker().send(new DeleteEndpointCommand({ EndpointName: id })),
+      () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: id })),
+      900,
+    );
   },
 };

@@ -36,7 +36,12 @@ export async function orMissing<T>(call: () => Promise<T>): Promise<T | undefine
 }
 
 /** Deletes an object (gone already is fine) and waits until Describe no longer finds it. */
-export async function deleteAndWait(what: string, remove: () => Promise<unknown>, describe: () => Promise<unknown>, timeoutSeconds: number): Promise<void> {
+export async function deleteAndWait(
+  what: string,
+  remove: () => Promise<unknown>,
+  describe: () => Promise<unknown>,
+  timeoutSeconds: number,
+): Promise<void> {
   if ((await orMissing(remove)) === undefined) return;
   await waitUntilGone(what, describe, timeoutSeconds);
 }
@@ -91,7 +96,11 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
 }
 
 /** Waits until describe() answers "not found". */
-export async function waitUntilGone(what: string, describe: () => Promise<unknown>, timeoutSeconds: number): Promise<void> {
+export async function waitUntilGone(
+  what: string,
+  describe: () => Promise<unknown>,
+  timeoutSeconds: number,
+): Promise<void> {
   await waitUntil({
     what: `deleting ${what}`,
     describe: async () => {
@@ -134,7 +143,11 @@ export async function adoptIfOurs(
 }
 
 /** Changed input fields between the stored outputs and the new inputs. */
-export function changedFields<I extends object>(olds: Partial<I>, news: I, fields: readonly (keyof I)[]): (keyof I & string)[] {
+export function changedFields<I extends object>(
+  olds: Partial<I>,
+  news: I,
+  fields: readonly (keyof I)[],
+): (keyof I & string)[] {
   return fields.filter((f) => JSON.stringify(olds[f]) !== JSON.stringify(news[f])) as (keyof I & string)[];
 }
 
@@ -143,7 +156,10 @@ export async function updateTags(
   arn: string,
   olds: Record<string, string>,
   news: Record<string, string>,
-  send: { add: (arn: string, tags: Tag[]) => Promise<unknown>; remove: (arn: string, keys: string[]) => Promise<unknown> },
+  send: {
+    add: (arn: string, tags: Tag[]) => Promise<unknown>;
+    remove: (arn: string, keys: string[]) => Promise<unknown>;
+  },
 ): Promise<void> {
   const removed = Object.keys(olds).filter((k) => !(k in news));
   const changed = Object.fromEntries(Object.entries(news).filter(([k, v]) => olds[k] !== v));
@@ -152,8 +168,16 @@ export async function updateTags(
 }
 
 /** Diff of an immutable SageMaker object: any input but the tags replaces it; tags update in place. */
-export function immutableDiff<I extends { name: string; tags: Record<string, string> }>(olds: I, news: I, fields: readonly (keyof I)[]) {
-  const replaces = changedFields(olds, news, fields.filter((f) => f !== "tags"));
+export function immutableDiff<I extends { name: string; tags: Record<string, string> }>(
+  olds: I,
+  news: I,
+  fields: readonly (keyof I)[],
+) {
+  const replaces = changedFields(
+    olds,
+    news,
+    fields.filter((f) => f !== "tags"),
+  );
   const tagsChanged = changedFields(olds, news, ["tags"] as (keyof I)[]).length > 0;
   return { changes: replaces.length > 0 || tagsChanged, replaces, deleteBeforeReplace: olds.name === news.name };
 }

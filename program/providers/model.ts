@@ -34,8 +34,11 @@ function describe(name: string): Promise<DescribeModelCommandOutput | undefined>
 
 async function uploadCode(inputs: ModelInputs): Promise<string> {
   if (!inputs.code) return "";
-  const { uri } = await uploadBundle({ files: inputs.code.files }, inputs.code.sha256, { bucket: inputs.code.bucket, prefix: inputs.code.prefix, name: "code" }, (bucket, key, body) =>
-    putIfAbsent(bucket, key, body, "application/gzip"),
+  const { uri } = await uploadBundle(
+    { files: inputs.code.files },
+    inputs.code.sha256,
+    { bucket: inputs.code.bucket, prefix: inputs.code.prefix, name: "code" },
+    (bucket, key, body) => putIfAbsent(bucket, key, body, "application/gzip"),
   );
   return uri;
 }
@@ -74,7 +77,10 @@ export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
     const found = await describe(id);
     // an empty id tells the engine the object is gone (e.g. deleted outside Pulumi)
     if (!found) return { id: "" } as pulumi.dynamic.ReadResult<ModelOutputs>;
-    return { id, props: props ? { ...props, arn: found.ModelArn ?? props.arn } : undefined } as pulumi.dynamic.ReadResult<ModelOutputs>;
+    return {
+      id,
+      props: props ? { ...props, arn: found.ModelArn ?? props.arn } : undefined,
+    } as pulumi.dynamic.ReadResult<ModelOutputs>;
   },
 
   async diff(_id, olds, news) {
@@ -88,6 +94,11 @@ export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
   },
 
   async delete(id) {
-    await deleteAndWait(`model ${id}`, () => sagemaker().send(new DeleteModelCommand({ ModelName: id })), () => sagemaker().send(new DescribeModelCommand({ ModelName: id })), 300);
+    await deleteAndWait(
+      `model ${id}`,
+      () => sagemaker().send(new DeleteModelCommand({ ModelName: id })),
+      () => sagemaker().send(new DescribeModelCommand({ ModelName: id })),
+      300,
+    );
   },
 };

@@ -23,7 +23,10 @@ export interface PriceCacheFile {
 }
 
 /** The one call the loader makes, so tests can stand in for AWS. */
-export type GetProducts = (input: { Filters: Filter[]; NextToken?: string }) => Promise<{ PriceList?: string[]; NextToken?: string }>;
+export type GetProducts = (input: {
+  Filters: Filter[];
+  NextToken?: string;
+}) => Promise<{ PriceList?: string[]; NextToken?: string }>;
 
 export interface PriceBookOptions {
   sandbox: boolean;
@@ -50,7 +53,13 @@ function readCache(path: string, region: string, now: Date): PriceCacheFile | un
 }
 
 function bookOf(cache: PriceCacheFile): PriceBook {
-  return { kind: "list-price", region: cache.region, asOf: cache.fetchedAt, training: cache.training, hosting: cache.hosting };
+  return {
+    kind: "list-price",
+    region: cache.region,
+    asOf: cache.fetchedAt,
+    training: cache.training,
+    hosting: cache.hosting,
+  };
 }
 
 function defaultGetProducts(): GetProducts {
@@ -58,7 +67,9 @@ function defaultGetProducts(): GetProducts {
   return async (input) => {
     // resolve credentials first: without real ones the table is used and the reason says so
     await client.config.credentials();
-    return client.send(new GetProductsCommand({ ServiceCode: "AmazonSageMaker", FormatVersion: "aws_v1", MaxResults: 100, ...input }));
+    return client.send(
+      new GetProductsCommand({ ServiceCode: "AmazonSageMaker", FormatVersion: "aws_v1", MaxResults: 100, ...input }),
+    );
   };
 }
 

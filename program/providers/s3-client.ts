@@ -24,9 +24,23 @@ export async function objectExists(bucket: string, key: string): Promise<boolean
  * Uploads unless the (content-addressed) key exists. Returns the bytes sent (0 when skipped).
  * `tagging` (URL-encoded `key=value`) lets the base bucket's lifecycle rules find the object.
  */
-export async function putIfAbsent(bucket: string, key: string, body: Buffer, contentType: string, tagging?: string): Promise<number> {
+export async function putIfAbsent(
+  bucket: string,
+  key: string,
+  body: Buffer,
+  contentType: string,
+  tagging?: string,
+): Promise<number> {
   if (await objectExists(bucket, key)) return 0;
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(tagging ? { Tagging: tagging } : {}) }));
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ...(tagging ? { Tagging: tagging } : {}),
+    }),
+  );
   return body.length;
 }
 

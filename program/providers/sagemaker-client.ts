@@ -1,5 +1,11 @@
 // One SageMaker client per provider process, configured from the environment.
-import { AddTagsCommand, DeleteTagsCommand, ListTagsCommand, SageMakerClient, type Tag } from "@aws-sdk/client-sagemaker";
+import {
+  AddTagsCommand,
+  DeleteTagsCommand,
+  ListTagsCommand,
+  SageMakerClient,
+  type Tag,
+} from "@aws-sdk/client-sagemaker";
 import { clientSettings } from "../aws/clients.js";
 
 let client: SageMakerClient | undefined;

@@ -36,7 +36,8 @@ export async function bundle(spec: BundleSpec): Promise<SourceBundle> {
       utimesSync(to, EPOCH, EPOCH);
       names.add(rel);
     };
-    if (spec.dir) for (const rel of listPayloadFiles(spec.dir)) place(rel, (to) => copyFileSync(join(spec.dir!, rel), to));
+    if (spec.dir)
+      for (const rel of listPayloadFiles(spec.dir)) place(rel, (to) => copyFileSync(join(spec.dir!, rel), to));
     for (const [rel, content] of Object.entries(spec.files ?? {})) place(rel, (to) => writeFileSync(to, content));
     const files = [...names].sort();
     const chunks: Buffer[] = [];
@@ -63,7 +64,9 @@ export async function uploadBundle(
 ): Promise<{ uri: string; bytes: number }> {
   const built = await bundle(spec);
   if (built.sha256 !== plannedSha256) {
-    throw new Error(`the ${target.name} bundle changed while the update ran (hash ${built.sha256.slice(0, 12)}, planned ${plannedSha256.slice(0, 12)}); run up again`);
+    throw new Error(
+      `the ${target.name} bundle changed while the update ran (hash ${built.sha256.slice(0, 12)}, planned ${plannedSha256.slice(0, 12)}); run up again`,
+    );
   }
   const key = bundleKey(target.prefix, target.name, built.sha256);
   return { uri: `s3://${target.bucket}/${key}`, bytes: await putIfAbsent(target.bucket, key, built.bytes) };

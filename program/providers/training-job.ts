@@ -82,7 +82,11 @@ function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrai
   return new CreateTrainingJobCommand({
     TrainingJobName: inputs.name,
     RoleArn: inputs.roleArn,
-    AlgorithmSpecification: { TrainingImage: inputs.image, TrainingInputMode: "File", MetricDefinitions: inputs.metricDefinitions },
+    AlgorithmSpecification: {
+      TrainingImage: inputs.image,
+      TrainingInputMode: "File",
+      MetricDefinitions: inputs.metricDefinitions,
+    },
     // how the SageMaker framework containers find the entry point and the source bundle
     HyperParameters: {
       ...inputs.hyperparameters,
@@ -94,12 +98,18 @@ function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrai
       DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: uri, S3DataDistributionType: "FullyReplicated" } },
     })),
     OutputDataConfig: { S3OutputPath: inputs.outputS3Uri },
-    ResourceConfig: { InstanceType: inputs.instanceType as never, InstanceCount: inputs.instanceCount, VolumeSizeInGB: inputs.volumeSizeGb },
+    ResourceConfig: {
+      InstanceType: inputs.instanceType as never,
+      InstanceCount: inputs.instanceCount,
+      VolumeSizeInGB: inputs.volumeSizeGb,
+    },
     StoppingCondition: {
       MaxRuntimeInSeconds: inputs.maxRuntimeSeconds,
       ...(inputs.spot ? { MaxWaitTimeInSeconds: inputs.spot.maxWaitSeconds } : {}),
     },
-    ...(inputs.spot ? { EnableManagedSpotTraining: true, CheckpointConfig: { S3Uri: inputs.spot.checkpointS3Uri } } : {}),
+    ...(inputs.spot
+      ? { EnableManagedSpotTraining: true, CheckpointConfig: { S3Uri: inputs.spot.checkpointS3Uri } }
+      : {}),
     Environment: jobEnvironment(inputs),
     Tags: toTagList(inputs.tags),
   });
@@ -107,7 +117,8 @@ function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrai
 
 function failureOf(job: DescribeTrainingJobCommandOutput): string | undefined {
   if (job.TrainingJobStatus === "Failed") return job.FailureReason ?? "no FailureReason given";
-  if (job.TrainingJobStatus === "Stopped") return `stopped (${job.SecondaryStatus ?? "Stopped"})${job.FailureReason ? `: ${job.FailureReason}` : ""}`;
+  if (job.TrainingJobStatus === "Stopped")
+    return `stopped (${job.SecondaryStatus ?? "Stopped"})${job.FailureReason ? `: ${job.FailureReason}` : ""}`;
   return undefined;
 }
 
@@ -122,7 +133,12 @@ async function waitForTerminal(inputs: TrainingJobInputs): Promise<DescribeTrain
   });
 }
 
-function outputsOf(inputs: TrainingJobInputs, job: DescribeTrainingJobCommandOutput, sourceUri: string, uploadedBytes: number): TrainingJobOutputs {
+function outputsOf(
+  inputs: TrainingJobInputs,
+  job: DescribeTrainingJobCommandOutput,
+  sourceUri: string,
+  uploadedBytes: number,
+): TrainingJobOutputs {
   return {
     ...inputs,
     arn: job.TrainingJobArn ?? "",
@@ -152,13 +168,39 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
   async read(id, props) {
     const job = await describe(id);
     if (!job || !props) return { id: job ? id : "" } as pulumi.dynamic.ReadResult<TrainingJobOutputs>;
-    return { id, props: { ...props, status: job.TrainingJobStatus ?? props.status, secondaryStatus: job.SecondaryStatus ?? "", billableSeconds: job.BillableTimeInSeconds ?? 0 } };
+    return {
+      id,
+      props: {
+        ...props,
+        status: job.TrainingJobStatus ?? props.status,
+        secondaryStatus: job.SecondaryStatus ?? "",
+        billableSeconds: job.BillableTimeInSeconds ?? 0,
+      },
+    };
   },
 
   async diff(_id, olds, news) {
     return immutableDiff(olds, news, [
-      "name", "roleArn", "image", "instanceType", "instanceCount", "volumeSizeGb", "sourceSha256", "sourceFiles", "bucket", "sourcePrefix",
-      "entryPoint", "channels", "environment", "hyperparameters", "maxRuntimeSeconds", "spot", "metricDefinitions", "outputS3Uri", "needsHfToken", "tags",
+      "name",
+      "roleArn",
+      "image",
+      "instanceType",
+      "instanceCount",
+      "volumeSizeGb",
+      "sourceSha256",
+      "sourceFiles",
+      "bucket",
+      "sourcePrefix",
+      "entryPoint",
+      "channels",
+      "environment",
+      "hyperparameters",
+      "maxRuntimeSeconds",
+      "spot",
+      "metricDefinitions",
+      "outputS3Uri",
+      "needsHfToken",
+      "tags",
     ]);
   },
 
@@ -170,8 +212,15 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
   async delete(id) {
     const job = await describe(id);
     if (!job || !["InProgress", "Stopping"].includes(job.TrainingJobStatus ?? "")) return; // SageMaker keeps finished jobs
-    if (job.TrainingJobStatus === "InProgress") await sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: id }));
+    if (job.TrainingJobStatus === "InProgress")
+      await sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: id }));
     // a stop gives the job 120 s to save (SIGTERM, then SIGKILL)
-    await waitUntil({ what: `stopping training job ${id}`, describe: async () => (await describe(id))!, done: (j) => j.TrainingJobStatus !== "InProgress" && j.TrainingJobStatus !== "Stopping", status: (j) => j.TrainingJobStatus, timeoutSeconds: 600 });
+    await waitUntil({
+      what: `stopping training job ${id}`,
+      describe: async () => (await describe(id))!,
+      done: (j) => j.TrainingJobStatus !== "InProgress" && j.TrainingJobStatus !== "Stopping",
+      status: (j) => j.TrainingJobStatus,
+      timeoutSeconds: 600,
+    });
   },
 };

@@ -46,7 +46,11 @@ function scheduleInput(inputs: TtlScheduleInputs): CreateScheduleCommandInput {
     FlexibleTimeWindow: { Mode: "OFF" },
     ActionAfterCompletion: "DELETE",
     Description: `zerostack TTL: delete endpoint ${inputs.endpointName}`,
-    Target: { Arn: DELETE_ENDPOINT_TARGET, RoleArn: inputs.roleArn, Input: JSON.stringify({ EndpointName: inputs.endpointName }) },
+    Target: {
+      Arn: DELETE_ENDPOINT_TARGET,
+      RoleArn: inputs.roleArn,
+      Input: JSON.stringify({ EndpointName: inputs.endpointName }),
+    },
   };
 }
 

@@ -36,13 +36,35 @@ export async function ensureRehearsalData(plan: Plan, onEvent: EventSink): Promi
   if (!(await isEmpty(s3, channels.training)) && !(await isEmpty(s3, channels.test))) return;
   const root = datasetRoot(channels);
   if (!root) return;
-  const python = process.env.ZEROSTACK_PAYLOAD_PYTHON ?? join(zerostackRoot(), ".toolchain", "venv-payload", "bin", "python");
-  if (!existsSync(python)) throw new ToolchainError(`rehearsals need the payload's Python venv (${python})`, "run scripts/bootstrap");
-  onEvent({ type: "diagnostic", severity: "info", message: `preparing the tiny dataset into ${root}/ (first rehearsal in this sandbox)` });
+  const python =
+    process.env.ZEROSTACK_PAYLOAD_PYTHON ?? join(zerostackRoot(), ".toolchain", "venv-payload", "bin", "python");
+  if (!existsSync(python))
+    throw new ToolchainError(`rehearsals need the payload's Python venv (${python})`, "run scripts/bootstrap");
+  onEvent({
+    type: "diagnostic",
+    severity: "info",
+    message: `preparing the tiny dataset into ${root}/ (first rehearsal in this sandbox)`,
+  });
   const out = mkdtempSync(join(tmpdir(), "zs-dataset-"));
   const hp = plan.spec.training.hyperparameters;
   try {
-    await run(python, ["prepare_data.py", "--input", "data/tiny.jsonl", "--output_dir", out, "--max_source_length", String(hp.maxSourceLength), "--max_target_length", String(hp.maxTargetLength), "--s3_uri", root], join(payloadDir(), "train"));
+    await run(
+      python,
+      [
+        "prepare_data.py",
+        "--input",
+        "data/tiny.jsonl",
+        "--output_dir",
+        out,
+        "--max_source_length",
+        String(hp.maxSourceLength),
+        "--max_target_length",
+        String(hp.maxTargetLength),
+        "--s3_uri",
+        root,
+      ],
+      join(payloadDir(), "train"),
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -50,10 +72,29 @@ export async function ensureRehearsalData(plan: Plan, onEvent: EventSink): Promi
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, HF_HUB_OFFLINE: "1", HF_DATASETS_OFFLINE: "1", TRANSFORMERS_OFFLINE: "1", CUDA_VISIBLE_DEVICES: "" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      env: {
+        ...process.env,
+        HF_HUB_OFFLINE: "1",
+        HF_DATASETS_OFFLINE: "1",
+        TRANSFORMERS_OFFLINE: "1",
+        CUDA_VISIBLE_DEVICES: "",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new ToolchainError(`preparing the tiny dataset failed (exit ${code}):\n${stderr.trim().split("\n").slice(-6).join("\n")}`, "run scripts/bootstrap, then try again"))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new ToolchainError(
+              `preparing the tiny dataset failed (exit ${code}):\n${stderr.trim().split("\n").slice(-6).join("\n")}`,
+              "run scripts/bootstrap, then try again",
+            ),
+          ),
+    );
   });
 }

@@ -13,10 +13,8 @@ export const sandboxBase: BaseOutputs = {
 
 /** Creates the seeded bucket and roles in the emulator (idempotent). */
 export async function seedSandbox(endpoint: string): Promise<BaseOutputs> {
-  const [{ S3Client, CreateBucketCommand, HeadBucketCommand }, { IAMClient, CreateRoleCommand, GetRoleCommand }] = await Promise.all([
-    import("@aws-sdk/client-s3"),
-    import("@aws-sdk/client-iam"),
-  ]);
+  const [{ S3Client, CreateBucketCommand, HeadBucketCommand }, { IAMClient, CreateRoleCommand, GetRoleCommand }] =
+    await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/client-iam")]);
   const common = { region: SANDBOX_REGION, endpoint, credentials: sandboxCredentials };
   const s3 = new S3Client({ ...common, forcePathStyle: true });
   try {

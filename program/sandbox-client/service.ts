@@ -45,7 +45,8 @@ export async function healthy(endpoint: string): Promise<boolean> {
 
 /** The sandbox's Python: the venv the bootstrap built (ZEROSTACK_SANDBOX_PYTHON overrides). */
 export function sandboxPython(env: NodeJS.ProcessEnv = process.env): string {
-  const python = env.ZEROSTACK_SANDBOX_PYTHON ?? join(zerostackRoot(env), ".toolchain", "venv-sandbox", "bin", "python");
+  const python =
+    env.ZEROSTACK_SANDBOX_PYTHON ?? join(zerostackRoot(env), ".toolchain", "venv-sandbox", "bin", "python");
   if (!existsSync(python)) {
     throw new ToolchainError(`the sandbox's Python venv is missing (${python})`, "run scripts/bootstrap");
   }
@@ -65,7 +66,12 @@ export function serveCommand(stateDir: string, env: NodeJS.ProcessEnv = process.
   return {
     command: sandboxPython(env),
     args: ["-m", "zerostack_sandbox", "serve", "--host", "127.0.0.1", "--port", "0", "--state-dir", stateDir],
-    env: { ...env, PYTHONPATH: join(root, "sandbox"), PYTHONUNBUFFERED: "1", ...(existsSync(payloadPython) ? { ZEROSTACK_PAYLOAD_PYTHON: payloadPython } : {}) },
+    env: {
+      ...env,
+      PYTHONPATH: join(root, "sandbox"),
+      PYTHONUNBUFFERED: "1",
+      ...(existsSync(payloadPython) ? { ZEROSTACK_PAYLOAD_PYTHON: payloadPython } : {}),
+    },
   };
 }
 
@@ -91,7 +97,13 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   if (pid === undefined) throw new ToolchainError("could not start the sandbox emulator", `see ${log}`);
 
   const endpoint = await waitForReady(log, pid, 30_000);
-  const service: SandboxService = { pid, port: Number(new URL(endpoint).port), endpoint, startedAt: new Date().toISOString(), log };
+  const service: SandboxService = {
+    pid,
+    port: Number(new URL(endpoint).port),
+    endpoint,
+    startedAt: new Date().toISOString(),
+    log,
+  };
   const tmp = `${serviceFile(env)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(service, null, 2));
   renameSync(tmp, serviceFile(env));
@@ -124,7 +136,10 @@ async function waitForReady(log: string, pid: number, timeoutMs: number): Promis
   }
   stopPid(pid);
   const tail = readFileSync(log, "utf8").split("\n").slice(-15).join("\n");
-  throw new ToolchainError(`the sandbox emulator did not become ready:\n${tail}`, `see ${log}; run scripts/bootstrap if its venv is broken`);
+  throw new ToolchainError(
+    `the sandbox emulator did not become ready:\n${tail}`,
+    `see ${log}; run scripts/bootstrap if its venv is broken`,
+  );
 }
 
 /** Stops the service; its AWS state and the sandbox stacks' Pulumi state are kept for the next start. */

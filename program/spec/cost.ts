@@ -1,5 +1,14 @@
 // What an experiment costs before it runs: numbers only; format.ts turns them into text.
-import { offlinePriceBook, priceLabel, regionMultiplier, PRICES_AS_OF, PRICE_SOURCE, SERVING_PRICES, TRAINING_PRICES, type PriceBook } from "./prices.js";
+import {
+  offlinePriceBook,
+  priceLabel,
+  regionMultiplier,
+  PRICES_AS_OF,
+  PRICE_SOURCE,
+  SERVING_PRICES,
+  TRAINING_PRICES,
+  type PriceBook,
+} from "./prices.js";
 import type { ExperimentSpec } from "./schema.js";
 
 export interface TrainingCost {
@@ -69,16 +78,28 @@ interface Rate {
 }
 
 /** A listed price as it is; else the table's us-east-1 price times the region's multiplier. */
-function rate(listed: number | undefined, table: { usdPerHour: number; estimated: boolean }, region: { multiplier: number; estimated: boolean }): Rate {
+function rate(
+  listed: number | undefined,
+  table: { usdPerHour: number; estimated: boolean },
+  region: { multiplier: number; estimated: boolean },
+): Rate {
   return listed !== undefined
     ? { usdPerHour: listed, estimated: false, listed: true }
-    : { usdPerHour: table.usdPerHour * region.multiplier, estimated: table.estimated || region.estimated, listed: false };
+    : {
+        usdPerHour: table.usdPerHour * region.multiplier,
+        estimated: table.estimated || region.estimated,
+        listed: false,
+      };
 }
 
 export function estimateCost(spec: ExperimentSpec, options: CostOptions = {}): CostEstimate {
   const region = regionMultiplier(spec.region);
   const book = options.prices?.region === spec.region ? options.prices : offlinePriceBook(spec.region);
-  const trainPrice = rate(book.training[spec.training.instanceType], TRAINING_PRICES[spec.training.instanceType], region);
+  const trainPrice = rate(
+    book.training[spec.training.instanceType],
+    TRAINING_PRICES[spec.training.instanceType],
+    region,
+  );
   const perTrainHour = trainPrice.usdPerHour;
   const maxHours = spec.training.maxRuntimeSeconds / 3600;
   const hours = Math.min(options.trainingHours ?? maxHours, maxHours);
@@ -128,7 +149,9 @@ export function estimateCost(spec: ExperimentSpec, options: CostOptions = {}): C
     prices: {
       kind: allListed ? "list-price" : "offline-table",
       asOf: allListed ? book.asOf : PRICES_AS_OF,
-      label: allListed ? priceLabel("list-price", book.asOf, false) : priceLabel("offline-table", PRICES_AS_OF, estimated),
+      label: allListed
+        ? priceLabel("list-price", book.asOf, false)
+        : priceLabel("offline-table", PRICES_AS_OF, estimated),
       ...(book.fallbackReason === undefined ? {} : { fallbackReason: book.fallbackReason }),
     },
   };

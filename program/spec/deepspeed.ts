@@ -30,7 +30,14 @@ export interface ZeroOptimization {
 
 export interface DeepSpeedConfig {
   bf16?: { enabled: Auto };
-  fp16?: { enabled: Auto; loss_scale: 0; loss_scale_window: 1000; initial_scale_power: 16; hysteresis: 2; min_loss_scale: 1 };
+  fp16?: {
+    enabled: Auto;
+    loss_scale: 0;
+    loss_scale_window: 1000;
+    initial_scale_power: 16;
+    hysteresis: 2;
+    min_loss_scale: 1;
+  };
   optimizer: { type: "AdamW"; params: { lr: Auto; betas: Auto; eps: Auto; weight_decay: Auto } };
   /** absent without warm-up steps: the HF Trainer's own (linear) schedule then applies */
   scheduler?: { type: "WarmupLR"; params: { warmup_min_lr: Auto; warmup_max_lr: Auto; warmup_num_steps: Auto } };
@@ -70,14 +77,32 @@ export function deepspeedConfig(spec: ExperimentSpec): DeepSpeedConfig {
   const precision =
     spec.training.precision === "bf16"
       ? { bf16: { enabled: "auto" as const } }
-      : { fp16: { enabled: "auto" as const, loss_scale: 0 as const, loss_scale_window: 1000 as const, initial_scale_power: 16 as const, hysteresis: 2 as const, min_loss_scale: 1 as const } };
+      : {
+          fp16: {
+            enabled: "auto" as const,
+            loss_scale: 0 as const,
+            loss_scale_window: 1000 as const,
+            initial_scale_power: 16 as const,
+            hysteresis: 2 as const,
+            min_loss_scale: 1 as const,
+          },
+        };
   return {
     ...precision,
     optimizer: { type: "AdamW", params: { lr: "auto", betas: "auto", eps: "auto", weight_decay: "auto" } },
     // the seed's WarmupLR; DeepSpeed >= 0.18 refuses warmup_num_steps 0 (which "auto" fills from
     // warmupSteps), so without warm-up the block is left out and the Trainer's schedule applies
     ...(spec.training.hyperparameters.warmupSteps > 0
-      ? { scheduler: { type: "WarmupLR" as const, params: { warmup_min_lr: "auto" as const, warmup_max_lr: "auto" as const, warmup_num_steps: "auto" as const } } }
+      ? {
+          scheduler: {
+            type: "WarmupLR" as const,
+            params: {
+              warmup_min_lr: "auto" as const,
+              warmup_max_lr: "auto" as const,
+              warmup_num_steps: "auto" as const,
+            },
+          },
+        }
       : {}),
     zero_optimization: zeroOptimization(spec.training.zero),
     gradient_accumulation_steps: "auto",

@@ -13,7 +13,12 @@ import { resourceNames, type PayloadHashes, type ResourceNames } from "./names.j
 import type { ExperimentSpec } from "./schema.js";
 import { servingProperties, type ServingProperties } from "./serving-properties.js";
 import { resourceTags, specHash } from "./tags.js";
-import { metricDefinitions, stoppingCondition, type MetricDefinition, type StoppingCondition } from "./training-job-request.js";
+import {
+  metricDefinitions,
+  stoppingCondition,
+  type MetricDefinition,
+  type StoppingCondition,
+} from "./training-job-request.js";
 
 export interface TrainingPlan {
   jobName: string;

@@ -62,7 +62,11 @@ interface Parsed {
 function number(flag: string, text: string, problems: Problem[], opts: { integer?: boolean } = {}): number | undefined {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || (opts.integer && !Number.isInteger(value))) {
-    problems.push({ field: flag, message: `${JSON.stringify(text)} is not ${opts.integer ? "an integer" : "a number"}`, allowed: opts.integer ? "an integer such as 2" : "a number such as 1e-4" });
+    problems.push({
+      field: flag,
+      message: `${JSON.stringify(text)} is not ${opts.integer ? "an integer" : "a number"}`,
+      allowed: opts.integer ? "an integer such as 2" : "a number such as 1e-4",
+    });
     return undefined;
   }
   return value;
@@ -70,7 +74,12 @@ function number(flag: string, text: string, problems: Problem[], opts: { integer
 
 function duration(flag: string, text: string, problems: Problem[]): number | undefined {
   const seconds = parseDuration(text);
-  if (seconds === undefined) problems.push({ field: flag, message: `${JSON.stringify(text)} is not a duration`, allowed: "seconds or 30m, 2h, 1d, 1h30m" });
+  if (seconds === undefined)
+    problems.push({
+      field: flag,
+      message: `${JSON.stringify(text)} is not a duration`,
+      allowed: "seconds or 30m, 2h, 1d, 1h30m",
+    });
   return seconds;
 }
 
@@ -96,12 +105,17 @@ export function overridesFromFlags(flags: PlanFlags): Parsed {
   if (flags.epochs !== undefined) assign("epochs", number("--epochs", flags.epochs, problems));
   if (flags.lr !== undefined) assign("learningRate", number("--lr", flags.lr, problems));
   if (flags.ttl !== undefined) assign("ttlSeconds", duration("--ttl", flags.ttl, problems));
-  if (flags.maxRuntime !== undefined) assign("maxRuntimeSeconds", duration("--max-runtime", flags.maxRuntime, problems));
+  if (flags.maxRuntime !== undefined)
+    assign("maxRuntimeSeconds", duration("--max-runtime", flags.maxRuntime, problems));
   let trainingHours: number | undefined;
   if (flags.trainHours !== undefined) {
     trainingHours = number("--train-hours", flags.trainHours, problems);
     if (trainingHours !== undefined && trainingHours <= 0) {
-      problems.push({ field: "--train-hours", message: `${trainingHours} is not a positive number of hours`, allowed: "> 0" });
+      problems.push({
+        field: "--train-hours",
+        message: `${trainingHours} is not a positive number of hours`,
+        allowed: "> 0",
+      });
       trainingHours = undefined;
     }
   }
@@ -128,25 +142,44 @@ export function nameFlags(problems: Problem[], overrides: SpecOverrides): Proble
  */
 export function planFromFlags(flags: PlanFlags, readSpecFile: (path: string) => string, payload?: PayloadHashes): Plan {
   const { spec, trainingHours } = specFromFlags(flags, readSpecFile);
-  return derivePlan(spec, { ...(trainingHours === undefined ? {} : { trainingHours }), ...(payload ? { payload } : {}) });
+  return derivePlan(spec, {
+    ...(trainingHours === undefined ? {} : { trainingHours }),
+    ...(payload ? { payload } : {}),
+  });
 }
 
 /** Flags (and the spec file's text, read by the caller) -> a validated spec, or one BadInputError listing every problem. */
-export function specFromFlags(flags: PlanFlags, readSpecFile: (path: string) => string): { spec: ExperimentSpec; trainingHours?: number } {
+export function specFromFlags(
+  flags: PlanFlags,
+  readSpecFile: (path: string) => string,
+): { spec: ExperimentSpec; trainingHours?: number } {
   const { overrides, problems, trainingHours } = overridesFromFlags(flags);
   let base: unknown;
   if (flags.spec !== undefined) {
     try {
       base = JSON.parse(readSpecFile(flags.spec));
     } catch (error) {
-      problems.push({ field: "--spec", message: `cannot read ${flags.spec} as JSON: ${error instanceof Error ? error.message : String(error)}`, allowed: "a JSON ExperimentSpec file" });
+      problems.push({
+        field: "--spec",
+        message: `cannot read ${flags.spec} as JSON: ${error instanceof Error ? error.message : String(error)}`,
+        allowed: "a JSON ExperimentSpec file",
+      });
     }
   } else if (flags.preset === undefined) {
-    problems.push({ field: "--preset", message: "no preset and no spec file given", allowed: `${PRESET_NAMES.join(", ")}, or --spec FILE` });
+    problems.push({
+      field: "--preset",
+      message: "no preset and no spec file given",
+      allowed: `${PRESET_NAMES.join(", ")}, or --spec FILE`,
+    });
   }
   let spec: ExperimentSpec | undefined;
   try {
-    spec = base !== undefined ? specFromInput(base, overrides) : flags.preset !== undefined ? specFromPreset(flags.preset, overrides) : undefined;
+    spec =
+      base !== undefined
+        ? specFromInput(base, overrides)
+        : flags.preset !== undefined
+          ? specFromPreset(flags.preset, overrides)
+          : undefined;
   } catch (error) {
     if (!(error instanceof BadInputError)) throw error;
     problems.push(...nameFlags(error.problems, overrides));

@@ -23,14 +23,19 @@ export function presetSummaries(): PresetSummary[] {
       model: spec.model.id,
       training: `${spec.training.nodes} x ${spec.training.instanceType}`,
       zero: spec.training.zero,
-      serving: spec.serving.enabled ? `${spec.serving.backend} on ${spec.serving.instanceType} (tp ${spec.serving.tensorParallelDegree})` : null,
+      serving: spec.serving.enabled
+        ? `${spec.serving.backend} on ${spec.serving.instanceType} (tp ${spec.serving.tensorParallelDegree})`
+        : null,
     };
   });
 }
 
 export function formatPresets(summaries: PresetSummary[] = presetSummaries()): string {
   return summaries
-    .map((p) => `${p.name}\n  ${p.description}\n  model ${p.model}; train ${p.training}, ZeRO ${p.zero}; serve ${p.serving ?? "none"}`)
+    .map(
+      (p) =>
+        `${p.name}\n  ${p.description}\n  model ${p.model}; train ${p.training}, ZeRO ${p.zero}; serve ${p.serving ?? "none"}`,
+    )
     .join("\n");
 }
 
@@ -49,7 +54,9 @@ export function formatCost(cost: CostEstimate): string {
         : `serving: ${s.instances} x ${s.instanceType} at ${usd(s.usdPerHour)}/h until TTL ${s.ttlHours.toFixed(1)} h = ${usd(s.usd)}`,
     );
   }
-  lines.push(`total: ${usd(cost.totalUsd)}, at most ${usd(cost.maxTotalUsd)}${cost.spot ? " (on-demand upper bound; spot bills less)" : ""}`);
+  lines.push(
+    `total: ${usd(cost.totalUsd)}, at most ${usd(cost.maxTotalUsd)}${cost.spot ? " (on-demand upper bound; spot bills less)" : ""}`,
+  );
   lines.push(
     cost.prices.kind === "list-price"
       ? `prices: ${cost.prices.label} (${cost.priceSource})`
@@ -58,8 +65,15 @@ export function formatCost(cost: CostEstimate): string {
   return lines.join("\n");
 }
 
-const indent = (text: string, by = "  ") => text.split("\n").map((l) => by + l).join("\n");
-const kv = (record: Record<string, string>) => Object.entries(record).map(([k, v]) => `${k}=${v}`).join("\n");
+const indent = (text: string, by = "  ") =>
+  text
+    .split("\n")
+    .map((l) => by + l)
+    .join("\n");
+const kv = (record: Record<string, string>) =>
+  Object.entries(record)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n");
 
 export function formatPlan(plan: Plan): string {
   const { spec, training: t, serving: s } = plan;
@@ -68,8 +82,12 @@ export function formatPlan(plan: Plan): string {
     `spec:\n${indent(JSON.stringify(spec, null, 2))}`,
     `training job ${t.jobName}: ${t.instanceCount} x ${t.instanceType}, ZeRO ${spec.training.zero}, ${spec.training.precision}`,
     indent(`image ${t.imageUri}`),
-    indent(`global batch ${t.batch.globalBatch} = micro ${t.batch.microBatchPerGpu} x ${t.batch.gpusPerNode} GPUs x ${t.batch.nodes} nodes x grad-accum ${t.batch.gradientAccumulationSteps}`),
-    indent(`memory ~${(t.memory.perGpu.total / GIB).toFixed(1)} GiB per GPU of ${(t.memory.gpuBytes / GIB).toFixed(0)} GiB`),
+    indent(
+      `global batch ${t.batch.globalBatch} = micro ${t.batch.microBatchPerGpu} x ${t.batch.gpusPerNode} GPUs x ${t.batch.nodes} nodes x grad-accum ${t.batch.gradientAccumulationSteps}`,
+    ),
+    indent(
+      `memory ~${(t.memory.perGpu.total / GIB).toFixed(1)} GiB per GPU of ${(t.memory.gpuBytes / GIB).toFixed(0)} GiB`,
+    ),
     indent(`model uploaded to ${t.modelS3Uri}`),
     `launcher env:\n${indent(kv(t.environment))}`,
     `hyperparameters:\n${indent(kv(t.hyperparameters))}`,

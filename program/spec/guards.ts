@@ -3,7 +3,18 @@
 // allowed and the fix.
 import type { Problem } from "../errors.js";
 import { BACKENDS, BACKEND_NAMES } from "./backends.js";
-import { availableIn, imagesCarrying, nearest, onlyOnLegacyImages, PAYLOAD_TRAINING_IMAGE, SERVING_IMAGES, servingImage, TRAINING_IMAGES, trainingImage, CATALOG_SOURCE } from "./images.js";
+import {
+  availableIn,
+  imagesCarrying,
+  nearest,
+  onlyOnLegacyImages,
+  PAYLOAD_TRAINING_IMAGE,
+  SERVING_IMAGES,
+  servingImage,
+  TRAINING_IMAGES,
+  trainingImage,
+  CATALOG_SOURCE,
+} from "./images.js";
 import { hyperparameterProblems, hyperparameters } from "./hyperparameters.js";
 import { servingInstance, trainingInstance } from "./instances.js";
 import { EFA_ENV_NAMES, RESERVED_ENV_NAMES } from "./launcher-env.js";
@@ -34,14 +45,16 @@ type Check = (spec: ExperimentSpec) => Finding[];
 
 const zero2MultiNode: Check = (spec) =>
   spec.training.zero === "2" && spec.training.nodes > 1
-    ? [{
-        severity: "warning",
-        field: "training.zero",
-        value: "2",
-        message: `ZeRO-2 across ${spec.training.nodes} nodes can hang until the NCCL timeout when GPU memory is nearly full (the seed's experience)`,
-        allowed: "2 on one node; 3 or 3-offload on several",
-        fix: "use --zero 3",
-      }]
+    ? [
+        {
+          severity: "warning",
+          field: "training.zero",
+          value: "2",
+          message: `ZeRO-2 across ${spec.training.nodes} nodes can hang until the NCCL timeout when GPU memory is nearly full (the seed's experience)`,
+          allowed: "2 on one node; 3 or 3-offload on several",
+          fix: "use --zero 3",
+        },
+      ]
     : [];
 
 const tensorParallel: Check = (spec) => {
@@ -75,7 +88,8 @@ const tensorParallel: Check = (spec) => {
 
 const CATALOG = `the SageMaker SDK's catalog (${CATALOG_SOURCE.package} ${CATALOG_SOURCE.version})`;
 /** At most `max` names, then how many more. */
-const some = (names: string[], max = 5) => (names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} (and ${names.length - max} more)`);
+const some = (names: string[], max = 5) =>
+  names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} (and ${names.length - max} more)`;
 
 // Bad input (issue 12): an image the catalog does not list for the region is refused with the
 // nearest tags that are published there.
@@ -85,14 +99,19 @@ const servingImageInCatalog: Check = (spec) => {
   if (found !== undefined && availableIn(found, spec.region)) return [];
   const inRegion = SERVING_IMAGES.filter((i) => availableIn(i, spec.region)).map((i) => i.tag);
   const near = nearest(image, inRegion);
-  return [{
-    severity: "error",
-    field: "serving.image",
-    value: image,
-    message: found === undefined ? `${image} is not an LMI image in ${CATALOG}` : `${image} is not published in ${spec.region} (${CATALOG})`,
-    allowed: `nearest in ${spec.region}: ${near.join(", ")}`,
-    fix: `use one of the nearest tags, e.g. --serve-image ${near[0] ?? "(none)"}, or drop the image to get the default for ${spec.serving.backend}`,
-  }];
+  return [
+    {
+      severity: "error",
+      field: "serving.image",
+      value: image,
+      message:
+        found === undefined
+          ? `${image} is not an LMI image in ${CATALOG}`
+          : `${image} is not published in ${spec.region} (${CATALOG})`,
+      allowed: `nearest in ${spec.region}: ${near.join(", ")}`,
+      fix: `use one of the nearest tags, e.g. --serve-image ${near[0] ?? "(none)"}, or drop the image to get the default for ${spec.serving.backend}`,
+    },
+  ];
 };
 
 const trainingImageInCatalog: Check = (spec) => {
@@ -100,12 +119,18 @@ const trainingImageInCatalog: Check = (spec) => {
   const found = trainingImage(image);
   const out: Finding[] = [];
   if (found === undefined || !availableIn(found, spec.region)) {
-    const near = nearest(image, TRAINING_IMAGES.filter((i) => availableIn(i, spec.region)).map((i) => i.id));
+    const near = nearest(
+      image,
+      TRAINING_IMAGES.filter((i) => availableIn(i, spec.region)).map((i) => i.id),
+    );
     out.push({
       severity: "error",
       field: "training.image",
       value: image,
-      message: found === undefined ? `${image} is not a GPU training image in ${CATALOG}` : `${image} is not published in ${spec.region} (${CATALOG})`,
+      message:
+        found === undefined
+          ? `${image} is not a GPU training image in ${CATALOG}`
+          : `${image} is not published in ${spec.region} (${CATALOG})`,
       allowed: `nearest in ${spec.region}: ${near.join(", ")}`,
       fix: `use ${PAYLOAD_TRAINING_IMAGE}, the image the payload's requirements.txt follows`,
     });
@@ -195,7 +220,10 @@ const backendOnImage: Check = (spec) => {
       field: "serving.image",
       value: image,
       message: `${image} is a legacy LMI image (djl-${found.family}, DJL ${found.djlVersion}) that gets no fixes`,
-      allowed: `current images with ${backend}: ${some(imagesCarrying(backend).filter((t) => servingImage(t)?.legacy === false), 3)}`,
+      allowed: `current images with ${backend}: ${some(
+        imagesCarrying(backend).filter((t) => servingImage(t)?.legacy === false),
+        3,
+      )}`,
       fix: `drop the image setting to get ${carrying[0] ?? "the newest image"}`,
     });
   }
@@ -215,9 +243,15 @@ const trainingFit: Check = (spec) => {
       value,
       message: `training needs about ${gib(mem.perGpu.total)} per GPU, ${instance.gpuModel} has ${instance.gpuMemoryGiB} GiB`,
       allowed: `at most ${instance.gpuMemoryGiB} GiB per GPU`,
-      fix: spec.training.zero === "2" ? "use --zero 3, more nodes, or a smaller per-device batch" : "add nodes, use --zero 3-offload, a larger-memory instance (ml.p4de/ml.p5), or a smaller per-device batch",
+      fix:
+        spec.training.zero === "2"
+          ? "use --zero 3, more nodes, or a smaller per-device batch"
+          : "add nodes, use --zero 3-offload, a larger-memory instance (ml.p4de/ml.p5), or a smaller per-device batch",
     });
-  } else if (mem.gpuFraction > NEAR_FULL || (spec.training.zero === "2" && spec.training.nodes > 1 && mem.gpuFraction > ZERO2_HANG_RISK)) {
+  } else if (
+    mem.gpuFraction > NEAR_FULL ||
+    (spec.training.zero === "2" && spec.training.nodes > 1 && mem.gpuFraction > ZERO2_HANG_RISK)
+  ) {
     out.push({
       severity: "warning",
       field,
@@ -246,24 +280,28 @@ const servingFit: Check = (spec) => {
   const instance = servingInstance(spec.serving.instanceType);
   const value = `${spec.serving.instanceType}, tp ${spec.serving.tensorParallelDegree}`;
   if (mem.perGpu.total > mem.gpuBytes) {
-    return [{
-      severity: "error",
-      field: "serving.instanceType",
-      value,
-      message: `serving needs about ${gib(mem.perGpu.total)} per GPU (weights ${gib(mem.perGpu.weights)}, KV cache ${gib(mem.perGpu.kvCache)}), ${instance.gpuModel} has ${instance.gpuMemoryGiB} GiB`,
-      allowed: `at most ${instance.gpuMemoryGiB} GiB per GPU`,
-      fix: "raise --tp on an instance with more GPUs, pick a larger-memory instance, or lower serving.maxRollingBatchSize",
-    }];
+    return [
+      {
+        severity: "error",
+        field: "serving.instanceType",
+        value,
+        message: `serving needs about ${gib(mem.perGpu.total)} per GPU (weights ${gib(mem.perGpu.weights)}, KV cache ${gib(mem.perGpu.kvCache)}), ${instance.gpuModel} has ${instance.gpuMemoryGiB} GiB`,
+        allowed: `at most ${instance.gpuMemoryGiB} GiB per GPU`,
+        fix: "raise --tp on an instance with more GPUs, pick a larger-memory instance, or lower serving.maxRollingBatchSize",
+      },
+    ];
   }
   if (mem.gpuFraction > NEAR_FULL) {
-    return [{
-      severity: "warning",
-      field: "serving.instanceType",
-      value,
-      message: `serving uses about ${pct(mem.gpuFraction)} of GPU memory`,
-      allowed: `below ${pct(NEAR_FULL)}`,
-      fix: "raise --tp or pick a larger-memory instance",
-    }];
+    return [
+      {
+        severity: "warning",
+        field: "serving.instanceType",
+        value,
+        message: `serving uses about ${pct(mem.gpuFraction)} of GPU memory`,
+        allowed: `below ${pct(NEAR_FULL)}`,
+        fix: "raise --tp or pick a larger-memory instance",
+      },
+    ];
   }
   return [];
 };
@@ -277,9 +315,15 @@ const environment: Check = (spec) => {
         severity: "error",
         field: `training.environment.${name}`,
         value: name,
-        message: name.startsWith("HF") || name.startsWith("HUGGING") ? "the HF token is a Pulumi secret, never spec text" : "zerostack or SageMaker sets this variable",
+        message:
+          name.startsWith("HF") || name.startsWith("HUGGING")
+            ? "the HF token is a Pulumi secret, never spec text"
+            : "zerostack or SageMaker sets this variable",
         allowed: `names other than ${[...RESERVED_ENV_NAMES, "SM_*"].join(", ")}`,
-        fix: name.startsWith("HF") || name.startsWith("HUGGING") ? "set hfToken: true and store the token with the stack's secret" : `remove ${name}`,
+        fix:
+          name.startsWith("HF") || name.startsWith("HUGGING")
+            ? "set hfToken: true and store the token with the stack's secret"
+            : `remove ${name}`,
       });
     }
     if (EFA_ENV_NAMES.includes(name) && !instance.gpuDirectRdma) {
@@ -310,28 +354,84 @@ const modelAndData: Check = (spec) => {
   const out: Finding[] = [];
   const known = knownModel(spec.model.id);
   if (known !== undefined && known.kind !== spec.model.kind) {
-    out.push({ severity: "error", field: "model.kind", value: spec.model.kind, message: `${spec.model.id} is a ${known.kind} model`, allowed: known.kind, fix: `set model.kind to ${known.kind}` });
+    out.push({
+      severity: "error",
+      field: "model.kind",
+      value: spec.model.kind,
+      message: `${spec.model.id} is a ${known.kind} model`,
+      allowed: known.kind,
+      fix: `set model.kind to ${known.kind}`,
+    });
   }
   if (known?.gated && spec.model.source === "hub" && !spec.hfToken) {
-    out.push({ severity: "error", field: "hfToken", value: "false", message: `${spec.model.id} is gated on the Hugging Face Hub; downloading it needs a token`, allowed: "true", fix: "set hfToken: true and give the token when the stack is created" });
+    out.push({
+      severity: "error",
+      field: "hfToken",
+      value: "false",
+      message: `${spec.model.id} is gated on the Hugging Face Hub; downloading it needs a token`,
+      allowed: "true",
+      fix: "set hfToken: true and give the token when the stack is created",
+    });
   }
   if (spec.model.source === "s3" && spec.model.s3Uri === undefined) {
-    out.push({ severity: "error", field: "model.s3Uri", value: "(missing)", message: "model.source is s3 but no S3 location is given", allowed: "s3://bucket/prefix/ holding the base model", fix: "set model.s3Uri or model.source: hub" });
+    out.push({
+      severity: "error",
+      field: "model.s3Uri",
+      value: "(missing)",
+      message: "model.source is s3 but no S3 location is given",
+      allowed: "s3://bucket/prefix/ holding the base model",
+      fix: "set model.s3Uri or model.source: hub",
+    });
   }
   if (spec.model.source !== "s3" && spec.model.s3Uri !== undefined) {
-    out.push({ severity: "error", field: "model.s3Uri", value: spec.model.s3Uri, message: `model.s3Uri is only read when model.source is s3 (it is ${spec.model.source})`, allowed: "absent, or model.source: s3", fix: "remove model.s3Uri or set model.source: s3" });
+    out.push({
+      severity: "error",
+      field: "model.s3Uri",
+      value: spec.model.s3Uri,
+      message: `model.s3Uri is only read when model.source is s3 (it is ${spec.model.source})`,
+      allowed: "absent, or model.source: s3",
+      fix: "remove model.s3Uri or set model.source: s3",
+    });
   }
   if (spec.model.source === "config" && known?.source !== "config") {
-    out.push({ severity: "error", field: "model.source", value: "config", message: `only zerostack's own config-built models can be built from a config, not ${spec.model.id}`, allowed: "hub or s3", fix: "set model.source: hub" });
+    out.push({
+      severity: "error",
+      field: "model.source",
+      value: "config",
+      message: `only zerostack's own config-built models can be built from a config, not ${spec.model.id}`,
+      allowed: "hub or s3",
+      fix: "set model.source: hub",
+    });
   }
   if (spec.model.sizes.decoderLayers > spec.model.sizes.layers) {
-    out.push({ severity: "error", field: "model.sizes.decoderLayers", value: String(spec.model.sizes.decoderLayers), message: "more decoder layers than layers", allowed: `<= ${spec.model.sizes.layers}`, fix: "check the model's config.json" });
+    out.push({
+      severity: "error",
+      field: "model.sizes.decoderLayers",
+      value: String(spec.model.sizes.decoderLayers),
+      message: "more decoder layers than layers",
+      allowed: `<= ${spec.model.sizes.layers}`,
+      fix: "check the model's config.json",
+    });
   }
   if (spec.dataset.train === spec.dataset.test) {
-    out.push({ severity: "warning", field: "dataset.test", value: spec.dataset.test, message: "the test set is the training set; eval_loss will flatter the model", allowed: "a different S3 prefix", fix: "point dataset.test at held-out data" });
+    out.push({
+      severity: "warning",
+      field: "dataset.test",
+      value: spec.dataset.test,
+      message: "the test set is the training set; eval_loss will flatter the model",
+      allowed: "a different S3 prefix",
+      fix: "point dataset.test at held-out data",
+    });
   }
   if (spec.serving.enabled && spec.model.kind === "seq2seq" && spec.serving.dtype === "fp16") {
-    out.push({ severity: "warning", field: "serving.dtype", value: "fp16", message: "T5-style models overflow to NaN in fp16", allowed: "bf16", fix: "use serving.dtype bf16" });
+    out.push({
+      severity: "warning",
+      field: "serving.dtype",
+      value: "fp16",
+      message: "T5-style models overflow to NaN in fp16",
+      allowed: "bf16",
+      fix: "use serving.dtype bf16",
+    });
   }
   return out;
 };
@@ -340,14 +440,35 @@ const runtime: Check = (spec) => {
   const { spot, maxWaitSeconds, maxRuntimeSeconds } = spec.training;
   const out: Finding[] = [];
   if (!spot && maxWaitSeconds !== undefined) {
-    out.push({ severity: "error", field: "training.maxWaitSeconds", value: String(maxWaitSeconds), message: "SageMaker accepts MaxWaitTimeInSeconds only for managed spot training", allowed: "absent unless training.spot is true", fix: "remove training.maxWaitSeconds or set training.spot: true" });
+    out.push({
+      severity: "error",
+      field: "training.maxWaitSeconds",
+      value: String(maxWaitSeconds),
+      message: "SageMaker accepts MaxWaitTimeInSeconds only for managed spot training",
+      allowed: "absent unless training.spot is true",
+      fix: "remove training.maxWaitSeconds or set training.spot: true",
+    });
   }
   if (spot && maxWaitSeconds !== undefined && maxWaitSeconds < maxRuntimeSeconds) {
-    out.push({ severity: "error", field: "training.maxWaitSeconds", value: String(maxWaitSeconds), message: "the wait limit must cover the run time", allowed: `>= training.maxRuntimeSeconds (${maxRuntimeSeconds})`, fix: `set it to at least ${maxRuntimeSeconds}` });
+    out.push({
+      severity: "error",
+      field: "training.maxWaitSeconds",
+      value: String(maxWaitSeconds),
+      message: "the wait limit must cover the run time",
+      allowed: `>= training.maxRuntimeSeconds (${maxRuntimeSeconds})`,
+      fix: `set it to at least ${maxRuntimeSeconds}`,
+    });
   }
   const lr = spec.training.hyperparameters.learningRate;
   if (lr < LR_TYPICAL.min || lr > LR_TYPICAL.max) {
-    out.push({ severity: "warning", field: "training.hyperparameters.learningRate", value: String(lr), message: "unusual fine-tuning learning rate", allowed: `${LR_TYPICAL.min} to ${LR_TYPICAL.max} is usual (the seed used 1e-4)`, fix: "check --lr" });
+    out.push({
+      severity: "warning",
+      field: "training.hyperparameters.learningRate",
+      value: String(lr),
+      message: "unusual fine-tuning learning rate",
+      allowed: `${LR_TYPICAL.min} to ${LR_TYPICAL.max} is usual (the seed used 1e-4)`,
+      fix: "check --lr",
+    });
   }
   return out;
 };
@@ -355,13 +476,32 @@ const runtime: Check = (spec) => {
 const names: Check = (spec) => {
   const n = resourceNames(spec);
   const out: Finding[] = [];
-  for (const [kind, name] of [["trainingJob", n.trainingJob], ["model", n.model], ["endpointConfig", n.endpointConfig], ["endpoint", n.endpoint]] as const) {
+  for (const [kind, name] of [
+    ["trainingJob", n.trainingJob],
+    ["model", n.model],
+    ["endpointConfig", n.endpointConfig],
+    ["endpoint", n.endpoint],
+  ] as const) {
     if (!isValidSageMakerName(name)) {
-      out.push({ severity: "error", field: "name", value: spec.name, message: `derived ${kind} name ${name} breaks SageMaker's naming rule`, allowed: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", fix: "use a shorter experiment name" });
+      out.push({
+        severity: "error",
+        field: "name",
+        value: spec.name,
+        message: `derived ${kind} name ${name} breaks SageMaker's naming rule`,
+        allowed: "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+        fix: "use a shorter experiment name",
+      });
     }
   }
   if (!SCHEDULE_NAME.test(n.ttlSchedule)) {
-    out.push({ severity: "error", field: "name", value: spec.name, message: `derived schedule name ${n.ttlSchedule} is invalid`, allowed: "^[0-9a-zA-Z-_.]{1,64}$", fix: "use a shorter experiment name" });
+    out.push({
+      severity: "error",
+      field: "name",
+      value: spec.name,
+      message: `derived schedule name ${n.ttlSchedule} is invalid`,
+      allowed: "^[0-9a-zA-Z-_.]{1,64}$",
+      fix: "use a shorter experiment name",
+    });
   }
   return out;
 };
@@ -377,15 +517,41 @@ const limits: Check = (spec) =>
   }));
 
 /** Serving settings of a training-only experiment are never used, so they cannot be wrong. */
-const whenServing = (check: Check): Check => (spec) => (spec.serving.enabled ? check(spec) : []);
+const whenServing =
+  (check: Check): Check =>
+  (spec) =>
+    spec.serving.enabled ? check(spec) : [];
 
 /** No TTL: nothing deletes a forgotten endpoint. Allowed (long-lived endpoints), never silent. */
 function noTtl(spec: ExperimentSpec): Finding[] {
   if (spec.serving.ttlSeconds !== 0) return [];
-  return [{ severity: "warning", field: "serving.ttlSeconds", value: "0", message: "no TTL: the endpoint bills until you destroy it", allowed: "0, or 15m to 7d", fix: "give a TTL (e.g. --ttl 2h); `zerostack up --extend-ttl` extends it later" }];
+  return [
+    {
+      severity: "warning",
+      field: "serving.ttlSeconds",
+      value: "0",
+      message: "no TTL: the endpoint bills until you destroy it",
+      allowed: "0, or 15m to 7d",
+      fix: "give a TTL (e.g. --ttl 2h); `zerostack up --extend-ttl` extends it later",
+    },
+  ];
 }
 
-const CHECKS: readonly Check[] = [zero2MultiNode, trainingImageInCatalog, whenServing(servingImageInCatalog), whenServing(tensorParallel), whenServing(backendOnImage), whenServing(noTtl), trainingFit, servingFit, environment, modelAndData, runtime, names, limits];
+const CHECKS: readonly Check[] = [
+  zero2MultiNode,
+  trainingImageInCatalog,
+  whenServing(servingImageInCatalog),
+  whenServing(tensorParallel),
+  whenServing(backendOnImage),
+  whenServing(noTtl),
+  trainingFit,
+  servingFit,
+  environment,
+  modelAndData,
+  runtime,
+  names,
+  limits,
+];
 
 export function checkSpec(spec: ExperimentSpec): Finding[] {
   return CHECKS.flatMap((check) => check(spec));

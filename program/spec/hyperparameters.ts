@@ -49,11 +49,19 @@ export function hyperparameterProblems(values: Record<string, string>): Problem[
   const problems: Problem[] = [];
   const entries = Object.entries(values);
   if (entries.length > MAX_HYPERPARAMETERS) {
-    problems.push({ field: "training.hyperparameters", message: `${entries.length} hyperparameters`, allowed: `at most ${MAX_HYPERPARAMETERS}` });
+    problems.push({
+      field: "training.hyperparameters",
+      message: `${entries.length} hyperparameters`,
+      allowed: `at most ${MAX_HYPERPARAMETERS}`,
+    });
   }
   for (const [key, value] of entries) {
     if (key.length > MAX_HP_KEY || value.length > MAX_HP_VALUE) {
-      problems.push({ field: `training.hyperparameters.${key}`, message: "too long for SageMaker", allowed: `key <= ${MAX_HP_KEY}, value <= ${MAX_HP_VALUE} characters` });
+      problems.push({
+        field: `training.hyperparameters.${key}`,
+        message: "too long for SageMaker",
+        allowed: `key <= ${MAX_HP_KEY}, value <= ${MAX_HP_VALUE} characters`,
+      });
     }
   }
   return problems;

@@ -37,8 +37,22 @@ export interface TrainingImage {
 
 interface CatalogFile {
   source: { package: string; version: string; path: string; generated: string; wheelSha256: string };
-  serving: Array<{ family: ImageFamily; djlVersion: string; repository: string; tag: string; registries: string; latest?: boolean }>;
-  training: Array<{ repository: string; tag: string; pytorch: string; transformers?: string; python: string; registries: string }>;
+  serving: Array<{
+    family: ImageFamily;
+    djlVersion: string;
+    repository: string;
+    tag: string;
+    registries: string;
+    latest?: boolean;
+  }>;
+  training: Array<{
+    repository: string;
+    tag: string;
+    pytorch: string;
+    transformers?: string;
+    python: string;
+    registries: string;
+  }>;
   instanceGpus: { regions: string[]; instances: Record<string, { gpus: number; totalGpuMemoryMiB: number }> };
   registries: Record<string, Record<string, string>>;
 }
@@ -47,11 +61,13 @@ const data = catalog as CatalogFile;
 
 export const CATALOG_SOURCE = data.source;
 /** GPU count and total GPU memory per instance type, as the SDK's instance_gpu_info.json lists them. */
-export const SDK_INSTANCE_GPUS: Readonly<Record<string, { gpus: number; totalGpuMemoryMiB: number }>> = data.instanceGpus.instances;
+export const SDK_INSTANCE_GPUS: Readonly<Record<string, { gpus: number; totalGpuMemoryMiB: number }>> =
+  data.instanceGpus.instances;
 
 const registriesOf = (ref: string): Record<string, string> => {
   const found = data.registries[ref];
-  if (found === undefined) throw new Error(`sagemaker-catalog.json: registry set ${ref} is missing; re-run scripts/update-catalog`);
+  if (found === undefined)
+    throw new Error(`sagemaker-catalog.json: registry set ${ref} is missing; re-run scripts/update-catalog`);
   return found;
 };
 
@@ -82,7 +98,9 @@ function backendsOf(family: ImageFamily, djlVersion: string): Backend[] {
     case "tensorrtllm":
       return ["trtllm"];
     case "lmi":
-      return compareVersions(djlVersion, LMI_DIST_REMOVED_IN) < 0 ? ["vllm", "accelerate", "lmi-dist"] : ["vllm", "accelerate"];
+      return compareVersions(djlVersion, LMI_DIST_REMOVED_IN) < 0
+        ? ["vllm", "accelerate", "lmi-dist"]
+        : ["vllm", "accelerate"];
   }
 }
 
@@ -112,7 +130,8 @@ export const TRAINING_IMAGES: readonly TrainingImage[] = data.training.map((t) =
 }));
 
 /** The training image payload/train/requirements.txt is written for (it adds only what this image lacks). */
-export const PAYLOAD_TRAINING_IMAGE = "huggingface-pytorch-training:2.9.0-transformers5.3.0-gpu-py312-cu130-ubuntu22.04";
+export const PAYLOAD_TRAINING_IMAGE =
+  "huggingface-pytorch-training:2.9.0-transformers5.3.0-gpu-py312-cu130-ubuntu22.04";
 
 export function servingImage(tag: string): ServingImage | undefined {
   return SERVING_IMAGES.find((i) => i.tag === tag);
@@ -128,7 +147,9 @@ export function availableIn(image: { registries: Readonly<Record<string, string>
 
 /** Images that carry the backend, newest first; only those published in `region` when given. */
 export function imagesCarrying(backend: Backend, region?: string): string[] {
-  return SERVING_IMAGES.filter((i) => i.backends.includes(backend) && (region === undefined || availableIn(i, region))).map((i) => i.tag);
+  return SERVING_IMAGES.filter(
+    (i) => i.backends.includes(backend) && (region === undefined || availableIn(i, region)),
+  ).map((i) => i.tag);
 }
 
 /** Newest image that carries the backend: the one picked when the user names only a backend. */
@@ -140,13 +161,20 @@ export function defaultServingImage(backend: Backend, region?: string): string {
 
 /** A backend that no current image carries: the newest image of every family that is still released lacks it. */
 export function onlyOnLegacyImages(backend: Backend): boolean {
-  const newestOfCurrentFamilies = (["lmi", "tensorrtllm"] as const).map((f) => SERVING_IMAGES.find((i) => i.family === f));
+  const newestOfCurrentFamilies = (["lmi", "tensorrtllm"] as const).map((f) =>
+    SERVING_IMAGES.find((i) => i.family === f),
+  );
   return !newestOfCurrentFamilies.some((i) => i?.backends.includes(backend));
 }
 
-const uri = (image: { registries: Readonly<Record<string, string>>; repository: string; tag: string }, region: string): string => {
+const uri = (
+  image: { registries: Readonly<Record<string, string>>; repository: string; tag: string },
+  region: string,
+): string => {
   const account = image.registries[region];
-  return account === undefined ? `${image.repository}:${image.tag} (not published in ${region})` : `${account}.dkr.ecr.${region}.amazonaws.com/${image.repository}:${image.tag}`;
+  return account === undefined
+    ? `${image.repository}:${image.tag} (not published in ${region})`
+    : `${account}.dkr.ecr.${region}.amazonaws.com/${image.repository}:${image.tag}`;
 };
 
 /** The ECR URI; a spec whose image is not in the region has a guard error, and this says so in place of an account. */
@@ -165,7 +193,12 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     prev = row;
   }
   return prev[b.length] ?? 0;

@@ -1,7 +1,21 @@
 // The spec module's public face: the TUI, the CLI and the Pulumi program import from here.
-export { SPEC_VERSION, ZERO_STAGES, experimentSpecSchema, type ExperimentSpec, type ZeroStage, type Hyperparameters } from "./schema.js";
+export {
+  SPEC_VERSION,
+  ZERO_STAGES,
+  experimentSpecSchema,
+  type ExperimentSpec,
+  type ZeroStage,
+  type Hyperparameters,
+} from "./schema.js";
 export { parseSpec, specToJson } from "./parse.js";
-export { specFromPreset, specFromInput, applyOverrides, presetInput, OVERRIDE_FIELDS, type SpecOverrides } from "./overrides.js";
+export {
+  specFromPreset,
+  specFromInput,
+  applyOverrides,
+  presetInput,
+  OVERRIDE_FIELDS,
+  type SpecOverrides,
+} from "./overrides.js";
 export { PRESETS, PRESET_NAMES, DEFAULT_BUCKET, DEFAULT_PREFIX, type Preset, type PresetName } from "./presets.js";
 export { derivePlan, type Plan, type PlanOptions, type TrainingPlan, type ServingPlan } from "./derive.js";
 export { resourceNames, fitName, isValidSageMakerName, type ResourceNames, type PayloadHashes } from "./names.js";

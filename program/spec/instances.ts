@@ -24,15 +24,30 @@ export interface InstanceType {
 }
 
 /** A type the SDK's instance_gpu_info.json lists: GPU count and memory from there. */
-const sdk = (type: string, gpuModel: string, hostMemoryGiB: number, efa = false, gpuDirectRdma = false): InstanceType => {
+const sdk = (
+  type: string,
+  gpuModel: string,
+  hostMemoryGiB: number,
+  efa = false,
+  gpuDirectRdma = false,
+): InstanceType => {
   const row = SDK_INSTANCE_GPUS[type];
-  if (row === undefined) throw new Error(`${type} is not in the SDK's instance_gpu_info.json; re-run scripts/update-catalog or list it as not in the SDK`);
+  if (row === undefined)
+    throw new Error(
+      `${type} is not in the SDK's instance_gpu_info.json; re-run scripts/update-catalog or list it as not in the SDK`,
+    );
   const gpuMemoryGiB = Math.round((row.totalGpuMemoryMiB / row.gpus / 1024) * 100) / 100;
   return { gpus: row.gpus, gpuModel, gpuMemoryGiB, hostMemoryGiB, efa, gpuDirectRdma, bf16: true, gpuSource: "sdk" };
 };
 
 /** A type the SDK's file lacks: numbers from the EC2 spec pages (usable GiB as nvidia-smi reports it). */
-const notInSdk = (gpus: number, gpuModel: string, gpuMemoryGiB: number, hostMemoryGiB: number, efa = false): InstanceType => ({
+const notInSdk = (
+  gpus: number,
+  gpuModel: string,
+  gpuMemoryGiB: number,
+  hostMemoryGiB: number,
+  efa = false,
+): InstanceType => ({
   gpus,
   gpuModel,
   gpuMemoryGiB,
@@ -78,7 +93,10 @@ export const SERVING_INSTANCES = {
 export type TrainingInstanceType = keyof typeof TRAINING_INSTANCES;
 export type ServingInstanceType = keyof typeof SERVING_INSTANCES;
 
-export const TRAINING_INSTANCE_TYPES = Object.keys(TRAINING_INSTANCES) as [TrainingInstanceType, ...TrainingInstanceType[]];
+export const TRAINING_INSTANCE_TYPES = Object.keys(TRAINING_INSTANCES) as [
+  TrainingInstanceType,
+  ...TrainingInstanceType[],
+];
 export const SERVING_INSTANCE_TYPES = Object.keys(SERVING_INSTANCES) as [ServingInstanceType, ...ServingInstanceType[]];
 
 export function trainingInstance(type: TrainingInstanceType): InstanceType {

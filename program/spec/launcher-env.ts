@@ -6,7 +6,14 @@ import type { ExperimentSpec } from "./schema.js";
 export const EFA_ENV = { FI_PROVIDER: "efa", NCCL_PROTO: "simple", FI_EFA_USE_DEVICE_RDMA: "1" } as const;
 export const EFA_ENV_NAMES = Object.keys(EFA_ENV);
 /** Names the derivation owns; a user's `training.environment` may not set them. */
-export const RESERVED_ENV_NAMES = ["NODE_NUMBER", "MODEL_S3_PATH", "NCCL_DEBUG", "NCCL_SOCKET_IFNAME", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"];
+export const RESERVED_ENV_NAMES = [
+  "NODE_NUMBER",
+  "MODEL_S3_PATH",
+  "NCCL_DEBUG",
+  "NCCL_SOCKET_IFNAME",
+  "HF_TOKEN",
+  "HUGGING_FACE_HUB_TOKEN",
+];
 
 export function launcherEnv(spec: ExperimentSpec, modelS3Uri: string): Record<string, string> {
   const instance = trainingInstance(spec.training.instanceType);

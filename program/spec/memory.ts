@@ -27,7 +27,15 @@ const SERVING_RUNTIME_BYTES = 2 * GIB;
 const OFFLOAD_BUFFER_FACTOR = 1.5;
 
 export interface TrainingMemory {
-  perGpu: { params: number; grads: number; optimizer: number; buffers: number; activations: number; runtime: number; total: number };
+  perGpu: {
+    params: number;
+    grads: number;
+    optimizer: number;
+    buffers: number;
+    activations: number;
+    runtime: number;
+    total: number;
+  };
   gpuBytes: number;
   /** total / gpuBytes */
   gpuFraction: number;
@@ -74,7 +82,10 @@ function activationBytes(spec: ExperimentSpec): number {
   return layerBytes + b * outLen * sizes.vocab * 6;
 }
 
-export function trainingMemory(spec: ExperimentSpec, instance: InstanceType = trainingInstance(spec.training.instanceType)): TrainingMemory {
+export function trainingMemory(
+  spec: ExperimentSpec,
+  instance: InstanceType = trainingInstance(spec.training.instanceType),
+): TrainingMemory {
   const psi = spec.model.sizes.parameters;
   const nodes = spec.training.nodes;
   const n = instance.gpus * nodes;
@@ -121,7 +132,10 @@ export function dtypeBytes(_dtype: "bf16" | "fp16"): number {
   return 2;
 }
 
-export function servingMemory(spec: ExperimentSpec, instance: InstanceType = servingInstance(spec.serving.instanceType)): ServingMemory {
+export function servingMemory(
+  spec: ExperimentSpec,
+  instance: InstanceType = servingInstance(spec.serving.instanceType),
+): ServingMemory {
   const { sizes, kind } = spec.model;
   const tp = spec.serving.tensorParallelDegree;
   const bytes = dtypeBytes(spec.serving.dtype);

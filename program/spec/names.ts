@@ -41,7 +41,15 @@ export interface PayloadHashes {
 
 /** What the training job depends on: everything that changes what runs or where it writes. */
 export function trainingPart(spec: ExperimentSpec, payload?: PayloadHashes): unknown {
-  const part = { v: spec.specVersion, model: spec.model, dataset: spec.dataset, output: spec.output, training: spec.training, hfToken: spec.hfToken, region: spec.region };
+  const part = {
+    v: spec.specVersion,
+    model: spec.model,
+    dataset: spec.dataset,
+    output: spec.output,
+    training: spec.training,
+    hfToken: spec.hfToken,
+    region: spec.region,
+  };
   return payload ? { ...part, code: payload.train } : part;
 }
 

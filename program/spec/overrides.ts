@@ -69,13 +69,22 @@ const section = (raw: Raw, key: string): Raw => (isRecord(raw[key]) ? { ...raw[k
 
 /** A valid experiment name from a preset name ("llama-3.1-8b" -> "llama-3-1-8b"). */
 export function defaultExperimentName(preset: string): string {
-  return preset.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+/, "").replace(/-+$/, "") || "experiment";
+  return (
+    preset
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^[^a-z]+/, "")
+      .replace(/-+$/, "") || "experiment"
+  );
 }
 
 /** The preset as a raw spec (not yet validated) with the user-only parts filled by defaults. */
 export function presetInput(presetName: string, bucket = DEFAULT_BUCKET, prefix = DEFAULT_PREFIX): Raw {
   if (!isPresetName(presetName)) {
-    throw new BadInputError([{ field: "preset", message: `unknown preset ${JSON.stringify(presetName)}`, allowed: PRESET_NAMES.join(", ") }], "run `zerostack presets` to list them");
+    throw new BadInputError(
+      [{ field: "preset", message: `unknown preset ${JSON.stringify(presetName)}`, allowed: PRESET_NAMES.join(", ") }],
+      "run `zerostack presets` to list them",
+    );
   }
   const preset = PRESETS[presetName];
   const at = (key: string) => `s3://${bucket}/${[prefix, key].filter((p) => p !== "").join("/")}/`;
@@ -125,7 +134,11 @@ export function applyOverrides(base: unknown, o: SpecOverrides): Raw {
     serving.backend = o.backend;
     if (Object.hasOwn(BACKENDS, o.backend)) {
       const backend = BACKENDS[o.backend as Backend];
-      if (o.serveImage === undefined) serving.image = defaultServingImage(o.backend as Backend, typeof raw.region === "string" ? raw.region : undefined);
+      if (o.serveImage === undefined)
+        serving.image = defaultServingImage(
+          o.backend as Backend,
+          typeof raw.region === "string" ? raw.region : undefined,
+        );
       if (!("rollingBatch" in backend)) delete serving.maxRollingBatchSize;
       else serving.maxRollingBatchSize ??= DEFAULT_MAX_ROLLING_BATCH_SIZE;
       if (o.backend !== "accelerate") serving.handler = "builtin";

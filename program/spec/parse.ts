@@ -57,10 +57,20 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix = "
   return issues.flatMap((issue): Problem[] => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ field: path === "" ? key : `${path}.${key}`, message: "unknown field", allowed: "remove it (check the spelling)" }));
+      return issue.keys.map((key) => ({
+        field: path === "" ? key : `${path}.${key}`,
+        message: "unknown field",
+        allowed: "remove it (check the spelling)",
+      }));
     }
     const allowed = allowedOf(issue);
-    return [{ field: path === "" ? "(spec)" : path, message: messageOf(issue), ...(allowed === undefined ? {} : { allowed }) }];
+    return [
+      {
+        field: path === "" ? "(spec)" : path,
+        message: messageOf(issue),
+        ...(allowed === undefined ? {} : { allowed }),
+      },
+    ];
   });
 }
 
@@ -68,12 +78,19 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /** A spec file may leave out a catalog model's sizes; they are filled in so the stored spec is complete. */
 function withCatalogSizes(input: unknown): unknown {
-  if (!isRecord(input) || !isRecord(input.model) || input.model.sizes !== undefined || typeof input.model.id !== "string") return input;
+  if (
+    !isRecord(input) ||
+    !isRecord(input.model) ||
+    input.model.sizes !== undefined ||
+    typeof input.model.id !== "string"
+  )
+    return input;
   const known = knownModel(input.model.id);
   return known === undefined ? input : { ...input, model: { ...input.model, sizes: known.sizes } };
 }
 
-const NEXT_STEP = "fix the fields listed above and run `zerostack plan` again; `zerostack presets` shows valid starting points";
+const NEXT_STEP =
+  "fix the fields listed above and run `zerostack plan` again; `zerostack presets` shows valid starting points";
 
 function getPath(value: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
   let at: unknown = value;
@@ -112,10 +129,20 @@ export function parseSpec(input: unknown, options: { fallback?: unknown } = {}):
   if (!result.success) {
     const problems = issuesToProblems(result.error.issues);
     if (options.fallback !== undefined) {
-      const repaired = experimentSpecSchema.safeParse(withFallback(prepared, withCatalogSizes(options.fallback), result.error.issues.map((i) => i.path)));
+      const repaired = experimentSpecSchema.safeParse(
+        withFallback(
+          prepared,
+          withCatalogSizes(options.fallback),
+          result.error.issues.map((i) => i.path),
+        ),
+      );
       if (repaired.success) {
         const reported = new Set(problems.map((p) => p.field));
-        problems.push(...errorsOf(checkSpec(repaired.data)).filter((f) => !reported.has(f.field)).map(findingToProblem));
+        problems.push(
+          ...errorsOf(checkSpec(repaired.data))
+            .filter((f) => !reported.has(f.field))
+            .map(findingToProblem),
+        );
       }
     }
     throw new BadInputError(problems, NEXT_STEP);

@@ -29,7 +29,12 @@ const LMI_LATEST = "0.38.0-lmi29.0.0-cu130";
 // 2023 sample named 0.21.0-deepspeed0.8.0-cu117, a tag the SDK's catalog does not carry).
 const SEED_SERVING_IMAGE = "0.21.0-deepspeed0.8.3-cu117";
 
-const model = (id: KnownModelId) => ({ id, kind: MODELS[id].kind, source: MODELS[id].source, sizes: { ...MODELS[id].sizes } });
+const model = (id: KnownModelId) => ({
+  id,
+  kind: MODELS[id].kind,
+  source: MODELS[id].source,
+  sizes: { ...MODELS[id].sizes },
+});
 
 // The seed's recipe (SEED.md): Flan-T5-XXL, 2 x p4d, ZeRO-3 bf16, lr 1e-4, ~500-token inputs,
 // gradient checkpointing; served by Accelerate with its model.py on g5.48xlarge, TP 8, on the seed's
@@ -101,10 +106,22 @@ const flanT5Xl: Preset = {
       ...seed.spec.training,
       instanceType: "ml.g5.12xlarge",
       nodes: 1,
-      hyperparameters: { ...seed.spec.training.hyperparameters, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, gradientAccumulationSteps: 2 },
+      hyperparameters: {
+        ...seed.spec.training.hyperparameters,
+        perDeviceTrainBatchSize: 4,
+        perDeviceEvalBatchSize: 4,
+        gradientAccumulationSteps: 2,
+      },
       maxRuntimeSeconds: 12 * 3600,
     },
-    serving: { ...seed.spec.serving, instanceType: "ml.g5.2xlarge", image: LMI_LATEST, tensorParallelDegree: 1, handler: "builtin", ttlSeconds: 2 * 3600 },
+    serving: {
+      ...seed.spec.serving,
+      instanceType: "ml.g5.2xlarge",
+      image: LMI_LATEST,
+      tensorParallelDegree: 1,
+      handler: "builtin",
+      ttlSeconds: 2 * 3600,
+    },
   },
 };
 
@@ -120,17 +137,37 @@ const llama31_8b: Preset = {
     training: {
       ...seed.spec.training,
       nodes: 1,
-      hyperparameters: { ...seed.spec.training.hyperparameters, learningRate: 2e-5, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, gradientAccumulationSteps: 4, maxSourceLength: 1024, maxTargetLength: 256, generationMaxLength: 256, warmupSteps: 50 },
+      hyperparameters: {
+        ...seed.spec.training.hyperparameters,
+        learningRate: 2e-5,
+        perDeviceTrainBatchSize: 4,
+        perDeviceEvalBatchSize: 4,
+        gradientAccumulationSteps: 4,
+        maxSourceLength: 1024,
+        maxTargetLength: 256,
+        generationMaxLength: 256,
+        warmupSteps: 50,
+      },
       maxRuntimeSeconds: 12 * 3600,
     },
-    serving: { ...seed.spec.serving, instanceType: "ml.g5.12xlarge", backend: "vllm", image: LMI_LATEST, tensorParallelDegree: 4, handler: "builtin", maxRollingBatchSize: 32, ttlSeconds: 2 * 3600 },
+    serving: {
+      ...seed.spec.serving,
+      instanceType: "ml.g5.12xlarge",
+      backend: "vllm",
+      image: LMI_LATEST,
+      tensorParallelDegree: 4,
+      handler: "builtin",
+      maxRollingBatchSize: 32,
+      ttlSeconds: 2 * 3600,
+    },
   },
 };
 
 // Built from a config with a byte-level vocabulary by the payload: sandbox and CPU rehearsals
 // download nothing. Two nodes so the multi-node path is exercised even here.
 const tiny: Preset = {
-  description: "A tiny config-built T5 (~0.3M params) on 2 x ml.g5.2xlarge, served by HF Accelerate on the newest LMI image like flan-t5-xl; for the sandbox and CPU rehearsals",
+  description:
+    "A tiny config-built T5 (~0.3M params) on 2 x ml.g5.2xlarge, served by HF Accelerate on the newest LMI image like flan-t5-xl; for the sandbox and CPU rehearsals",
   datasetKeys: { train: "datasets/tiny/train", test: "datasets/tiny/test" },
   spec: {
     ...seed.spec,
@@ -140,11 +177,28 @@ const tiny: Preset = {
       ...seed.spec.training,
       instanceType: "ml.g5.2xlarge",
       nodes: 2,
-      hyperparameters: { ...seed.spec.training.hyperparameters, learningRate: 1e-3, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, maxSourceLength: 64, maxTargetLength: 32, generationMaxLength: 32, evalSteps: 4, loggingSteps: 1 },
+      hyperparameters: {
+        ...seed.spec.training.hyperparameters,
+        learningRate: 1e-3,
+        perDeviceTrainBatchSize: 4,
+        perDeviceEvalBatchSize: 4,
+        maxSourceLength: 64,
+        maxTargetLength: 32,
+        generationMaxLength: 32,
+        evalSteps: 4,
+        loggingSteps: 1,
+      },
       maxRuntimeSeconds: 3600,
       ncclDebug: "WARN",
     },
-    serving: { ...seed.spec.serving, instanceType: "ml.g5.xlarge", image: LMI_LATEST, tensorParallelDegree: 1, handler: "builtin", ttlSeconds: 30 * 60 },
+    serving: {
+      ...seed.spec.serving,
+      instanceType: "ml.g5.xlarge",
+      image: LMI_LATEST,
+      tensorParallelDegree: 1,
+      handler: "builtin",
+      ttlSeconds: 30 * 60,
+    },
   },
 };
 

@@ -22,7 +22,12 @@ export interface ListPrices {
 
 interface PriceDocument {
   product?: { productFamily?: string; attributes?: Record<string, string> };
-  terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: Record<string, string> }> }> };
+  terms?: {
+    OnDemand?: Record<
+      string,
+      { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: Record<string, string> }> }
+    >;
+  };
 }
 
 const USAGE = /-(Train|Host):(ml\.[a-z0-9-]+\.[a-z0-9]+)$/;

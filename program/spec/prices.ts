@@ -68,7 +68,9 @@ export const DEFAULT_REGION_MULTIPLIER = 1.3;
 
 export function regionMultiplier(region: Region): { multiplier: number; estimated: boolean } {
   const known = REGION_MULTIPLIERS[region];
-  return known === undefined ? { multiplier: DEFAULT_REGION_MULTIPLIER, estimated: true } : { multiplier: known, estimated: false };
+  return known === undefined
+    ? { multiplier: DEFAULT_REGION_MULTIPLIER, estimated: true }
+    : { multiplier: known, estimated: false };
 }
 
 /**
@@ -89,7 +91,14 @@ export interface PriceBook {
 }
 
 export function offlinePriceBook(region: string, fallbackReason?: string): PriceBook {
-  return { kind: "offline-table", region, asOf: PRICES_AS_OF, training: {}, hosting: {}, ...(fallbackReason === undefined ? {} : { fallbackReason }) };
+  return {
+    kind: "offline-table",
+    region,
+    asOf: PRICES_AS_OF,
+    training: {},
+    hosting: {},
+    ...(fallbackReason === undefined ? {} : { fallbackReason }),
+  };
 }
 
 /** "list price, 2026-12-01" or "offline table, 2025-01, estimated". */

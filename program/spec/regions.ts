@@ -39,7 +39,9 @@ export type Region = (typeof REGIONS)[number];
 
 /** Every ECR account any catalog image is published from in the region (some old HF images use a second one). */
 export function ecrAccountsIn(region: string): string[] {
-  const accounts = [...SERVING_IMAGES, ...TRAINING_IMAGES].map((i) => i.registries[region]).filter((a): a is string => a !== undefined);
+  const accounts = [...SERVING_IMAGES, ...TRAINING_IMAGES]
+    .map((i) => i.registries[region])
+    .filter((a): a is string => a !== undefined);
   return [...new Set(accounts)].sort();
 }
 

@@ -25,16 +25,29 @@ export const EXPERIMENT_NAME_ALLOWED = "1-63 lowercase letters, digits and singl
 export const RESERVED_NAMES = ["base"] as const;
 export const experimentName = pattern(/^[a-z](-?[a-z0-9])*$/, EXPERIMENT_NAME_ALLOWED)
   .max(63)
-  .refine((name) => !(RESERVED_NAMES as readonly string[]).includes(name), { error: "is reserved for the account's base stack", params: { allowed: "any other name" } });
+  .refine((name) => !(RESERVED_NAMES as readonly string[]).includes(name), {
+    error: "is reserved for the account's base stack",
+    params: { allowed: "any other name" },
+  });
 
-export const BUCKET_ALLOWED = "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
+export const BUCKET_ALLOWED =
+  "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
 const bucketName = pattern(/^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, BUCKET_ALLOWED);
 export const S3_URI_ALLOWED = "s3://<bucket>/<prefix> with a valid bucket name and no '//' in the key";
-const s3Uri = pattern(/^s3:\/\/(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/(?!.*\/\/)[A-Za-z0-9!_.*'()=+\-/]*)?$/, S3_URI_ALLOWED);
-const s3Prefix = pattern(/^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()=+\-/]{0,256}$/, "an S3 key prefix without a leading '/' or '//' (letters, digits, !_.*'()=+-/)");
+const s3Uri = pattern(
+  /^s3:\/\/(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/(?!.*\/\/)[A-Za-z0-9!_.*'()=+\-/]*)?$/,
+  S3_URI_ALLOWED,
+);
+const s3Prefix = pattern(
+  /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()=+\-/]{0,256}$/,
+  "an S3 key prefix without a leading '/' or '//' (letters, digits, !_.*'()=+-/)",
+);
 // Images are checked against the SDK's catalog for the spec's region by a guard (guards.ts), which
 // can name the nearest tags published there; the schema only checks their shape.
-const servingImageTag = pattern(/^[0-9][A-Za-z0-9._-]{0,127}$/, "an LMI (djl-inference) image tag such as 0.38.0-lmi29.0.0-cu130");
+const servingImageTag = pattern(
+  /^[0-9][A-Za-z0-9._-]{0,127}$/,
+  "an LMI (djl-inference) image tag such as 0.38.0-lmi29.0.0-cu130",
+);
 const trainingImageId = pattern(
   /^(huggingface-pytorch-training|pytorch-training):[0-9][A-Za-z0-9._-]{0,127}$/,
   "huggingface-pytorch-training:<tag> or pytorch-training:<tag>, a GPU training DLC",
@@ -68,7 +81,11 @@ const hyperparameters = z.strictObject({
   gradientClipping: z.number().gt(0).max(100),
   evalSteps: positiveInt(1_000_000),
   loggingSteps: positiveInt(1_000_000),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   gradientCheckpointing: z.boolean(),
 });
 
@@ -87,7 +104,12 @@ const training = z.strictObject({
   maxRuntimeSeconds: z.number().int().min(60).max(MAX_RUNTIME_SECONDS),
   /** Managed spot: cheaper, can be interrupted; SageMaker then needs MaxWaitTimeInSeconds. */
   spot: z.boolean(),
-  maxWaitSeconds: z.number().int().min(60).max(MAX_RUNTIME_SECONDS * 2).optional(),
+  maxWaitSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(MAX_RUNTIME_SECONDS * 2)
+    .optional(),
   ncclDebug: z.enum(["INFO", "WARN"]),
   /** Extra launcher environment; the derived variables win on conflict only where guards allow. */
   environment: z.record(envName, z.string().max(4096)),
@@ -109,7 +131,10 @@ const serving = z.strictObject({
   ttlSeconds: z
     .number()
     .int()
-    .refine((s) => s === 0 || (s >= MIN_TTL_SECONDS && s <= MAX_TTL_SECONDS), { error: "is not a TTL zerostack schedules", params: { allowed: `0 (no TTL), or ${MIN_TTL_SECONDS / 60}m to ${MAX_TTL_SECONDS / 86400}d` } }),
+    .refine((s) => s === 0 || (s >= MIN_TTL_SECONDS && s <= MAX_TTL_SECONDS), {
+      error: "is not a TTL zerostack schedules",
+      params: { allowed: `0 (no TTL), or ${MIN_TTL_SECONDS / 60}m to ${MAX_TTL_SECONDS / 86400}d` },
+    }),
   /** Overrides the size-scaled default (see health-check.ts). */
   healthCheckTimeoutSeconds: z.number().int().min(60).max(3600).optional(),
 });
@@ -121,7 +146,10 @@ export const experimentSpecSchema = z.strictObject({
   preset: pattern(/^[a-z0-9][a-z0-9.-]{0,62}$/, "a preset name (lowercase letters, digits, dots, hyphens)"),
   region: z.enum(REGIONS),
   model: z.strictObject({
-    id: pattern(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/, "a Hugging Face model id such as google/flan-t5-xxl").max(128),
+    id: pattern(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/,
+      "a Hugging Face model id such as google/flan-t5-xxl",
+    ).max(128),
     kind: z.enum(["seq2seq", "causal"]),
     /** "s3": the base model is staged in S3 and pulled with s5cmd (the seed's tip for hub timeouts). */
     source: z.enum(["hub", "config", "s3"]),
@@ -131,7 +159,10 @@ export const experimentSpecSchema = z.strictObject({
   hfToken: z.boolean(),
   dataset: z.strictObject({
     /** A Hugging Face dataset id with an optional config, e.g. cnn_dailymail:3.0.0; the payload reads it. */
-    name: pattern(/^[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?$/, "a dataset id such as cnn_dailymail:3.0.0 or owner/name").max(128),
+    name: pattern(
+      /^[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?$/,
+      "a dataset id such as cnn_dailymail:3.0.0 or owner/name",
+    ).max(128),
     train: s3Uri,
     test: s3Uri,
   }),

@@ -28,9 +28,13 @@ export function servingProperties(spec: ExperimentSpec, modelS3Uri: string): Ser
   if ("rollingBatch" in backend) {
     const hp = spec.training.hyperparameters;
     entries.push(["option.rolling_batch", backend.rollingBatch]);
-    entries.push(["option.max_rolling_batch_size", String(spec.serving.maxRollingBatchSize ?? DEFAULT_MAX_ROLLING_BATCH_SIZE)]);
+    entries.push([
+      "option.max_rolling_batch_size",
+      String(spec.serving.maxRollingBatchSize ?? DEFAULT_MAX_ROLLING_BATCH_SIZE),
+    ]);
     // Bounds the KV cache vLLM and LMI-Dist reserve; TensorRT-LLM sizes it at compile time instead.
-    if (backend.rollingBatch !== "trtllm") entries.push(["option.max_model_len", String(hp.maxSourceLength + hp.generationMaxLength)]);
+    if (backend.rollingBatch !== "trtllm")
+      entries.push(["option.max_model_len", String(hp.maxSourceLength + hp.generationMaxLength)]);
   }
   const record = Object.fromEntries(entries);
   return { record, text: `${entries.map(([k, v]) => `${k}=${v}`).join("\n")}\n` };

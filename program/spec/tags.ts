@@ -51,17 +51,51 @@ export function userTagProblems(tags: Record<string, string>, field = "tags"): P
   const reserved = Object.keys(TAG_KEYS).length;
   const count = Object.keys(tags).length;
   if (count + reserved > MAX_TAGS) {
-    problems.push({ field, message: `${count} tags plus zerostack's ${reserved} exceed AWS's ${MAX_TAGS} per resource`, allowed: `at most ${MAX_TAGS - reserved} tags` });
+    problems.push({
+      field,
+      message: `${count} tags plus zerostack's ${reserved} exceed AWS's ${MAX_TAGS} per resource`,
+      allowed: `at most ${MAX_TAGS - reserved} tags`,
+    });
   }
   for (const [key, value] of Object.entries(tags)) {
     const at = `${field}.${key}`;
     const keyChars = [...key].length;
-    if (keyChars < 1 || keyChars > MAX_KEY_LENGTH) problems.push({ field: at, message: `tag key is ${keyChars} characters long`, allowed: `1-${MAX_KEY_LENGTH} characters` });
-    if (!TAG_CHARS.test(key)) problems.push({ field: at, message: "tag key has characters AWS rejects", allowed: "letters, digits, spaces and _ . : / = + - @" });
-    if (key.toLowerCase().startsWith("aws:")) problems.push({ field: at, message: "tag keys starting with 'aws:' are reserved by AWS", allowed: "another key" });
-    if (key.toLowerCase().startsWith(TAG_PREFIX)) problems.push({ field: at, message: `tag keys starting with '${TAG_PREFIX}' are set by zerostack`, allowed: "another key" });
-    if ([...value].length > MAX_VALUE_LENGTH) problems.push({ field: at, message: `tag value is ${[...value].length} characters long`, allowed: `0-${MAX_VALUE_LENGTH} characters` });
-    if (!TAG_CHARS.test(value)) problems.push({ field: at, message: "tag value has characters AWS rejects", allowed: "letters, digits, spaces and _ . : / = + - @" });
+    if (keyChars < 1 || keyChars > MAX_KEY_LENGTH)
+      problems.push({
+        field: at,
+        message: `tag key is ${keyChars} characters long`,
+        allowed: `1-${MAX_KEY_LENGTH} characters`,
+      });
+    if (!TAG_CHARS.test(key))
+      problems.push({
+        field: at,
+        message: "tag key has characters AWS rejects",
+        allowed: "letters, digits, spaces and _ . : / = + - @",
+      });
+    if (key.toLowerCase().startsWith("aws:"))
+      problems.push({
+        field: at,
+        message: "tag keys starting with 'aws:' are reserved by AWS",
+        allowed: "another key",
+      });
+    if (key.toLowerCase().startsWith(TAG_PREFIX))
+      problems.push({
+        field: at,
+        message: `tag keys starting with '${TAG_PREFIX}' are set by zerostack`,
+        allowed: "another key",
+      });
+    if ([...value].length > MAX_VALUE_LENGTH)
+      problems.push({
+        field: at,
+        message: `tag value is ${[...value].length} characters long`,
+        allowed: `0-${MAX_VALUE_LENGTH} characters`,
+      });
+    if (!TAG_CHARS.test(value))
+      problems.push({
+        field: at,
+        message: "tag value has characters AWS rejects",
+        allowed: "letters, digits, spaces and _ . : / = + - @",
+      });
   }
   return problems;
 }

@@ -9,11 +9,18 @@ export interface RunChoices {
   rehearse?: boolean;
 }
 
-export function experimentPlan(spec: ExperimentSpec, choices: RunChoices = {}, options: Omit<PlanOptions, "payload"> = {}): Plan {
+export function experimentPlan(
+  spec: ExperimentSpec,
+  choices: RunChoices = {},
+  options: Omit<PlanOptions, "payload"> = {},
+): Plan {
   const hashes = payloadHashes(payloadDir());
   const payload = choices.rehearse ? { ...hashes, train: `${hashes.train}+rehearse` } : hashes;
   const plan = derivePlan(spec, { ...options, payload });
   if (!choices.rehearse) return plan;
   // the sandbox runs this job's payload for real (sandbox/zerostack_sandbox/rehearsal)
-  return { ...plan, training: { ...plan.training, environment: { ...plan.training.environment, ZEROSTACK_REHEARSE: "1" } } };
+  return {
+    ...plan,
+    training: { ...plan.training, environment: { ...plan.training.environment, ZEROSTACK_REHEARSE: "1" } },
+  };
 }

@@ -49,37 +49,50 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     const { spec, training, serving } = plan;
     // each object's spec-hash tag is the hash of its own inputs: a create that finds an object
     // under its deterministic name adopts it only when it was made from exactly these inputs
-    const tagged = <T extends object>(inputs: T) => ({ ...inputs, tags: { ...plan.tags, [SPEC_HASH_TAG]: shortHash(inputs, 16) } });
+    const tagged = <T extends object>(inputs: T) => ({
+      ...inputs,
+      tags: { ...plan.tags, [SPEC_HASH_TAG]: shortHash(inputs, 16) },
+    });
     const sourceDir = join(opts.payloadDir, "train");
     const sourceFiles = trainingSourceFiles(plan);
     const source = await bundle({ dir: sourceDir, files: sourceFiles });
     const waitSlack = 3600;
 
-    const job = new TrainingJob("training-job", tagged({
-      name: training.jobName,
-      roleArn: opts.base.executionRoleArn,
-      image: training.imageUri,
-      instanceType: training.instanceType,
-      instanceCount: training.instanceCount,
-      volumeSizeGb: 200,
-      sourceDir,
-      sourceFiles,
-      sourceSha256: source.sha256,
-      bucket: spec.output.bucket,
-      sourcePrefix: `${spec.output.prefix}/${spec.name}/source`.replace(/^\/+/, ""),
-      entryPoint: "start.py",
-      channels: training.channels,
-      environment: training.environment,
-      hyperparameters: training.hyperparameters,
-      maxRuntimeSeconds: training.stoppingCondition.MaxRuntimeInSeconds,
-      ...(training.stoppingCondition.MaxWaitTimeInSeconds
-        ? { spot: { maxWaitSeconds: training.stoppingCondition.MaxWaitTimeInSeconds, checkpointS3Uri: `${training.outputS3Uri}checkpoints/` } }
-        : {}),
-      metricDefinitions: training.metricDefinitions.map((m) => ({ Name: m.Name, Regex: m.Regex })),
-      outputS3Uri: training.outputS3Uri,
-      needsHfToken: spec.hfToken,
-      waitTimeoutSeconds: (training.stoppingCondition.MaxWaitTimeInSeconds ?? training.stoppingCondition.MaxRuntimeInSeconds) + waitSlack,
-    }));
+    const job = new TrainingJob(
+      "training-job",
+      tagged({
+        name: training.jobName,
+        roleArn: opts.base.executionRoleArn,
+        image: training.imageUri,
+        instanceType: training.instanceType,
+        instanceCount: training.instanceCount,
+        volumeSizeGb: 200,
+        sourceDir,
+        sourceFiles,
+        sourceSha256: source.sha256,
+        bucket: spec.output.bucket,
+        sourcePrefix: `${spec.output.prefix}/${spec.name}/source`.replace(/^\/+/, ""),
+        entryPoint: "start.py",
+        channels: training.channels,
+        environment: training.environment,
+        hyperparameters: training.hyperparameters,
+        maxRuntimeSeconds: training.stoppingCondition.MaxRuntimeInSeconds,
+        ...(training.stoppingCondition.MaxWaitTimeInSeconds
+          ? {
+              spot: {
+                maxWaitSeconds: training.stoppingCondition.MaxWaitTimeInSeconds,
+                checkpointS3Uri: `${training.outputS3Uri}checkpoints/`,
+              },
+            }
+          : {}),
+        metricDefinitions: training.metricDefinitions.map((m) => ({ Name: m.Name, Regex: m.Regex })),
+        outputS3Uri: training.outputS3Uri,
+        needsHfToken: spec.hfToken,
+        waitTimeoutSeconds:
+          (training.stoppingCondition.MaxWaitTimeInSeconds ?? training.stoppingCondition.MaxRuntimeInSeconds) +
+          waitSlack,
+      }),
+    );
 
     const outputs: Record<string, unknown> = {
       trainingJobName: job.name,
@@ -110,15 +123,19 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
       }),
       { dependsOn: [job] },
     );
-    const config = new EndpointConfig("endpoint-config", tagged({
-      name: serving.endpointConfigName,
-      modelName: serving.modelName,
-      instanceType: serving.instanceType,
-      instanceCount: serving.instanceCount,
-      variantName: "AllTraffic",
-      healthCheckTimeoutSeconds: serving.healthCheckTimeoutSeconds,
-      modelDownloadTimeoutSeconds: serving.healthCheckTimeoutSeconds,
-    }), { dependsOn: [model] });
+    const config = new EndpointConfig(
+      "endpoint-config",
+      tagged({
+        name: serving.endpointConfigName,
+        modelName: serving.modelName,
+        instanceType: serving.instanceType,
+        instanceCount: serving.instanceCount,
+        variantName: "AllTraffic",
+        healthCheckTimeoutSeconds: serving.healthCheckTimeoutSeconds,
+        modelDownloadTimeoutSeconds: serving.healthCheckTimeoutSeconds,
+      }),
+      { dependsOn: [model] },
+    );
     // the endpoint outlives config changes (UpdateEndpoint), so its hash covers its name alone
     const endpoint = new Endpoint(
       "endpoint",
@@ -151,4 +168,3 @@ function splitS3(uri: string): { bucket: string; key: string } {
   if (!match) throw new Error(`not an s3:// URI: ${uri}`);
   return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, "") };
 }
-

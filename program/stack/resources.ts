@@ -9,7 +9,6 @@ import type { TtlScheduleInputs } from "../providers/ttl-schedule.js";
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-
 export class TrainingJob extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
@@ -20,7 +19,15 @@ export class TrainingJob extends pulumi.dynamic.Resource {
   declare readonly sourceS3Uri: pulumi.Output<string>;
   declare readonly uploadedBytes: pulumi.Output<number>;
   constructor(name: string, args: Inputs<TrainingJobInputs>, opts?: pulumi.CustomResourceOptions) {
-    const outs = { arn: undefined, status: undefined, secondaryStatus: undefined, billableSeconds: undefined, modelS3Uri: undefined, sourceS3Uri: undefined, uploadedBytes: undefined };
+    const outs = {
+      arn: undefined,
+      status: undefined,
+      secondaryStatus: undefined,
+      billableSeconds: undefined,
+      modelS3Uri: undefined,
+      sourceS3Uri: undefined,
+      uploadedBytes: undefined,
+    };
     super(serializedProvider("training-job"), name, { ...args, ...outs }, opts, "zerostack", "TrainingJob");
   }
 }
@@ -30,7 +37,14 @@ export class SageMakerModel extends pulumi.dynamic.Resource {
   declare readonly arn: pulumi.Output<string>;
   declare readonly modelDataUrl: pulumi.Output<string>;
   constructor(name: string, args: Inputs<ModelInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(serializedProvider("model"), name, { ...args, arn: undefined, modelDataUrl: undefined }, opts, "zerostack", "SageMakerModel");
+    super(
+      serializedProvider("model"),
+      name,
+      { ...args, arn: undefined, modelDataUrl: undefined },
+      opts,
+      "zerostack",
+      "SageMakerModel",
+    );
   }
 }
 
@@ -38,7 +52,14 @@ export class EndpointConfig extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   constructor(name: string, args: Inputs<EndpointConfigInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(serializedProvider("endpoint-config"), name, { ...args, arn: undefined }, opts, "zerostack", "EndpointConfig");
+    super(
+      serializedProvider("endpoint-config"),
+      name,
+      { ...args, arn: undefined },
+      opts,
+      "zerostack",
+      "EndpointConfig",
+    );
   }
 }
 
@@ -47,7 +68,14 @@ export class Endpoint extends pulumi.dynamic.Resource {
   declare readonly arn: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
   constructor(name: string, args: Inputs<EndpointInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(serializedProvider("endpoint"), name, { ...args, arn: undefined, status: undefined }, opts, "zerostack", "Endpoint");
+    super(
+      serializedProvider("endpoint"),
+      name,
+      { ...args, arn: undefined, status: undefined },
+      opts,
+      "zerostack",
+      "Endpoint",
+    );
   }
 }
 
@@ -58,4 +86,3 @@ export class TtlSchedule extends pulumi.dynamic.Resource {
     super(serializedProvider("ttl-schedule"), name, { ...args, arn: undefined }, opts, "zerostack", "TtlSchedule");
   }
 }
-

@@ -8,7 +8,8 @@ export interface Usage {
 }
 
 export function costSoFar(estimate: CostEstimate, usage: Usage): number {
-  const training = estimate.training.usdPerInstanceHour * estimate.training.instances * (usage.trainingBillableSeconds / 3600);
+  const training =
+    estimate.training.usdPerInstanceHour * estimate.training.instances * (usage.trainingBillableSeconds / 3600);
   const serving = estimate.serving ? estimate.serving.usdPerHour * (usage.endpointSeconds / 3600) : 0;
   return Math.round((training + serving) * 10000) / 10000;
 }

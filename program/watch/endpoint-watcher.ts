@@ -8,7 +8,10 @@ export async function watchEndpoint(
   client: SageMakerClient,
   endpoint: string,
   sink: EventSink,
-  opts: PollOptions & { until?: (status: string) => boolean | Promise<boolean>; onStatus?: (status: string, at: Date) => void },
+  opts: PollOptions & {
+    until?: (status: string) => boolean | Promise<boolean>;
+    onStatus?: (status: string, at: Date) => void;
+  },
 ): Promise<string> {
   let last = "";
   await poll(async () => {

@@ -84,7 +84,12 @@ export function watchExperiment(target: WatchTarget, sink: EventSink, opts: Watc
           if (!opts.untilSettled) return false;
           if (SETTLED_ENDPOINT.includes(status) || ["Failed", "Stopped"].includes(trainingStatus)) return true;
           // trained, no endpoint, and no update running: its up failed, or serving is off now
-          return status === "Absent" && TERMINAL_TRAINING.includes(trainingStatus) && opts.updating !== undefined && !(await opts.updating());
+          return (
+            status === "Absent" &&
+            TERMINAL_TRAINING.includes(trainingStatus) &&
+            opts.updating !== undefined &&
+            !(await opts.updating())
+          );
         },
         onStatus: (status, at) => {
           if (inServiceSince) endpointSeconds += (at.getTime() - inServiceSince.getTime()) / 1000;

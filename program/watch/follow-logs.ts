@@ -26,7 +26,13 @@ export async function followLogs(trainingJob: string, onEvent: EventSink, option
   const interval = { ...pollInterval(), signal: options.signal };
   let status = "";
   const following = options.follow
-    ? watchTraining(new SageMakerClient(clientSettings()), trainingJob, () => {}, interval, (s) => (status = s.status))
+    ? watchTraining(
+        new SageMakerClient(clientSettings()),
+        trainingJob,
+        () => {},
+        interval,
+        (s) => (status = s.status),
+      )
     : Promise.resolve(undefined);
   await tailLogs(new CloudWatchLogsClient(clientSettings()), trainingJob, onEvent, {
     ...interval,

@@ -1,7 +1,11 @@
 // Tails a training job's CloudWatch log streams, one per host (`<job>/algo-<n>-<epoch>`).
 // Each stream keeps its own forward token; tokens are saved after every page, so a tailer that
 // reconnects, or a new process that resumes from the saved cursor, prints every line once.
-import { type CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  type CloudWatchLogsClient,
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EventSink } from "../events.js";
@@ -55,23 +59,38 @@ export interface TailOptions extends PollOptions {
   finished?: () => boolean;
 }
 
-export async function tailLogs(client: CloudWatchLogsClient, job: string, sink: EventSink, opts: TailOptions): Promise<void> {
+export async function tailLogs(
+  client: CloudWatchLogsClient,
+  job: string,
+  sink: EventSink,
+  opts: TailOptions,
+): Promise<void> {
   const store = opts.cursors ?? memoryCursors();
   const cursors = store.load();
   await poll(async () => {
     const finishedBefore = opts.finished?.() ?? false;
-    const streams = await client.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/` })).catch((error: Error) => {
-      if (error.name === "ResourceNotFoundException") return { logStreams: [] };
-      throw error;
-    });
+    const streams = await client
+      .send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/` }))
+      .catch((error: Error) => {
+        if (error.name === "ResourceNotFoundException") return { logStreams: [] };
+        throw error;
+      });
     let lines = 0;
-    const names = (streams.logStreams ?? []).map((s) => s.logStreamName ?? "").filter((n) => n && (!opts.host || hostOfStream(n) === opts.host)).sort();
+    const names = (streams.logStreams ?? [])
+      .map((s) => s.logStreamName ?? "")
+      .filter((n) => n && (!opts.host || hostOfStream(n) === opts.host))
+      .sort();
     for (const stream of names) {
       const host = hostOfStream(stream);
       for (;;) {
         const token = cursors[stream];
         const page = await client.send(
-          new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+          new GetLogEventsCommand({
+            logGroupName: LOG_GROUP,
+            logStreamName: stream,
+            startFromHead: true,
+            ...(token ? { nextToken: token } : {}),
+          }),
         );
         for (const e of page.events ?? []) {
           sink({ type: "log", host, line: e.message ?? "", at: new Date(e.timestamp ?? Date.now()).toISOString() });

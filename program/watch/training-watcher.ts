@@ -1,13 +1,24 @@
 // Follows a training job: one `training` event per secondary-status transition (so a watcher
 // that attaches late replays the timeline), then the terminal status. Waits for a job that
 // does not exist yet (an `up` in another process may not have created it).
-import { DescribeTrainingJobCommand, type DescribeTrainingJobCommandOutput, type SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeTrainingJobCommand,
+  type DescribeTrainingJobCommandOutput,
+  type SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
 import type { EventSink } from "../events.js";
 import { isNotFound } from "../providers/lifecycle.js";
 import { poll, type PollOptions } from "./poll.js";
 
 export const TERMINAL_TRAINING = ["Completed", "Failed", "Stopped"];
-const TERMINAL_SECONDARY = ["Completed", "Failed", "Stopped", "MaxRuntimeExceeded", "MaxWaitTimeExceeded", "Interrupted"];
+const TERMINAL_SECONDARY = [
+  "Completed",
+  "Failed",
+  "Stopped",
+  "MaxRuntimeExceeded",
+  "MaxWaitTimeExceeded",
+  "Interrupted",
+];
 
 export interface TrainingSnapshot {
   status: string;
@@ -40,7 +51,13 @@ export async function watchTraining(
     for (const t of transitions.slice(seen)) {
       // the terminal transition is reported once, with the job's final status, below
       if (TERMINAL_SECONDARY.includes(t.Status ?? "")) continue;
-      sink({ type: "training", job, status: "InProgress", secondaryStatus: t.Status ?? "", at: (t.StartTime ?? new Date()).toISOString() });
+      sink({
+        type: "training",
+        job,
+        status: "InProgress",
+        secondaryStatus: t.Status ?? "",
+        at: (t.StartTime ?? new Date()).toISOString(),
+      });
       progressed = true;
     }
     seen = transitions.length;
@@ -48,7 +65,9 @@ export async function watchTraining(
       status,
       billableSeconds: described.BillableTimeInSeconds ?? 0,
       ...(described.FailureReason ? { failureReason: described.FailureReason } : {}),
-      finalMetrics: Object.fromEntries((described.FinalMetricDataList ?? []).map((m) => [m.MetricName ?? "", m.Value ?? 0])),
+      finalMetrics: Object.fromEntries(
+        (described.FinalMetricDataList ?? []).map((m) => [m.MetricName ?? "", m.Value ?? 0]),
+      ),
     };
     onSnapshot?.(snapshot);
     if (status !== lastStatus && TERMINAL_TRAINING.includes(status)) {

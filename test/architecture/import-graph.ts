@@ -51,7 +51,8 @@ export function groupOf(module: string): string {
 
 export function layerOf(group: string): number {
   const index = LAYERS.findIndex((layer) => layer.includes(group));
-  if (index < 0) throw new Error(`${group} is in no layer: add it to LAYERS (test/architecture/import-graph.ts) and README`);
+  if (index < 0)
+    throw new Error(`${group} is in no layer: add it to LAYERS (test/architecture/import-graph.ts) and README`);
   return index;
 }
 

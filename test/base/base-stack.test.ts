@@ -2,7 +2,13 @@
 // settings, the IAM documents as the engine receives them, bring-your-own, and the outputs.
 import { describe, expect, it } from "vitest";
 import { parseBaseConfig, type BaseConfigInput } from "../../program/base/config.js";
-import { executionPolicy, executionTrustPolicy, schedulerPolicy, schedulerTrustPolicy, bucketPolicy } from "../../program/base/policies.js";
+import {
+  executionPolicy,
+  executionTrustPolicy,
+  schedulerPolicy,
+  schedulerTrustPolicy,
+  bucketPolicy,
+} from "../../program/base/policies.js";
 import { sandboxBase } from "../../program/sandbox-client/seed.js";
 import { ACCOUNT, runBase } from "./mocks.js";
 
@@ -72,15 +78,25 @@ describe("base stack (created)", () => {
 
   it("blocks every kind of public access and enforces bucket-owner ownership", async () => {
     const { one } = await run();
-    expect(one(T.publicAccess).inputs).toEqual({ bucket: BUCKET, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(one(T.publicAccess).inputs).toEqual({
+      bucket: BUCKET,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(one(T.ownership).inputs).toEqual({ bucket: BUCKET, rule: { objectOwnership: "BucketOwnerEnforced" } });
   });
 
   it("encrypts with SSE-S3 by default, with aws:kms and a bucket key when asked", async () => {
-    expect((await run()).one(T.encryption).inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }]);
+    expect((await run()).one(T.encryption).inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false },
+    ]);
     const key = "arn:aws:kms:eu-west-1:111122223333:key/abcd-1234";
     const kms = await run({ encryption: "aws:kms", kmsKeyArn: key });
-    expect(kms.one(T.encryption).inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true }]);
+    expect(kms.one(T.encryption).inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true },
+    ]);
     // ...and the execution role may use that key
     expect(parsed(kms.ofType(T.rolePolicy).find((p) => p.name === "execution-role-policy")!.inputs.policy)).toEqual(
       executionPolicy({ bucket: BUCKET, prefix: "zerostack", region: "eu-west-1", accountId: ACCOUNT, kmsKeyArn: key }),
@@ -90,9 +106,24 @@ describe("base stack (created)", () => {
   it("expires source bundles and serving code by object tag within the prefix, and aborts stale multipart uploads", async () => {
     const { one } = await run({ sourceBundleExpirationDays: 14 });
     expect(one(T.lifecycle).inputs.rules).toEqual([
-      { id: "expire-source-bundles", status: "Enabled", filter: { and: { prefix: "zerostack/", tags: { "zerostack:object": "source-bundle" } } }, expiration: { days: 14 } },
-      { id: "expire-serving-code", status: "Enabled", filter: { and: { prefix: "zerostack/", tags: { "zerostack:object": "serving-code" } } }, expiration: { days: 90 } },
-      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+      {
+        id: "expire-source-bundles",
+        status: "Enabled",
+        filter: { and: { prefix: "zerostack/", tags: { "zerostack:object": "source-bundle" } } },
+        expiration: { days: 14 },
+      },
+      {
+        id: "expire-serving-code",
+        status: "Enabled",
+        filter: { and: { prefix: "zerostack/", tags: { "zerostack:object": "serving-code" } } },
+        expiration: { days: 90 },
+      },
+      {
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: {},
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      },
     ]);
   });
 
@@ -122,11 +153,15 @@ describe("base stack (created)", () => {
     expect(role("execution-role").name).toBe("zerostack-sagemaker-execution-eu-west-1");
     expect(parsed(role("execution-role").assumeRolePolicy)).toEqual(executionTrustPolicy());
     expect(policy("execution-role-policy").role).toBe("zerostack-sagemaker-execution-eu-west-1");
-    expect(parsed(policy("execution-role-policy").policy)).toEqual(executionPolicy({ bucket: BUCKET, prefix: "exp", region: "eu-west-1", accountId: ACCOUNT }));
+    expect(parsed(policy("execution-role-policy").policy)).toEqual(
+      executionPolicy({ bucket: BUCKET, prefix: "exp", region: "eu-west-1", accountId: ACCOUNT }),
+    );
     expect(role("scheduler-role").name).toBe("zerostack-scheduler-eu-west-1");
     expect(parsed(role("scheduler-role").assumeRolePolicy)).toEqual(schedulerTrustPolicy(ACCOUNT));
     expect(policy("scheduler-role-policy").role).toBe("zerostack-scheduler-eu-west-1");
-    expect(parsed(policy("scheduler-role-policy").policy)).toEqual(schedulerPolicy({ region: "eu-west-1", accountId: ACCOUNT }));
+    expect(parsed(policy("scheduler-role-policy").policy)).toEqual(
+      schedulerPolicy({ region: "eu-west-1", accountId: ACCOUNT }),
+    );
   });
 
   it("tags every object that takes tags, and a user tag cannot replace zerostack's", async () => {
@@ -136,12 +171,18 @@ describe("base stack (created)", () => {
     for (const r of taggable) {
       expect(r.inputs.tags, r.name).toMatchObject({ owner: "me", "zerostack:stack": "base" });
     }
-    expect(Object.fromEntries(taggable.map((r) => [r.name, (r.inputs.tags as Record<string, string>)["zerostack:component"]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        taggable.map((r) => [r.name, (r.inputs.tags as Record<string, string>)["zerostack:component"]]),
+      ),
+    ).toEqual({
       bucket: "bucket",
       "execution-role": "execution-role",
       "scheduler-role": "scheduler-role",
     });
-    expect(() => parseBaseConfig({ region: "eu-west-1", tags: { "zerostack:stack": "x" } })).toThrow(/base\.tags\.zerostack:stack/);
+    expect(() => parseBaseConfig({ region: "eu-west-1", tags: { "zerostack:stack": "x" } })).toThrow(
+      /base\.tags\.zerostack:stack/,
+    );
   });
 
   it("outputs exactly BaseOutputs, the shape the sandbox seeds", async () => {
@@ -158,10 +199,19 @@ describe("base stack (created)", () => {
 
 describe("base stack (bring-your-own)", () => {
   it("creates nothing, calls nothing, and passes everything through", async () => {
-    const { resources, calls, outputs } = await run({ existingBucket: "their-bucket", existingExecutionRoleArn: EXEC_ARN, existingSchedulerRoleArn: SCHED_ARN });
+    const { resources, calls, outputs } = await run({
+      existingBucket: "their-bucket",
+      existingExecutionRoleArn: EXEC_ARN,
+      existingSchedulerRoleArn: SCHED_ARN,
+    });
     expect(resources).toEqual([]);
     expect(calls).toEqual([]);
-    expect(outputs).toEqual({ bucket: "their-bucket", executionRoleArn: EXEC_ARN, schedulerRoleArn: SCHED_ARN, region: "eu-west-1" });
+    expect(outputs).toEqual({
+      bucket: "their-bucket",
+      executionRoleArn: EXEC_ARN,
+      schedulerRoleArn: SCHED_ARN,
+      region: "eu-west-1",
+    });
   });
 
   it("an existing bucket: no S3 object is created, and the created execution role is scoped to that bucket", async () => {
@@ -175,10 +225,18 @@ describe("base stack (bring-your-own)", () => {
   });
 
   it("existing roles: no IAM object is created, the bucket is", async () => {
-    const { resources, outputs, one } = await run({ existingExecutionRoleArn: EXEC_ARN, existingSchedulerRoleArn: SCHED_ARN });
+    const { resources, outputs, one } = await run({
+      existingExecutionRoleArn: EXEC_ARN,
+      existingSchedulerRoleArn: SCHED_ARN,
+    });
     expect(resources.filter((r) => r.type.startsWith("aws:iam/"))).toEqual([]);
     expect(one(T.bucket).inputs.bucket).toBe(BUCKET);
-    expect(outputs).toEqual({ bucket: BUCKET, executionRoleArn: EXEC_ARN, schedulerRoleArn: SCHED_ARN, region: "eu-west-1" });
+    expect(outputs).toEqual({
+      bucket: BUCKET,
+      executionRoleArn: EXEC_ARN,
+      schedulerRoleArn: SCHED_ARN,
+      region: "eu-west-1",
+    });
   });
 
   it("an existing scheduler role only: the execution role is still created", async () => {

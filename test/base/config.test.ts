@@ -33,19 +33,43 @@ describe("base config", () => {
 
   it("names every bad field at once", () => {
     expect(
-      problems({ region: "mars-1", existingExecutionRoleArn: "arn:aws:iam::123:user/x", existingBucket: "Bad_Bucket", sourceBundleExpirationDays: 0, extra: 1 }).sort(),
-    ).toEqual(["base.existingBucket", "base.existingExecutionRoleArn", "base.extra", "base.region", "base.sourceBundleExpirationDays"].sort());
+      problems({
+        region: "mars-1",
+        existingExecutionRoleArn: "arn:aws:iam::123:user/x",
+        existingBucket: "Bad_Bucket",
+        sourceBundleExpirationDays: 0,
+        extra: 1,
+      }).sort(),
+    ).toEqual(
+      [
+        "base.existingBucket",
+        "base.existingExecutionRoleArn",
+        "base.extra",
+        "base.region",
+        "base.sourceBundleExpirationDays",
+      ].sort(),
+    );
   });
 
   it("refuses contradictions", () => {
-    expect(problems({ region: "us-east-1", bucketName: "a-bucket", existingBucket: "b-bucket" })).toEqual(["base.bucketName"]);
-    expect(problems({ region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/abc" })).toEqual(["base.kmsKeyArn"]);
-    expect(problems({ region: "us-east-1", existingBucket: "b-bucket", versioning: true })).toEqual(["base.existingBucket"]);
+    expect(problems({ region: "us-east-1", bucketName: "a-bucket", existingBucket: "b-bucket" })).toEqual([
+      "base.bucketName",
+    ]);
+    expect(problems({ region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/abc" })).toEqual([
+      "base.kmsKeyArn",
+    ]);
+    expect(problems({ region: "us-east-1", existingBucket: "b-bucket", versioning: true })).toEqual([
+      "base.existingBucket",
+    ]);
     expect(problems({ region: "us-east-1", tags: { "aws:x": "1" } })).toEqual(["base.tags.aws:x"]);
   });
 
   it("takes bring-your-own ARNs", () => {
-    const c = parseBaseConfig({ region: "us-east-1", existingExecutionRoleArn: "arn:aws:iam::111122223333:role/path/sm", existingSchedulerRoleArn: "arn:aws:iam::111122223333:role/sch" });
+    const c = parseBaseConfig({
+      region: "us-east-1",
+      existingExecutionRoleArn: "arn:aws:iam::111122223333:role/path/sm",
+      existingSchedulerRoleArn: "arn:aws:iam::111122223333:role/sch",
+    });
     expect(c.existingExecutionRoleArn).toBe("arn:aws:iam::111122223333:role/path/sm");
   });
 });
@@ -53,7 +77,11 @@ describe("base config", () => {
 describe("lifecycle rules", () => {
   it("select by tag alone when the prefix is the whole bucket", () => {
     const rules = lifecycleRules(parseBaseConfig({ region: "us-east-1", prefix: "" }));
-    expect(rules.map((r) => r.filter)).toEqual([{ tag: { key: "zerostack:object", value: "source-bundle" } }, { tag: { key: "zerostack:object", value: "serving-code" } }, {}]);
+    expect(rules.map((r) => r.filter)).toEqual([
+      { tag: { key: "zerostack:object", value: "source-bundle" } },
+      { tag: { key: "zerostack:object", value: "serving-code" } },
+      {},
+    ]);
   });
 
   it("the uploads' Tagging parameter matches the rules' tag", () => {

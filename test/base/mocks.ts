@@ -23,7 +23,8 @@ export interface BaseRun {
 /** What the mocked "cloud" returns for a resource: its inputs plus the computed arn. */
 function stateOf(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   if (type === "aws:s3/bucket:Bucket") return { ...inputs, arn: `arn:aws:s3:::${String(inputs.bucket)}` };
-  if (type === "aws:iam/role:Role") return { ...inputs, arn: `arn:aws:iam::${ACCOUNT}:role/${String(inputs.name ?? name)}` };
+  if (type === "aws:iam/role:Role")
+    return { ...inputs, arn: `arn:aws:iam::${ACCOUNT}:role/${String(inputs.name ?? name)}` };
   return inputs;
 }
 
@@ -33,9 +34,19 @@ export async function runBase(config: BaseConfig): Promise<BaseRun> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          provider: args.provider,
+        });
         const inputs = args.inputs as Record<string, unknown>;
-        const id = args.type === "aws:s3/bucket:Bucket" ? String(inputs.bucket) : args.type === "aws:iam/role:Role" ? String(inputs.name) : `${args.name}-id`;
+        const id =
+          args.type === "aws:s3/bucket:Bucket"
+            ? String(inputs.bucket)
+            : args.type === "aws:iam/role:Role"
+              ? String(inputs.name)
+              : `${args.name}-id`;
         return { id, state: stateOf(args.type, args.name, inputs) };
       },
       call(args) {

@@ -20,7 +20,14 @@ describe("execution role", () => {
   it("trusts SageMaker only", () => {
     expect(executionTrustPolicy()).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Sid: "SageMakerAssumesRole", Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      Statement: [
+        {
+          Sid: "SageMakerAssumesRole",
+          Effect: "Allow",
+          Principal: { Service: "sagemaker.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        },
+      ],
     });
   });
 
@@ -29,17 +36,42 @@ describe("execution role", () => {
     expect(executionPolicy(input)).toEqual({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ListTheBucketPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::zs-data", Condition: { StringLike: { "s3:prefix": ["zerostack", "zerostack/*"] } } },
-        { Sid: "ReadWriteThePrefix", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::zs-data/zerostack/*" },
+        {
+          Sid: "ListTheBucketPrefix",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: "arn:aws:s3:::zs-data",
+          Condition: { StringLike: { "s3:prefix": ["zerostack", "zerostack/*"] } },
+        },
+        {
+          Sid: "ReadWriteThePrefix",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Resource: "arn:aws:s3:::zs-data/zerostack/*",
+        },
         {
           Sid: "SageMakerLogs",
           Effect: "Allow",
           Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: ["arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/*", "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/*:log-stream:*"],
+          Resource: [
+            "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/*",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/*:log-stream:*",
+          ],
         },
-        { Sid: "SageMakerMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } } },
+        {
+          Sid: "SageMakerMetrics",
+          Effect: "Allow",
+          Action: "cloudwatch:PutMetricData",
+          Resource: "*",
+          Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
+        },
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-        { Sid: "PullDeepLearningContainers", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: ecr },
+        {
+          Sid: "PullDeepLearningContainers",
+          Effect: "Allow",
+          Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+          Resource: ecr,
+        },
       ],
     });
   });
@@ -58,14 +90,19 @@ describe("execution role", () => {
     const accounts = new Set(arns.map((arn) => arn.split(":")[4]));
     expect([...accounts].sort()).toEqual([...new Set(Object.values(DLC_ACCOUNTS))].sort());
     // a region with an account of its own is allowed that account in that region only
-    expect(arns.filter((arn) => arn.includes(":626614931356:"))).toEqual(["arn:aws:ecr:af-south-1:626614931356:repository/*"]);
+    expect(arns.filter((arn) => arn.includes(":626614931356:"))).toEqual([
+      "arn:aws:ecr:af-south-1:626614931356:repository/*",
+    ]);
   });
 
   it("uses no wildcard action, and '*' resources only where AWS offers no resource-level permission", () => {
     const doc = executionPolicy(input);
     expect(actions(doc).filter((a) => a.includes("*"))).toEqual([]);
     const starResources = doc.Statement.filter((s) => list(s.Resource).includes("*"));
-    expect(starResources.map((s) => list(s.Action))).toEqual([["cloudwatch:PutMetricData"], ["ecr:GetAuthorizationToken"]]);
+    expect(starResources.map((s) => list(s.Action))).toEqual([
+      ["cloudwatch:PutMetricData"],
+      ["ecr:GetAuthorizationToken"],
+    ]);
     // the metrics one is fenced by the namespace condition
     expect(starResources[0]!.Condition).toEqual({ StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } });
     expect(doc.Statement.every((s) => s.Effect === "Allow")).toBe(true);
@@ -77,12 +114,19 @@ describe("execution role", () => {
     expect(s3.every((s) => list(s.Action).every((a) => a.startsWith("s3:")))).toBe(true);
     for (const s of s3) {
       for (const resource of list(s.Resource)) {
-        expect(resource === "arn:aws:s3:::zs-data" || resource.startsWith("arn:aws:s3:::zs-data/zerostack/")).toBe(true);
+        expect(resource === "arn:aws:s3:::zs-data" || resource.startsWith("arn:aws:s3:::zs-data/zerostack/")).toBe(
+          true,
+        );
       }
       // listing the bucket itself is only allowed for keys under the prefix
-      if (list(s.Resource).includes("arn:aws:s3:::zs-data")) expect(s.Condition?.StringLike?.["s3:prefix"]).toEqual(["zerostack", "zerostack/*"]);
+      if (list(s.Resource).includes("arn:aws:s3:::zs-data"))
+        expect(s.Condition?.StringLike?.["s3:prefix"]).toEqual(["zerostack", "zerostack/*"]);
     }
-    expect(actions(doc).filter((a) => a.startsWith("s3:")).sort()).toEqual(["s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+    expect(
+      actions(doc)
+        .filter((a) => a.startsWith("s3:"))
+        .sort(),
+    ).toEqual(["s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
   });
 
   it("grants only the listed services' actions", () => {
@@ -92,13 +136,19 @@ describe("execution role", () => {
 
   it("scopes logs to SageMaker's log groups in the account and region", () => {
     const logs = executionPolicy(input).Statement.find((s) => s.Sid === "SageMakerLogs")!;
-    for (const arn of list(logs.Resource)) expect(arn.startsWith("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/")).toBe(true);
+    for (const arn of list(logs.Resource))
+      expect(arn.startsWith("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/")).toBe(true);
   });
 
   it("normalises the prefix's slashes, and an empty prefix means the whole bucket without a list condition", () => {
     expect(executionPolicy({ ...input, prefix: "/a/b/" }).Statement[1]!.Resource).toBe("arn:aws:s3:::zs-data/a/b/*");
     const whole = executionPolicy({ ...input, prefix: "" });
-    expect(whole.Statement[0]).toEqual({ Sid: "ListTheBucketPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::zs-data" });
+    expect(whole.Statement[0]).toEqual({
+      Sid: "ListTheBucketPrefix",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: "arn:aws:s3:::zs-data",
+    });
     expect(whole.Statement[1]!.Resource).toBe("arn:aws:s3:::zs-data/*");
   });
 

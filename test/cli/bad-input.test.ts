@@ -25,21 +25,36 @@ async function runMain(args: string[]): Promise<{ code: number; stderr: string; 
   }
 }
 
-const notIn = (allowed: readonly string[]) => fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !allowed.includes(s) && !s.startsWith("-"));
+const notIn = (allowed: readonly string[]) =>
+  fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !allowed.includes(s) && !s.startsWith("-"));
 
 /** [flag, a value that flag must refuse] */
 const badFlag: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.tuple(fc.constant("--nodes"), fc.constantFrom("0", "3", "-1", "abc", "1.5", "17", "1e9", "")),
   fc.tuple(fc.constant("--zero"), notIn(["2", "3", "3-offload"])),
   fc.tuple(fc.constant("--backend"), notIn(BACKEND_NAMES)),
-  fc.tuple(fc.constant("--train-instance"), fc.stringMatching(/^ml\.[a-z]{1,3}\d?\.[a-z]{2,6}$/).filter((s) => !["ml.g5.xlarge", "ml.g5.2xlarge", "ml.p4d.24xlarge"].includes(s))),
+  fc.tuple(
+    fc.constant("--train-instance"),
+    fc
+      .stringMatching(/^ml\.[a-z]{1,3}\d?\.[a-z]{2,6}$/)
+      .filter((s) => !["ml.g5.xlarge", "ml.g5.2xlarge", "ml.p4d.24xlarge"].includes(s)),
+  ),
   fc.tuple(fc.constant("--serve-instance"), fc.stringMatching(/^ml\.z[a-z]{1,3}\.[a-z]{2,6}$/)),
   fc.tuple(fc.constant("--tp"), fc.constantFrom("0", "-2", "x", "1.5", "65")),
   fc.tuple(fc.constant("--ttl"), fc.constantFrom("abc", "1m", "30d", "-5m", "2x", "14m")),
   fc.tuple(fc.constant("--lr"), fc.constantFrom("-1", "0", "x", "2", "NaN", "1e3")),
   fc.tuple(fc.constant("--epochs"), fc.constantFrom("0", "-1", "x", "1000")),
-  fc.tuple(fc.constant("--name"), fc.oneof(fc.constantFrom("Bad", "a_b", "9lives", "-x", "a--b-", "x".repeat(64)), fc.stringMatching(/^[A-Z][a-z]{0,8}$/))),
-  fc.tuple(fc.constant("--region"), fc.stringMatching(/^[a-z]{2}-[a-z]{3,8}-\d$/).filter((r) => !(REGIONS as readonly string[]).includes(r))),
+  fc.tuple(
+    fc.constant("--name"),
+    fc.oneof(
+      fc.constantFrom("Bad", "a_b", "9lives", "-x", "a--b-", "x".repeat(64)),
+      fc.stringMatching(/^[A-Z][a-z]{0,8}$/),
+    ),
+  ),
+  fc.tuple(
+    fc.constant("--region"),
+    fc.stringMatching(/^[a-z]{2}-[a-z]{3,8}-\d$/).filter((r) => !(REGIONS as readonly string[]).includes(r)),
+  ),
   fc.tuple(fc.constant("--bucket"), fc.constantFrom("A", "ab", "Bad_Bucket", "x..y", "-start", "end-")),
   fc.tuple(fc.constant("--max-runtime"), fc.constantFrom("0", "abc", "100d", "30s")),
 );
@@ -63,7 +78,14 @@ const badSpec = fc.tuple(fc.constantFrom(...paths), fc.constantFrom("wrong-type"
     return { field: [...path.slice(0, -1), `${leaf}Typo`].join("."), doc };
   }
   const current = at[leaf];
-  at[leaf] = typeof current === "string" ? 12345 : typeof current === "number" ? "not-a-number" : typeof current === "boolean" ? "yes" : 7;
+  at[leaf] =
+    typeof current === "string"
+      ? 12345
+      : typeof current === "number"
+        ? "not-a-number"
+        : typeof current === "boolean"
+          ? "yes"
+          : 7;
   return { field: path.join("."), doc };
 });
 
@@ -78,13 +100,17 @@ describe("bad input: exit 2, the field named, no stack trace, nothing created", 
 
   it("refuses 700 generated flag sets", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(badFlag, { minLength: 1, maxLength: 3, selector: ([flag]) => flag }), fc.constantFrom("up", "preview", "plan"), async (bad, command) => {
-        const args = [command, "--preset", "tiny", ...bad.flat(), ...(command === "up" ? ["--yes"] : [])];
-        const r = await runMain(args);
-        expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(2);
-        for (const [flag] of bad) expect(r.stderr, args.join(" ")).toContain(flag);
-        expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(badFlag, { minLength: 1, maxLength: 3, selector: ([flag]) => flag }),
+        fc.constantFrom("up", "preview", "plan"),
+        async (bad, command) => {
+          const args = [command, "--preset", "tiny", ...bad.flat(), ...(command === "up" ? ["--yes"] : [])];
+          const r = await runMain(args);
+          expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(2);
+          for (const [flag] of bad) expect(r.stderr, args.join(" ")).toContain(flag);
+          expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+        },
+      ),
       { numRuns: 700, seed: 20261125 },
     );
     expect(existsSync(home) ? readdirSync(home) : []).toEqual([]);

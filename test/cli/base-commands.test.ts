@@ -10,7 +10,14 @@ import { overridesFrom, registerBaseCommands } from "../../program/cli/base-comm
 let out: Captured;
 let home: string;
 const saved: Record<string, string | undefined> = {};
-const KEYS = ["ZEROSTACK_HOME", "PULUMI_BACKEND_URL", "ZEROSTACK_BUCKET", "ZEROSTACK_EXECUTION_ROLE_ARN", "ZEROSTACK_SCHEDULER_ROLE_ARN", "AWS_REGION"];
+const KEYS = [
+  "ZEROSTACK_HOME",
+  "PULUMI_BACKEND_URL",
+  "ZEROSTACK_BUCKET",
+  "ZEROSTACK_EXECUTION_ROLE_ARN",
+  "ZEROSTACK_SCHEDULER_ROLE_ARN",
+  "AWS_REGION",
+];
 
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), "zs-base-cli-"));
@@ -54,7 +61,12 @@ describe("zerostack base", () => {
 
   it("up without --yes in a non-interactive run is refused with the fix (exit 2)", async () => {
     expect(await run("base", "up", "--region", "us-east-1", "--json", "--non-interactive")).toBe(2);
-    expect(lastJson()).toMatchObject({ type: "error", action: "base up", exitCode: 2, nextStep: "run `zerostack base up --yes`" });
+    expect(lastJson()).toMatchObject({
+      type: "error",
+      action: "base up",
+      exitCode: 2,
+      nextStep: "run `zerostack base up --yes`",
+    });
   });
 
   it("preview with a bad setting names it (exit 2)", async () => {
@@ -83,7 +95,11 @@ describe("zerostack base", () => {
   });
 
   it("flags become config overrides; flags not given stay undefined", () => {
-    const o = overridesFrom({ region: "us-east-1", tag: ["team=ml", "note=a=b", "flag"], sourceBundleExpirationDays: 5 });
+    const o = overridesFrom({
+      region: "us-east-1",
+      tag: ["team=ml", "note=a=b", "flag"],
+      sourceBundleExpirationDays: 5,
+    });
     expect(o.tags).toEqual({ team: "ml", note: "a=b", flag: "" });
     expect(o.sourceBundleExpirationDays).toBe(5);
     expect(o.versioning).toBeUndefined();

@@ -34,14 +34,24 @@ describe("zerostack presets / plan", () => {
 
   it("plan prints the derived sections for people", async () => {
     expect(await run("plan", "--preset", "seed")).toBe(0);
-    for (const part of ["DeepSpeed config", "launcher env:", "FI_EFA_USE_DEVICE_RDMA=1", "serving.properties:", "option.tensor_parallel_degree=8", "cost:"]) {
+    for (const part of [
+      "DeepSpeed config",
+      "launcher env:",
+      "FI_EFA_USE_DEVICE_RDMA=1",
+      "serving.properties:",
+      "option.tensor_parallel_degree=8",
+      "cost:",
+    ]) {
       expect(out.stdout).toContain(part);
     }
   });
 
   it("plan --json prints the plan object", async () => {
     expect(await run("plan", "--preset", "tiny", "--nodes", "1", "--json")).toBe(0);
-    const plan = JSON.parse(out.stdout.split("\n")[0] ?? "") as { spec: { training: { nodes: number } }; cost: { totalUsd: number } };
+    const plan = JSON.parse(out.stdout.split("\n")[0] ?? "") as {
+      spec: { training: { nodes: number } };
+      cost: { totalUsd: number };
+    };
     expect(plan.spec.training.nodes).toBe(1);
     expect(plan.cost.totalUsd).toBeGreaterThan(0);
   });
@@ -56,7 +66,11 @@ describe("zerostack presets / plan", () => {
 
   it("bad input in JSON mode ends with an error event carrying exit code 2", async () => {
     expect(await run("plan", "--preset", "nope", "--json")).toBe(2);
-    const last = JSON.parse(out.stdout.trim().split("\n").pop() ?? "") as { type: string; exitCode: number; message: string };
+    const last = JSON.parse(out.stdout.trim().split("\n").pop() ?? "") as {
+      type: string;
+      exitCode: number;
+      message: string;
+    };
     expect(last).toMatchObject({ type: "error", exitCode: 2 });
     expect(last.message).toContain("--preset");
   });

@@ -12,22 +12,43 @@ function ev(fields: Partial<EngineEvent>): EngineEvent {
 describe("engine events -> ProgressEvents", () => {
   it("maps a resource's pre, outputs and failure to running, done and failed", () => {
     expect(fromEngineEvent(ev({ resourcePreEvent: { metadata: meta } }))).toEqual({
-      type: "resource", urn, resourceType: "SageMakerModel", name: "model", op: "create", status: "running",
+      type: "resource",
+      urn,
+      resourceType: "SageMakerModel",
+      name: "model",
+      op: "create",
+      status: "running",
     });
     expect(fromEngineEvent(ev({ resOutputsEvent: { metadata: meta } }))).toMatchObject({ status: "done" });
-    expect(fromEngineEvent(ev({ resOpFailedEvent: { metadata: meta, status: 1, steps: 1 } }))).toMatchObject({ status: "failed" });
+    expect(fromEngineEvent(ev({ resOpFailedEvent: { metadata: meta, status: 1, steps: 1 } }))).toMatchObject({
+      status: "failed",
+    });
   });
 
   it("drops the stack and provider resources, and debug or expected diagnostics", () => {
-    expect(fromEngineEvent(ev({ resourcePreEvent: { metadata: { ...meta, type: "pulumi:pulumi:Stack" } } }))).toBeUndefined();
-    const diag = (severity: string, message: string) => ev({ diagnosticEvent: { severity, message, color: "never" } as never });
+    expect(
+      fromEngineEvent(ev({ resourcePreEvent: { metadata: { ...meta, type: "pulumi:pulumi:Stack" } } })),
+    ).toBeUndefined();
+    const diag = (severity: string, message: string) =>
+      ev({ diagnosticEvent: { severity, message, color: "never" } as never });
     expect(fromEngineEvent(diag("debug", "RegisterResource RPC"))).toBeUndefined();
     expect(fromEngineEvent(diag("warning", "using pulumi-resource-pulumi-nodejs from $PATH at /x"))).toBeUndefined();
-    expect(fromEngineEvent(diag("error", " boom \n"))).toEqual({ type: "diagnostic", severity: "error", message: "boom" });
+    expect(fromEngineEvent(diag("error", " boom \n"))).toEqual({
+      type: "diagnostic",
+      severity: "error",
+      message: "boom",
+    });
   });
 
   it("keeps only the non-zero counts of a summary", () => {
-    const summary = ev({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { create: 2, same: 0 }, policyPacks: {} } });
+    const summary = ev({
+      summaryEvent: {
+        maybeCorrupt: false,
+        durationSeconds: 1,
+        resourceChanges: { create: 2, same: 0 },
+        policyPacks: {},
+      },
+    });
     expect(fromEngineEvent(summary)).toEqual({ type: "summary", changes: { create: 2 } });
   });
 

@@ -5,7 +5,9 @@ import { exitCodeOf } from "../../program/errors.js";
 
 describe("Pulumi errors -> exit codes", () => {
   it("maps a locked stack to 3 with the cancel fix, an interrupt to 130, a failure to 1", () => {
-    const locked = Object.assign(new Error("the stack is currently locked by 1 lock(s)"), { name: "ConcurrentUpdateError" });
+    const locked = Object.assign(new Error("the stack is currently locked by 1 lock(s)"), {
+      name: "ConcurrentUpdateError",
+    });
     const conflict = fromPulumiError(locked, "exp", [], false);
     expect(exitCodeOf(conflict)).toBe(3);
     expect(conflict.nextStep).toContain("zerostack cancel --stack exp");

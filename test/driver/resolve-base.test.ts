@@ -18,14 +18,25 @@ const never = async () => {
 
 describe("resolveBase: bring-your-own", () => {
   it("takes all three variables and the SDK's region, without reading any stack", async () => {
-    const env = { ZEROSTACK_BUCKET: "zs-bucket", ZEROSTACK_EXECUTION_ROLE_ARN: EXEC, ZEROSTACK_SCHEDULER_ROLE_ARN: SCHED, AWS_REGION: "eu-west-1" };
+    const env = {
+      ZEROSTACK_BUCKET: "zs-bucket",
+      ZEROSTACK_EXECUTION_ROLE_ARN: EXEC,
+      ZEROSTACK_SCHEDULER_ROLE_ARN: SCHED,
+      AWS_REGION: "eu-west-1",
+    };
     expect(await resolveBase(env, { readOutputs: never })).toEqual(seeded);
   });
 
   it("refuses a partial or malformed set, naming each variable", async () => {
-    const error = await resolveBase({ ZEROSTACK_BUCKET: "zs-bucket", ZEROSTACK_EXECUTION_ROLE_ARN: "role/sm" }, { readOutputs: never }).catch((e: unknown) => e);
+    const error = await resolveBase(
+      { ZEROSTACK_BUCKET: "zs-bucket", ZEROSTACK_EXECUTION_ROLE_ARN: "role/sm" },
+      { readOutputs: never },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadInputError);
-    expect((error as BadInputError).problems.map((p) => p.field)).toEqual(["ZEROSTACK_EXECUTION_ROLE_ARN", "ZEROSTACK_SCHEDULER_ROLE_ARN"]);
+    expect((error as BadInputError).problems.map((p) => p.field)).toEqual([
+      "ZEROSTACK_EXECUTION_ROLE_ARN",
+      "ZEROSTACK_SCHEDULER_ROLE_ARN",
+    ]);
     expect((error as BadInputError).exitCode).toBe(ExitCode.badInput);
   });
 });
@@ -43,14 +54,23 @@ describe("resolveBase: the base stack", () => {
   });
 
   it("with outputs missing (an unfinished up), names them and says to run `zerostack base up`", async () => {
-    const error = await resolveBase({}, { readOutputs: async () => ({ bucket: "zs-bucket", region: "eu-west-1" }) }).catch((e: unknown) => e);
+    const error = await resolveBase(
+      {},
+      { readOutputs: async () => ({ bucket: "zs-bucket", region: "eu-west-1" }) },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadInputError);
-    expect((error as BadInputError).problems.map((p) => p.field)).toEqual(["base.executionRoleArn", "base.schedulerRoleArn"]);
+    expect((error as BadInputError).problems.map((p) => p.field)).toEqual([
+      "base.executionRoleArn",
+      "base.schedulerRoleArn",
+    ]);
     expect((error as BadInputError).nextStep).toMatch(/zerostack base up/);
   });
 
   it("an unreadable backend is an operation failure with the cause", async () => {
-    const error = await resolveBase({}, { readOutputs: async () => Promise.reject(new Error("AccessDenied: s3://state")) }).catch((e: unknown) => e);
+    const error = await resolveBase(
+      {},
+      { readOutputs: async () => Promise.reject(new Error("AccessDenied: s3://state")) },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationFailedError);
     expect((error as Error).message).toMatch(/AccessDenied/);
   });
@@ -58,7 +78,11 @@ describe("resolveBase: the base stack", () => {
 
 describe("base config merge", () => {
   it("flags win over the stored config, undefined flags keep it, the region falls back to the environment", () => {
-    const { input, config } = mergeBaseConfig({ prefix: "old", versioning: true }, { prefix: "new", versioning: undefined }, { AWS_REGION: "us-west-2" });
+    const { input, config } = mergeBaseConfig(
+      { prefix: "old", versioning: true },
+      { prefix: "new", versioning: undefined },
+      { AWS_REGION: "us-west-2" },
+    );
     expect(input).toEqual({ prefix: "new", versioning: true, region: "us-west-2" });
     expect(config.region).toBe("us-west-2");
   });
@@ -106,20 +130,34 @@ describe("the base stack on a file backend (real Pulumi CLI)", () => {
   });
 
   it("base commands refuse the sandbox", async () => {
-    await expect(upBase({ ...ctx, sandbox: true }, { region: "us-east-1" }, { onEvent: () => {} })).rejects.toThrow(/sandbox seeds its own/);
+    await expect(upBase({ ...ctx, sandbox: true }, { region: "us-east-1" }, { onEvent: () => {} })).rejects.toThrow(
+      /sandbox seeds its own/,
+    );
   });
 });
 
 describe("base up with everything brought (real engine, no AWS object, no provider plugin)", () => {
   let home: string;
   let ctx: DriverContext;
-  const byo = { region: "eu-west-1", existingBucket: "zs-bucket", existingExecutionRoleArn: EXEC, existingSchedulerRoleArn: SCHED } as const;
+  const byo = {
+    region: "eu-west-1",
+    existingBucket: "zs-bucket",
+    existingExecutionRoleArn: EXEC,
+    existingSchedulerRoleArn: SCHED,
+  } as const;
   const quiet = { onEvent: () => {} };
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), "zs-base-up-"));
     const env: NodeJS.ProcessEnv = { ...process.env, ZEROSTACK_HOME: home };
     delete env.PULUMI_BACKEND_URL;
-    for (const k of ["ZEROSTACK_BUCKET", "ZEROSTACK_EXECUTION_ROLE_ARN", "ZEROSTACK_SCHEDULER_ROLE_ARN", "AWS_REGION", "AWS_DEFAULT_REGION"]) delete env[k];
+    for (const k of [
+      "ZEROSTACK_BUCKET",
+      "ZEROSTACK_EXECUTION_ROLE_ARN",
+      "ZEROSTACK_SCHEDULER_ROLE_ARN",
+      "AWS_REGION",
+      "AWS_DEFAULT_REGION",
+    ])
+      delete env[k];
     ctx = { sandbox: false, env };
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));

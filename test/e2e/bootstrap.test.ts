@@ -22,7 +22,10 @@ function copyCheckout(): void {
 }
 
 function machinePath(): string {
-  return (process.env.PATH ?? "").split(":").filter((p) => !p.includes(".toolchain")).join(":");
+  return (process.env.PATH ?? "")
+    .split(":")
+    .filter((p) => !p.includes(".toolchain"))
+    .join(":");
 }
 
 function bootstrap() {
@@ -44,7 +47,10 @@ describe("scripts/bootstrap on an empty cache", () => {
     expect(first.stderr).toMatch(/built Pulumi CLI v\d+\.\d+\.\d+ in \d+s/);
     expect(first.stderr).toContain("installing npm dependencies");
     expect(first.stderr).toContain("creating Python venv 'sandbox'");
-    const machineNode = spawnSync("node", ["-p", "process.versions.node.split('.')[0]"], { env: { PATH: machinePath() }, encoding: "utf8" });
+    const machineNode = spawnSync("node", ["-p", "process.versions.node.split('.')[0]"], {
+      env: { PATH: machinePath() },
+      encoding: "utf8",
+    });
     if (Number(machineNode.stdout.trim()) < 22) expect(first.stderr).toContain("installing node@24");
 
     const pulumi = join(clone, ".toolchain", "bin", "pulumi");

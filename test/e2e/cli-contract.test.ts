@@ -41,7 +41,16 @@ describe("CLI contract under faults", () => {
   beforeAll(() => {
     endpoint = suite.endpoint();
   });
-  const upArgs = (name: string, ...more: string[]) => ["up", "--preset", "tiny", "--name", name, "--yes", "--json", ...more];
+  const upArgs = (name: string, ...more: string[]) => [
+    "up",
+    "--preset",
+    "tiny",
+    "--name",
+    name,
+    "--yes",
+    "--json",
+    ...more,
+  ];
 
   it("converges after kill -9 of up at 10 seeded points, and destroys to zero objects each time", async () => {
     const seed = Number(process.env.ZEROSTACK_KILL_SEED ?? 1125);
@@ -62,7 +71,12 @@ describe("CLI contract under faults", () => {
       expect(jsonLines(again.stdout).at(-1)).toMatchObject({ type: "done", action: "up" });
       const destroyed = await runCli(["destroy", "--stack", name, "--yes"], env);
       expect(destroyed.code, destroyed.stderr).toBe(0);
-      expect(await zerostackObjects(endpoint), `objects left after a kill at ${ms} ms`).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+      expect(await zerostackObjects(endpoint), `objects left after a kill at ${ms} ms`).toEqual({
+        models: 0,
+        endpointConfigs: 0,
+        endpoints: 0,
+        runningJobs: 0,
+      });
     }
   }, 900_000);
 
@@ -70,7 +84,12 @@ describe("CLI contract under faults", () => {
     await control(endpoint, "scenario", { training: { training_s: 100 } });
     const child = spawnCli(upArgs("interrupted"), env, { stdio: ["ignore", "pipe", "pipe"] });
     const run = collect(child);
-    await expect.poll(() => jsonLines(run.out()).some((e) => e.type === "training" && e.secondaryStatus === "Training"), { timeout: 60_000, interval: 100 }).toBe(true);
+    await expect
+      .poll(() => jsonLines(run.out()).some((e) => e.type === "training" && e.secondaryStatus === "Training"), {
+        timeout: 60_000,
+        interval: 100,
+      })
+      .toBe(true);
     child.kill("SIGINT");
     expect(await run.exited).toBe(130);
     await control(endpoint, "scenario", {});
@@ -89,7 +108,9 @@ describe("CLI contract under faults", () => {
     const first = spawnCli(upArgs("busy"), env, { stdio: ["ignore", "pipe", "pipe"] });
     const one = collect(first);
     // wait until the first holds the stack (its engine is creating the training job)
-    await expect.poll(() => jsonLines(one.out()).some((e) => e.type === "resource"), { timeout: 60_000, interval: 100 }).toBe(true);
+    await expect
+      .poll(() => jsonLines(one.out()).some((e) => e.type === "resource"), { timeout: 60_000, interval: 100 })
+      .toBe(true);
     const second = await runCli(upArgs("busy"), env);
     expect(second.code).toBe(3);
     const error = jsonLines(second.stdout).at(-1)!;
@@ -105,7 +126,9 @@ describe("CLI contract under faults", () => {
   });
 
   it("fails with exit 1 and prints the job's FailureReason, creating no endpoint", async () => {
-    await control(endpoint, "scenario", { training: { fail_at: "Downloading", failure_reason: "ClientError: Data download failed: NoSuchKey" } });
+    await control(endpoint, "scenario", {
+      training: { fail_at: "Downloading", failure_reason: "ClientError: Data download failed: NoSuchKey" },
+    });
     try {
       const r = await runCli(["up", "--preset", "tiny", "--name", "broken", "--yes"], env);
       expect(r.code).toBe(1);
@@ -122,12 +145,16 @@ describe("CLI contract under faults", () => {
     const r = await runCli(upArgs("secret", "--hf-token"), { ...env, HF_TOKEN: token });
     expect(r.code, r.stderr).toBe(0);
     const outputs = jsonLines(r.stdout).find((e) => e.type === "outputs")?.outputs as Record<string, string>;
-    const job = await sagemakerFor(endpoint).send(new DescribeTrainingJobCommand({ TrainingJobName: outputs.trainingJobName }));
+    const job = await sagemakerFor(endpoint).send(
+      new DescribeTrainingJobCommand({ TrainingJobName: outputs.trainingJobName }),
+    );
     expect(job.Environment?.HF_TOKEN).toBe(token); // it reached the job...
     expect(r.stdout + r.stderr).not.toContain(token); // ...and nowhere else
     const logs = await runCli(["logs", "--stack", "secret", "--json"], env);
     expect(logs.stdout).not.toContain(token);
-    const leaks = allFiles(home).filter((f) => !f.includes(`${join("sandbox", "emulator")}`) && readFileSync(f).includes(token));
+    const leaks = allFiles(home).filter(
+      (f) => !f.includes(`${join("sandbox", "emulator")}`) && readFileSync(f).includes(token),
+    );
     expect(leaks).toEqual([]);
     // a later up without HF_TOKEN uses the stack's secret
     const again = await runCli(upArgs("secret", "--hf-token"), env);
@@ -139,7 +166,9 @@ describe("CLI contract under faults", () => {
     await control(endpoint, "clock", { speed: 2 });
     const up = spawnCli(upArgs("watched"), env, { stdio: ["ignore", "pipe", "pipe"] });
     const upOut = collect(up);
-    await expect.poll(() => jsonLines(upOut.out()).some((e) => e.type === "training"), { timeout: 60_000, interval: 100 }).toBe(true);
+    await expect
+      .poll(() => jsonLines(upOut.out()).some((e) => e.type === "training"), { timeout: 60_000, interval: 100 })
+      .toBe(true);
     const attached = await runCli(["attach", "--stack", "watched", "--json"], env, { timeoutMs: 90_000 });
     expect(attached.code, `attach: ${attached.stderr}\nup: ${upOut.out().slice(-1500)}`).toBe(0);
     expect(await upOut.exited).toBe(0);
@@ -147,7 +176,14 @@ describe("CLI contract under faults", () => {
     const streams = (stdout: string) => {
       const by: Record<string, string[]> = {};
       for (const e of jsonLines(stdout)) {
-        const stream = e.type === "log" ? `log ${e.host}` : e.type === "metric" ? `metric ${e.name}` : e.type === "training" ? "training" : undefined;
+        const stream =
+          e.type === "log"
+            ? `log ${e.host}`
+            : e.type === "metric"
+              ? `metric ${e.name}`
+              : e.type === "training"
+                ? "training"
+                : undefined;
         if (!stream) continue;
         const lines = by[stream] ?? [];
         by[stream] = lines;
@@ -157,7 +193,9 @@ describe("CLI contract under faults", () => {
     };
     const seenByUp = streams(upOut.out());
     const seenByAttach = streams(attached.stdout);
-    expect(Object.keys(seenByAttach).sort()).toEqual(expect.arrayContaining(["log algo-1", "log algo-2", "metric loss", "training"]));
+    expect(Object.keys(seenByAttach).sort()).toEqual(
+      expect.arrayContaining(["log algo-1", "log algo-2", "metric loss", "training"]),
+    );
     expect(seenByAttach["log algo-1"]!.length).toBeGreaterThan(10);
     expect(seenByAttach).toEqual(seenByUp);
     await control(endpoint, "clock", { speed: 10 });
@@ -170,8 +208,16 @@ describe("CLI contract under faults", () => {
     const up = spawnCli(upArgs("tailed"), env, { stdio: "ignore" });
     const upDone = collect(up).exited;
     try {
-      const lines = (stdout: string) => jsonLines(stdout).filter((e) => e.type === "log").map((e) => `${e.host} ${e.at} ${e.line}`);
-      await expect.poll(async () => (await runCli(["logs", "--stack", "tailed", "--json"], env)).stdout.includes("loss"), { timeout: 60_000, interval: 500 }).toBe(true);
+      const lines = (stdout: string) =>
+        jsonLines(stdout)
+          .filter((e) => e.type === "log")
+          .map((e) => `${e.host} ${e.at} ${e.line}`);
+      await expect
+        .poll(async () => (await runCli(["logs", "--stack", "tailed", "--json"], env)).stdout.includes("loss"), {
+          timeout: 60_000,
+          interval: 500,
+        })
+        .toBe(true);
       const first = spawnCli(["logs", "-f", "--stack", "tailed", "--json"], env, { stdio: ["ignore", "pipe", "pipe"] });
       const firstOut = collect(first);
       await new Promise((r) => setTimeout(r, 4000));

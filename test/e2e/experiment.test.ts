@@ -1,6 +1,10 @@
 // One experiment stack end to end: the real Pulumi engine and dynamic providers against the
 // sandbox cloud, a temp ZEROSTACK_HOME. Issue 5's behaviours, each proven through the CLI.
-import { DescribeEndpointCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+  ListTrainingJobsCommand,
+} from "@aws-sdk/client-sagemaker";
 import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +13,10 @@ import { jsonLines, ROOT, runCli, spawnCli } from "../helpers/cli.js";
 import { control, sagemakerFor, sandboxSuite, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
 
 const events = (stdout: string) => jsonLines(stdout);
-const resourceOps = (stdout: string, name: string) => events(stdout).filter((e) => e.type === "resource" && e.name === name).map((e) => e.op);
+const resourceOps = (stdout: string, name: string) =>
+  events(stdout)
+    .filter((e) => e.type === "resource" && e.name === name)
+    .map((e) => e.op);
 
 describe("experiment stack in the sandbox", () => {
   const payload = join(mkdtempSync(join(tmpdir(), "zs-payload-")), "payload");
@@ -25,14 +32,22 @@ describe("experiment stack in the sandbox", () => {
   it("records the seeded bucket and roles as the sandbox's own base stack, read like a real account's", async () => {
     const { checkpointOutputs } = await import("../../program/driver/inventory.js");
     const outputs = checkpointOutputs({ sandbox: true, env: runEnv }, "base");
-    expect(outputs).toMatchObject({ bucket: "zerostack-sandbox-123456789012", executionRoleArn: "arn:aws:iam::123456789012:role/zerostack-sagemaker-execution", region: "us-east-1" });
+    expect(outputs).toMatchObject({
+      bucket: "zerostack-sandbox-123456789012",
+      executionRoleArn: "arn:aws:iam::123456789012:role/zerostack-sagemaker-execution",
+      region: "us-east-1",
+    });
   });
 
   it("brings up training, model, config and an InService endpoint with a TTL", async () => {
     const r = await up("--name", "exp");
     expect(r.code, r.stderr).toBe(0);
     const outputs = events(r.stdout).find((e) => e.type === "outputs")?.outputs as Record<string, string>;
-    expect(outputs).toMatchObject({ trainingJobStatus: "Completed", endpointName: "exp-ep", endpointStatus: "InService" });
+    expect(outputs).toMatchObject({
+      trainingJobStatus: "Completed",
+      endpointName: "exp-ep",
+      endpointStatus: "InService",
+    });
     expect(Date.parse(outputs.ttlExpiresAt!)).toBeGreaterThan(Date.now());
     const sm = sagemakerFor(endpoint);
     const job = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: outputs.trainingJobName }));
@@ -88,7 +103,14 @@ describe("experiment stack in the sandbox", () => {
   it("lets the TTL schedule delete the endpoint, and refresh then shows it gone", async () => {
     await control(endpoint, "clock", { advance: 3 * 3600 });
     const sm = sagemakerFor(endpoint);
-    await expect.poll(async () => (await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" })).catch(() => null))?.EndpointStatus ?? "gone", { timeout: 30_000 }).toBe("gone");
+    await expect
+      .poll(
+        async () =>
+          (await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" })).catch(() => null))?.EndpointStatus ??
+          "gone",
+        { timeout: 30_000 },
+      )
+      .toBe("gone");
     const r = await runCli(["refresh", "--stack", "exp", "--json"], runEnv);
     expect(r.code, r.stderr).toBe(0);
     expect(resourceOps(r.stdout, "endpoint")).toContain("delete");
@@ -97,7 +119,9 @@ describe("experiment stack in the sandbox", () => {
   it("brings up a training-only experiment: no model, config or endpoint", async () => {
     const r = await up("--name", "trainonly", "--no-serving");
     expect(r.code, r.stderr).toBe(0);
-    const types = events(r.stdout).filter((e) => e.type === "resource").map((e) => e.resourceType);
+    const types = events(r.stdout)
+      .filter((e) => e.type === "resource")
+      .map((e) => e.resourceType);
     expect(new Set(types)).toEqual(new Set(["TrainingJob"]));
     const outputs = events(r.stdout).find((e) => e.type === "outputs")?.outputs as Record<string, unknown>;
     expect(outputs.trainingJobStatus).toBe("Completed");
@@ -114,7 +138,9 @@ describe("experiment stack in the sandbox", () => {
   });
 
   it("fails up with the job's FailureReason and creates no endpoint", async () => {
-    await control(endpoint, "scenario", { training: { fail_at: "Training", failure_reason: "AlgorithmError: CUDA out of memory" } });
+    await control(endpoint, "scenario", {
+      training: { fail_at: "Training", failure_reason: "AlgorithmError: CUDA out of memory" },
+    });
     try {
       const r = await up("--name", "failing");
       expect(r.code).toBe(1);
@@ -133,9 +159,16 @@ describe("experiment stack in the sandbox", () => {
   it("re-runs an up killed after CreateTrainingJob and adopts the job", async () => {
     await control(endpoint, "clock", { speed: 1 });
     const sm = sagemakerFor(endpoint);
-    const child = spawnCli(["up", "--preset", "tiny", "--name", "killed", "--yes", "--json"], runEnv, { detached: true, stdio: "ignore" });
+    const child = spawnCli(["up", "--preset", "tiny", "--name", "killed", "--yes", "--json"], runEnv, {
+      detached: true,
+      stdio: "ignore",
+    });
     await expect
-      .poll(async () => (await sm.send(new ListTrainingJobsCommand({ NameContains: "killed" }))).TrainingJobSummaries?.length ?? 0, { timeout: 60_000, interval: 100 })
+      .poll(
+        async () =>
+          (await sm.send(new ListTrainingJobsCommand({ NameContains: "killed" }))).TrainingJobSummaries?.length ?? 0,
+        { timeout: 60_000, interval: 100 },
+      )
       .toBe(1);
     process.kill(-child.pid!, "SIGKILL"); // the CLI, the engine and the provider plugin together
     await control(endpoint, "clock", { speed: 10 });

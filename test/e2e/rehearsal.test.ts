@@ -12,9 +12,13 @@ describe("a rehearsal of the real payload in the sandbox", () => {
 
   it("trains, uploads, serves and answers, then destroys to nothing", async () => {
     const started = Date.now();
-    const up = await runCli(["up", "--preset", "tiny", "--name", "rehearsal", "--rehearse", "--yes", "--json"], env, { timeoutMs: 300_000 });
+    const up = await runCli(["up", "--preset", "tiny", "--name", "rehearsal", "--rehearse", "--yes", "--json"], env, {
+      timeoutMs: 300_000,
+    });
     expect(up.code, up.stderr + up.stdout.slice(-2000)).toBe(0);
-    console.log(`rehearsal up (dataset preparation, 2-node CPU training, upload, endpoint): ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    console.log(
+      `rehearsal up (dataset preparation, 2-node CPU training, upload, endpoint): ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
     const events = jsonLines(up.stdout);
     const logs = events.filter((e) => e.type === "log").map((e) => `${e.host} ${e.line}`);
     // the payload's own lines, from both nodes: the real entry point and torchrun
@@ -24,17 +28,38 @@ describe("a rehearsal of the real payload in the sandbox", () => {
     const losses = events.filter((e) => e.type === "metric" && e.name === "loss").map((e) => Number(e.value));
     expect(losses.length).toBeGreaterThanOrEqual(3);
     // the loss the Trainer printed, not the simulated timeline's curve (which starts at 2.6)
-    const printed = logs.filter((l) => l.startsWith("algo-1 {'loss'")).map((l) => Number(/'loss': ([0-9.]+)/.exec(l)![1]));
+    const printed = logs
+      .filter((l) => l.startsWith("algo-1 {'loss'"))
+      .map((l) => Number(/'loss': ([0-9.]+)/.exec(l)![1]));
     expect(losses).toEqual(printed);
     const outputs = events.find((e) => e.type === "outputs")?.outputs as Record<string, string>;
     expect(outputs.endpointStatus).toBe("InService");
 
     const { bucket, key } = parseS3Uri(outputs.modelS3Uri!);
-    const s3 = new S3Client({ region: "us-east-1", endpoint: serviceOf(home).endpoint, credentials: testCredentials, forcePathStyle: true });
-    const files = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key }))).Contents ?? []).map((o) => o.Key!.split("/").at(-1));
+    const s3 = new S3Client({
+      region: "us-east-1",
+      endpoint: serviceOf(home).endpoint,
+      credentials: testCredentials,
+      forcePathStyle: true,
+    });
+    const files = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key }))).Contents ?? []).map((o) =>
+      o.Key!.split("/").at(-1),
+    );
     expect(files).toEqual(expect.arrayContaining(["config.json", "model.safetensors"]));
 
-    const answer = await runCli(["invoke", "--stack", "rehearsal", "--prompt", "Summarize the following news article: the council approved a park.", "--max-new-tokens", "16", "--json"], env);
+    const answer = await runCli(
+      [
+        "invoke",
+        "--stack",
+        "rehearsal",
+        "--prompt",
+        "Summarize the following news article: the council approved a park.",
+        "--max-new-tokens",
+        "16",
+        "--json",
+      ],
+      env,
+    );
     expect(answer.code, answer.stderr).toBe(0);
     const result = JSON.parse(answer.stdout.trim().split("\n")[0]!) as { text: string; latencyMs: number };
     expect(result.text).not.toContain("sandbox_echo");
@@ -42,6 +67,11 @@ describe("a rehearsal of the real payload in the sandbox", () => {
 
     const destroyed = await runCli(["destroy", "--stack", "rehearsal", "--yes"], env);
     expect(destroyed.code, destroyed.stderr).toBe(0);
-    expect(await zerostackObjects(serviceOf(home).endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+    expect(await zerostackObjects(serviceOf(home).endpoint)).toEqual({
+      models: 0,
+      endpointConfigs: 0,
+      endpoints: 0,
+      runningJobs: 0,
+    });
   }, 360_000);
 });

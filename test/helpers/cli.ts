@@ -30,7 +30,11 @@ export function killLeftovers(): void {
 }
 
 /** Starts the CLI in the background; killLeftovers() ends it if the test does not. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv, options: Omit<SpawnOptions, "env"> = {}): ChildProcess {
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: Omit<SpawnOptions, "env"> = {},
+): ChildProcess {
   const child = spawn(CLI, args, { ...options, env });
   running.add(child);
   child.on("close", () => running.delete(child));
@@ -38,7 +42,11 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv, options: Omit<S
 }
 
 /** Runs the CLI; a run that outlasts `timeoutMs` (default below vitest's test timeout) is killed. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, opts: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(CLI, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     running.add(child);

@@ -23,8 +23,17 @@ export function sagemakerFor(endpoint: string): SageMakerClient {
 export { pidAlive as alive } from "../../program/env/process.js";
 
 /** POST (with a body) or GET a route of the sandbox's control surface. */
-export async function control<T = Record<string, unknown>>(endpoint: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${endpoint}/_zerostack/${route}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+export async function control<T = Record<string, unknown>>(
+  endpoint: string,
+  route: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(
+    `${endpoint}/_zerostack/${route}`,
+    body === undefined
+      ? {}
+      : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } },
+  );
   if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -34,9 +43,13 @@ export interface UploadStats {
 }
 
 /** SageMaker objects that still exist and carry a zerostack tag, by kind. */
-export async function zerostackObjects(endpoint: string): Promise<{ models: number; endpointConfigs: number; endpoints: number; runningJobs: number }> {
+export async function zerostackObjects(
+  endpoint: string,
+): Promise<{ models: number; endpointConfigs: number; endpoints: number; runningJobs: number }> {
   const sm = sagemakerFor(endpoint);
-  const { ListModelsCommand, ListEndpointConfigsCommand, ListEndpointsCommand, ListTrainingJobsCommand } = await import("@aws-sdk/client-sagemaker");
+  const { ListModelsCommand, ListEndpointConfigsCommand, ListEndpointsCommand, ListTrainingJobsCommand } = await import(
+    "@aws-sdk/client-sagemaker"
+  );
   const [models, configs, endpoints, jobs] = await Promise.all([
     sm.send(new ListModelsCommand({})),
     sm.send(new ListEndpointConfigsCommand({})),
@@ -55,7 +68,11 @@ export async function zerostackObjects(endpoint: string): Promise<{ models: numb
  * A describe block's own sandbox cloud: a temp ZEROSTACK_HOME, `sandbox start` before its tests,
  * `sandbox stop` and cleanup after them; optionally a faster sandbox clock.
  */
-export function sandboxSuite(opts: { speed?: number; env?: NodeJS.ProcessEnv } = {}): { home: string; env: NodeJS.ProcessEnv; endpoint: () => string } {
+export function sandboxSuite(opts: { speed?: number; env?: NodeJS.ProcessEnv } = {}): {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  endpoint: () => string;
+} {
   const { home, env: base, cleanup } = tempHome();
   const env = { ...base, ...opts.env };
   let endpoint = "";

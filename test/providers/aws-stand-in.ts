@@ -48,7 +48,12 @@ function arnOf(kind: Kind, name: string): string {
   return `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${name.toLowerCase()}`;
 }
 
-const NOUN: Record<Kind, string> = { endpoint: "endpoint", "endpoint-config": "endpoint configuration", model: "model", "training-job": "training job" };
+const NOUN: Record<Kind, string> = {
+  endpoint: "endpoint",
+  "endpoint-config": "endpoint configuration",
+  model: "model",
+  "training-job": "training job",
+};
 
 export class AwsStandIn {
   calls: Call[] = [];
@@ -123,7 +128,12 @@ export class AwsStandIn {
   }
 
   private create(kind: Kind, name: string, fields: Fields, tags: unknown, defaults: Patch[]): string {
-    if (this.get(kind, name)) throw new AwsError(400, "ValidationException", `Cannot create already existing ${NOUN[kind]} "${arnOf(kind, name)}".`);
+    if (this.get(kind, name))
+      throw new AwsError(
+        400,
+        "ValidationException",
+        `Cannot create already existing ${NOUN[kind]} "${arnOf(kind, name)}".`,
+      );
     const arn = this.seed(kind, name, fields, {}, this.plan[kind] ?? defaults);
     this.tags.set(arn, (tags as { Key: string; Value: string }[] | undefined) ?? []);
     delete this.plan[kind];
@@ -152,8 +162,18 @@ export class AwsStandIn {
         return this.describe("endpoint", i.EndpointName as string, "EndpointArn");
       case "CreateEndpoint": {
         this.find("endpoint-config", i.EndpointConfigName as string);
-        const fields = { EndpointName: i.EndpointName, EndpointConfigName: i.EndpointConfigName, EndpointStatus: "Creating", CreationTime: now, LastModifiedTime: now };
-        return { EndpointArn: this.create("endpoint", i.EndpointName as string, fields, i.Tags, [{ EndpointStatus: "InService" }]) };
+        const fields = {
+          EndpointName: i.EndpointName,
+          EndpointConfigName: i.EndpointConfigName,
+          EndpointStatus: "Creating",
+          CreationTime: now,
+          LastModifiedTime: now,
+        };
+        return {
+          EndpointArn: this.create("endpoint", i.EndpointName as string, fields, i.Tags, [
+            { EndpointStatus: "InService" },
+          ]),
+        };
       }
       case "UpdateEndpoint": {
         const endpoint = this.find("endpoint", i.EndpointName as string);
@@ -162,7 +182,9 @@ export class AwsStandIn {
           throw new AwsError(400, "ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
         }
         endpoint.fields.EndpointStatus = "Updating";
-        endpoint.pending = this.plan.endpoint ?? [{ EndpointStatus: "InService", EndpointConfigName: i.EndpointConfigName }];
+        endpoint.pending = this.plan.endpoint ?? [
+          { EndpointStatus: "InService", EndpointConfigName: i.EndpointConfigName },
+        ];
         delete this.plan.endpoint;
         return { EndpointArn: endpoint.arn };
       }
@@ -176,8 +198,14 @@ export class AwsStandIn {
         return this.describe("endpoint-config", i.EndpointConfigName as string, "EndpointConfigArn");
       case "CreateEndpointConfig": {
         for (const v of i.ProductionVariants as Fields[]) this.find("model", v.ModelName as string);
-        const fields = { EndpointConfigName: i.EndpointConfigName, ProductionVariants: i.ProductionVariants, CreationTime: now };
-        return { EndpointConfigArn: this.create("endpoint-config", i.EndpointConfigName as string, fields, i.Tags, []) };
+        const fields = {
+          EndpointConfigName: i.EndpointConfigName,
+          ProductionVariants: i.ProductionVariants,
+          CreationTime: now,
+        };
+        return {
+          EndpointConfigArn: this.create("endpoint-config", i.EndpointConfigName as string, fields, i.Tags, []),
+        };
       }
       case "DeleteEndpointConfig":
         this.objects.delete(`endpoint-config/${this.find("endpoint-config", i.EndpointConfigName as string).name}`);
@@ -185,7 +213,12 @@ export class AwsStandIn {
       case "DescribeModel":
         return this.describe("model", i.ModelName as string, "ModelArn");
       case "CreateModel": {
-        const fields = { ModelName: i.ModelName, ExecutionRoleArn: i.ExecutionRoleArn, PrimaryContainer: i.PrimaryContainer, CreationTime: now };
+        const fields = {
+          ModelName: i.ModelName,
+          ExecutionRoleArn: i.ExecutionRoleArn,
+          PrimaryContainer: i.PrimaryContainer,
+          CreationTime: now,
+        };
         return { ModelArn: this.create("model", i.ModelName as string, fields, i.Tags, []) };
       }
       case "DeleteModel":
@@ -194,12 +227,26 @@ export class AwsStandIn {
       case "DescribeTrainingJob":
         return this.describe("training-job", i.TrainingJobName as string, "TrainingJobArn");
       case "CreateTrainingJob": {
-        const fields = { TrainingJobName: i.TrainingJobName, TrainingJobStatus: "InProgress", SecondaryStatus: "Starting", CreationTime: now };
-        return { TrainingJobArn: this.create("training-job", i.TrainingJobName as string, fields, i.Tags, [{ TrainingJobStatus: "Completed", SecondaryStatus: "Completed" }]) };
+        const fields = {
+          TrainingJobName: i.TrainingJobName,
+          TrainingJobStatus: "InProgress",
+          SecondaryStatus: "Starting",
+          CreationTime: now,
+        };
+        return {
+          TrainingJobArn: this.create("training-job", i.TrainingJobName as string, fields, i.Tags, [
+            { TrainingJobStatus: "Completed", SecondaryStatus: "Completed" },
+          ]),
+        };
       }
       case "StopTrainingJob": {
         const job = this.find("training-job", i.TrainingJobName as string);
-        if (job.fields.TrainingJobStatus !== "InProgress") throw new AwsError(400, "ValidationException", `The request was rejected because the training job is in status ${job.fields.TrainingJobStatus}.`);
+        if (job.fields.TrainingJobStatus !== "InProgress")
+          throw new AwsError(
+            400,
+            "ValidationException",
+            `The request was rejected because the training job is in status ${job.fields.TrainingJobStatus}.`,
+          );
         job.fields.TrainingJobStatus = "Stopping";
         job.pending = [{ TrainingJobStatus: "Stopped", SecondaryStatus: "Stopped" }];
         return {};
@@ -248,7 +295,9 @@ function decode(body: unknown): string {
 }
 
 function json(statusCode: number, body: Fields): { response: HttpResponse } {
-  return raw(statusCode, new TextEncoder().encode(JSON.stringify(body)), { "content-type": "application/x-amz-json-1.1" });
+  return raw(statusCode, new TextEncoder().encode(JSON.stringify(body)), {
+    "content-type": "application/x-amz-json-1.1",
+  });
 }
 
 function raw(statusCode: number, body: Uint8Array, headers: Record<string, string> = {}): { response: HttpResponse } {
@@ -280,7 +329,10 @@ export function installStandIn(): AwsStandIn {
 
 /** Fake timers for the providers' waits; setImmediate stays real so real I/O (tar, fs) can finish. */
 export function useFakeClock(): void {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"], now: new Date("2026-03-01T00:00:00Z") });
+  vi.useFakeTimers({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    now: new Date("2026-03-01T00:00:00Z"),
+  });
 }
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };

@@ -1,6 +1,10 @@
 // The endpoint-config provider against the SageMaker stand-in, through the real SDK client.
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { provider, type EndpointConfigInputs, type EndpointConfigOutputs } from "../../program/providers/endpoint-config.js";
+import {
+  provider,
+  type EndpointConfigInputs,
+  type EndpointConfigOutputs,
+} from "../../program/providers/endpoint-config.js";
 import { ForeignObjectError, SPEC_HASH_TAG } from "../../program/providers/lifecycle.js";
 import { installStandIn, settle, useFakeClock } from "./aws-stand-in.js";
 
@@ -28,9 +32,16 @@ afterEach(() => vi.useRealTimers());
 describe("endpoint config", () => {
   it("creates the config for its model with the health-check and download timeouts", async () => {
     const result = await settle(provider.create(inputs));
-    expect(result).toMatchObject({ ok: true, value: { id: inputs.name, outs: { arn: expect.stringContaining(":endpoint-config/zs-demo-cfg-1111") } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { id: inputs.name, outs: { arn: expect.stringContaining(":endpoint-config/zs-demo-cfg-1111") } },
+    });
     expect(aws.callsOf("CreateEndpointConfig")[0]?.input.ProductionVariants).toEqual([
-      expect.objectContaining({ ModelName: inputs.modelName, ContainerStartupHealthCheckTimeoutInSeconds: 1500, ModelDataDownloadTimeoutInSeconds: 1500 }),
+      expect.objectContaining({
+        ModelName: inputs.modelName,
+        ContainerStartupHealthCheckTimeoutInSeconds: 1500,
+        ModelDataDownloadTimeoutInSeconds: 1500,
+      }),
     ]);
   });
 
@@ -49,11 +60,17 @@ describe("endpoint config", () => {
     const arn = aws.seed("endpoint-config", inputs.name, { EndpointConfigName: inputs.name }, inputs.tags);
     const olds: EndpointConfigOutputs = { ...inputs, arn };
     const news = { ...inputs, tags: { [SPEC_HASH_TAG]: "c1" } };
-    expect(await provider.diff(inputs.name, olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(await provider.diff(inputs.name, olds, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
     const result = await settle(provider.update(inputs.name, olds, news));
     expect(result).toMatchObject({ ok: true, value: { outs: { arn, tags: news.tags } } });
     expect(aws.actions()).toEqual(["DeleteTags"]);
     expect(aws.tagsOf("endpoint-config", inputs.name)).toEqual(news.tags);
-    expect(await provider.diff(inputs.name, olds, { ...inputs, instanceType: "ml.g6e.12xlarge" })).toMatchObject({ replaces: ["instanceType"] });
+    expect(await provider.diff(inputs.name, olds, { ...inputs, instanceType: "ml.g6e.12xlarge" })).toMatchObject({
+      replaces: ["instanceType"],
+    });
   });
 });

@@ -17,7 +17,10 @@ function scripted(statuses: string[]) {
   const calls: Call[] = [];
   const describe = async () => {
     calls.push({ action: "Describe", input: {}, at: Date.now() });
-    return { Status: statuses[Math.min(calls.length - 1, statuses.length - 1)]!, FailureReason: "CUDA out of memory on algo-2" };
+    return {
+      Status: statuses[Math.min(calls.length - 1, statuses.length - 1)]!,
+      FailureReason: "CUDA out of memory on algo-2",
+    };
   };
   return { calls, describe };
 }
@@ -31,7 +34,16 @@ afterEach(() => {
 describe("waitUntil's backoff", () => {
   it("doubles from the first interval and stays at its cap", async () => {
     const { calls, describe } = scripted([...Array(7).fill("Creating"), "InService"]);
-    const result = await settle(waitUntil({ what: "endpoint e", describe, done: (v) => v.Status === "InService", timeoutSeconds: 3600, intervalMs: 1000, maxIntervalMs: 8000 }));
+    const result = await settle(
+      waitUntil({
+        what: "endpoint e",
+        describe,
+        done: (v) => v.Status === "InService",
+        timeoutSeconds: 3600,
+        intervalMs: 1000,
+        maxIntervalMs: 8000,
+      }),
+    );
     expect(result).toMatchObject({ ok: true, value: { Status: "InService" } });
     expect(gaps(calls)).toEqual([1000, 2000, 4000, 8000, 8000, 8000, 8000]);
   });
@@ -40,7 +52,9 @@ describe("waitUntil's backoff", () => {
     vi.stubEnv("AWS_ENDPOINT_URL", undefined);
     vi.stubEnv("ZEROSTACK_POLL_MS", undefined);
     const { calls, describe } = scripted([...Array(6).fill("Creating"), "InService"]);
-    await settle(waitUntil({ what: "endpoint e", describe, done: (v) => v.Status === "InService", timeoutSeconds: 3600 }));
+    await settle(
+      waitUntil({ what: "endpoint e", describe, done: (v) => v.Status === "InService", timeoutSeconds: 3600 }),
+    );
     expect(gaps(calls)).toEqual([5000, 10000, 20000, 30000, 30000, 30000]);
   });
 
@@ -48,7 +62,9 @@ describe("waitUntil's backoff", () => {
     vi.stubEnv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000");
     vi.stubEnv("ZEROSTACK_POLL_MS", undefined);
     const { calls, describe } = scripted([...Array(5).fill("Creating"), "InService"]);
-    await settle(waitUntil({ what: "endpoint e", describe, done: (v) => v.Status === "InService", timeoutSeconds: 60 }));
+    await settle(
+      waitUntil({ what: "endpoint e", describe, done: (v) => v.Status === "InService", timeoutSeconds: 60 }),
+    );
     expect(gaps(calls)).toEqual([250, 500, 1000, 1000, 1000]);
   });
 });
@@ -56,7 +72,16 @@ describe("waitUntil's backoff", () => {
 describe("waitUntil's ends", () => {
   it("gives up at the deadline without sleeping past it, naming the resource", async () => {
     const { calls, describe } = scripted(["Creating"]);
-    const result = await settle(waitUntil({ what: "endpoint zs-demo", describe, done: (v) => v.Status === "InService", timeoutSeconds: 60, intervalMs: 1000, maxIntervalMs: 8000 }));
+    const result = await settle(
+      waitUntil({
+        what: "endpoint zs-demo",
+        describe,
+        done: (v) => v.Status === "InService",
+        timeoutSeconds: 60,
+        intervalMs: 1000,
+        maxIntervalMs: 8000,
+      }),
+    );
     expect(result.ok).toBe(false);
     const message = (result as { error: Error }).error.message;
     expect(message).toContain("endpoint zs-demo");
@@ -69,7 +94,14 @@ describe("waitUntil's ends", () => {
   it("gives up naming the last status it saw", async () => {
     const { describe } = scripted(["Creating", "Creating", "Updating"]);
     const result = await settle(
-      waitUntil({ what: "endpoint zs-demo", describe, done: (v) => v.Status === "InService", status: (v) => v.Status, timeoutSeconds: 60, intervalMs: 1000 }),
+      waitUntil({
+        what: "endpoint zs-demo",
+        describe,
+        done: (v) => v.Status === "InService",
+        status: (v) => v.Status,
+        timeoutSeconds: 60,
+        intervalMs: 1000,
+      }),
     );
     expect((result as { error: Error }).error.message).toMatch(/endpoint zs-demo.*Updating/);
   });
@@ -93,11 +125,16 @@ describe("waitUntil's ends", () => {
 
   it("waitUntilGone ends on SageMaker's not-found answer and rethrows any other error", async () => {
     let n = 0;
-    const notFound = Object.assign(new Error('Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/m".'), { name: "ValidationException" });
+    const notFound = Object.assign(
+      new Error('Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/m".'),
+      { name: "ValidationException" },
+    );
     const gone = await settle(waitUntilGone("model m", async () => (++n < 3 ? {} : Promise.reject(notFound)), 60));
     expect(gone.ok).toBe(true);
     expect(n).toBe(3);
-    const denied = Object.assign(new Error("User is not authorized to perform: sagemaker:DescribeModel"), { name: "AccessDeniedException" });
+    const denied = Object.assign(new Error("User is not authorized to perform: sagemaker:DescribeModel"), {
+      name: "AccessDeniedException",
+    });
     const failed = await settle(waitUntilGone("model m", () => Promise.reject(denied), 60));
     expect(failed).toMatchObject({ ok: false, error: denied });
   });
@@ -116,7 +153,9 @@ describe("adopting what a killed run left", () => {
   it("refuses an object made from other inputs, or with no spec-hash at all", async () => {
     const other = adoptIfOurs("model", "m", arn, ours, async () => [{ Key: SPEC_HASH_TAG, Value: "fff999" }]);
     await expect(other).rejects.toThrow(ForeignObjectError);
-    await expect(adoptIfOurs("model", "m", arn, ours, async () => [{ Key: SPEC_HASH_TAG, Value: "fff999" }])).rejects.toThrow(/model m already exists with zerostack:spec-hash=fff999, not abc123/);
+    await expect(
+      adoptIfOurs("model", "m", arn, ours, async () => [{ Key: SPEC_HASH_TAG, Value: "fff999" }]),
+    ).rejects.toThrow(/model m already exists with zerostack:spec-hash=fff999, not abc123/);
     await expect(adoptIfOurs("model", "m", arn, ours, async () => [])).rejects.toThrow(/spec-hash=\(none\)/);
   });
 });
@@ -140,9 +179,19 @@ describe("tags", () => {
   it("immutableDiff: a tags-only change is an update in place, any other input replaces", () => {
     const olds = { name: "m", image: "img:1", tags: { a: "1" } };
     const fields = ["name", "image", "tags"] as const;
-    expect(immutableDiff(olds, { ...olds, tags: { a: "2" } }, [...fields])).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
-    expect(immutableDiff(olds, { ...olds, image: "img:2" }, [...fields])).toMatchObject({ changes: true, replaces: ["image"] });
-    expect(immutableDiff(olds, { ...olds, name: "m2", image: "img:2" }, [...fields])).toMatchObject({ replaces: ["name", "image"], deleteBeforeReplace: false });
+    expect(immutableDiff(olds, { ...olds, tags: { a: "2" } }, [...fields])).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
+    expect(immutableDiff(olds, { ...olds, image: "img:2" }, [...fields])).toMatchObject({
+      changes: true,
+      replaces: ["image"],
+    });
+    expect(immutableDiff(olds, { ...olds, name: "m2", image: "img:2" }, [...fields])).toMatchObject({
+      replaces: ["name", "image"],
+      deleteBeforeReplace: false,
+    });
     expect(immutableDiff(olds, { ...olds }, [...fields])).toMatchObject({ changes: false, replaces: [] });
   });
 });

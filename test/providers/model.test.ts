@@ -24,7 +24,10 @@ afterEach(() => vi.useRealTimers());
 describe("model create", () => {
   it("creates the model with its tags when none exists", async () => {
     const result = await settle(provider.create(inputs));
-    expect(result).toMatchObject({ ok: true, value: { id: inputs.name, outs: { arn: expect.stringContaining(":model/zs-demo-model-ab12") } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { id: inputs.name, outs: { arn: expect.stringContaining(":model/zs-demo-model-ab12") } },
+    });
     expect(aws.actions()).toEqual(["DescribeModel", "CreateModel"]);
     expect(aws.tagsOf("model", inputs.name)).toEqual(inputs.tags);
   });
@@ -50,7 +53,11 @@ describe("model diff and update", () => {
     const arn = aws.seed("model", inputs.name, { ModelName: inputs.name }, inputs.tags);
     const olds: ModelOutputs = { ...inputs, arn, modelDataUrl: "" };
     const news = { ...inputs, tags: { ...inputs.tags, owner: "ml-team" } };
-    expect(await provider.diff(inputs.name, olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(await provider.diff(inputs.name, olds, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
     const result = await settle(provider.update(inputs.name, olds, news));
     expect(result).toMatchObject({ ok: true, value: { outs: { arn, tags: news.tags } } });
     expect(aws.actions()).toEqual(["AddTags"]);
@@ -59,8 +66,12 @@ describe("model diff and update", () => {
 
   it("any other input replaces it (created beside the old one when the name changes)", async () => {
     const olds: ModelOutputs = { ...inputs, arn: "arn:m", modelDataUrl: "" };
-    expect(await provider.diff(inputs.name, olds, { ...inputs, environment: { OPTION_MODEL_ID: "s3://b/other/" } })).toMatchObject({ replaces: ["environment"] });
-    expect(await provider.diff(inputs.name, olds, { ...inputs, name: "zs-demo-model-cd34", image: "img:2" })).toMatchObject({ replaces: ["name", "image"], deleteBeforeReplace: false });
+    expect(
+      await provider.diff(inputs.name, olds, { ...inputs, environment: { OPTION_MODEL_ID: "s3://b/other/" } }),
+    ).toMatchObject({ replaces: ["environment"] });
+    expect(
+      await provider.diff(inputs.name, olds, { ...inputs, name: "zs-demo-model-cd34", image: "img:2" }),
+    ).toMatchObject({ replaces: ["name", "image"], deleteBeforeReplace: false });
   });
 });
 

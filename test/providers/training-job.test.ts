@@ -45,29 +45,51 @@ afterEach(() => vi.useRealTimers());
 
 describe("training job create", () => {
   it("uploads the source once, starts the job and waits for Completed with backoff to a 30 s cap", async () => {
-    aws.plan["training-job"] = [...Array(5).fill({ SecondaryStatus: "Training" }), { TrainingJobStatus: "Completed", SecondaryStatus: "Completed" }];
+    aws.plan["training-job"] = [
+      ...Array(5).fill({ SecondaryStatus: "Training" }),
+      { TrainingJobStatus: "Completed", SecondaryStatus: "Completed" },
+    ];
     const result = await settle(provider.create(inputs));
-    expect(result).toMatchObject({ ok: true, value: { id: inputs.name, outs: { status: "Completed", modelS3Uri: "s3://zs-bucket/runs/demo/model/" } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { id: inputs.name, outs: { status: "Completed", modelS3Uri: "s3://zs-bucket/runs/demo/model/" } },
+    });
     expect(aws.actions().filter((a) => a.startsWith("S3."))).toEqual(["S3.HEAD", "S3.PUT"]);
     expect(aws.callsOf("CreateTrainingJob")).toHaveLength(1);
     expect(gaps(aws.callsOf("DescribeTrainingJob").slice(1))).toEqual([5000, 10000, 20000, 30000, 30000, 30000]);
   });
 
   it("throws the job's FailureReason when it fails", async () => {
-    aws.plan["training-job"] = [{ SecondaryStatus: "Training" }, { TrainingJobStatus: "Failed", SecondaryStatus: "Failed", FailureReason: "AlgorithmError: torch.OutOfMemoryError: CUDA out of memory" }];
+    aws.plan["training-job"] = [
+      { SecondaryStatus: "Training" },
+      {
+        TrainingJobStatus: "Failed",
+        SecondaryStatus: "Failed",
+        FailureReason: "AlgorithmError: torch.OutOfMemoryError: CUDA out of memory",
+      },
+    ];
     const result = await settle(provider.create(inputs));
     expect(result.ok).toBe(false);
-    expect((result as { error: Error }).error.message).toBe(`training job ${inputs.name} failed: AlgorithmError: torch.OutOfMemoryError: CUDA out of memory`);
+    expect((result as { error: Error }).error.message).toBe(
+      `training job ${inputs.name} failed: AlgorithmError: torch.OutOfMemoryError: CUDA out of memory`,
+    );
   });
 
   it("treats a stopped job as a failure that says why", async () => {
     aws.plan["training-job"] = [{ TrainingJobStatus: "Stopped", SecondaryStatus: "MaxRuntimeExceeded" }];
     const result = await settle(provider.create(inputs));
-    expect((result as { error: Error }).error.message).toBe(`training job ${inputs.name} failed: stopped (MaxRuntimeExceeded)`);
+    expect((result as { error: Error }).error.message).toBe(
+      `training job ${inputs.name} failed: stopped (MaxRuntimeExceeded)`,
+    );
   });
 
   it("refuses a job of that name made from other inputs: no CreateTrainingJob, no wait", async () => {
-    aws.seed("training-job", inputs.name, { TrainingJobName: inputs.name, TrainingJobStatus: "InProgress", SecondaryStatus: "Training" }, { [SPEC_HASH_TAG]: "other" });
+    aws.seed(
+      "training-job",
+      inputs.name,
+      { TrainingJobName: inputs.name, TrainingJobStatus: "InProgress", SecondaryStatus: "Training" },
+      { [SPEC_HASH_TAG]: "other" },
+    );
     const result = await settle(provider.create(inputs));
     expect(result.ok).toBe(false);
     expect((result as { error: Error }).error).toBeInstanceOf(ForeignObjectError);
@@ -75,7 +97,13 @@ describe("training job create", () => {
   });
 
   it("adopts its own running job and waits for it", async () => {
-    aws.seed("training-job", inputs.name, { TrainingJobName: inputs.name, TrainingJobStatus: "InProgress", SecondaryStatus: "Training" }, inputs.tags, [{}, { TrainingJobStatus: "Completed" }]);
+    aws.seed(
+      "training-job",
+      inputs.name,
+      { TrainingJobName: inputs.name, TrainingJobStatus: "InProgress", SecondaryStatus: "Training" },
+      inputs.tags,
+      [{}, { TrainingJobStatus: "Completed" }],
+    );
     const result = await settle(provider.create(inputs));
     expect(result).toMatchObject({ ok: true, value: { outs: { status: "Completed" } } });
     expect(aws.actions()).not.toContain("CreateTrainingJob");
@@ -84,19 +112,52 @@ describe("training job create", () => {
 
 describe("training job diff, update and delete", () => {
   it("a tags-only change updates the tags in place; an input change replaces the job", async () => {
-    const arn = aws.seed("training-job", inputs.name, { TrainingJobName: inputs.name, TrainingJobStatus: "Completed" }, inputs.tags);
-    const olds = { ...inputs, arn, status: "Completed", secondaryStatus: "Completed", billableSeconds: 10, modelS3Uri: "", sourceS3Uri: "", uploadedBytes: 0 };
+    const arn = aws.seed(
+      "training-job",
+      inputs.name,
+      { TrainingJobName: inputs.name, TrainingJobStatus: "Completed" },
+      inputs.tags,
+    );
+    const olds = {
+      ...inputs,
+      arn,
+      status: "Completed",
+      secondaryStatus: "Completed",
+      billableSeconds: 10,
+      modelS3Uri: "",
+      sourceS3Uri: "",
+      uploadedBytes: 0,
+    };
     const news = { ...inputs, tags: { ...inputs.tags, owner: "ml-team" } };
-    expect(await provider.diff(inputs.name, olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
-    expect(await settle(provider.update(inputs.name, olds, news))).toMatchObject({ ok: true, value: { outs: { tags: news.tags } } });
+    expect(await provider.diff(inputs.name, olds, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: true,
+    });
+    expect(await settle(provider.update(inputs.name, olds, news))).toMatchObject({
+      ok: true,
+      value: { outs: { tags: news.tags } },
+    });
     expect(aws.actions()).toEqual(["AddTags"]);
-    expect(await provider.diff(inputs.name, olds, { ...inputs, hyperparameters: { epochs: "2" } })).toMatchObject({ replaces: ["hyperparameters"] });
+    expect(await provider.diff(inputs.name, olds, { ...inputs, hyperparameters: { epochs: "2" } })).toMatchObject({
+      replaces: ["hyperparameters"],
+    });
   });
 
   it("delete stops a running job and waits until it has stopped; a finished job is left alone", async () => {
-    aws.seed("training-job", inputs.name, { TrainingJobName: inputs.name, TrainingJobStatus: "InProgress" }, inputs.tags);
+    aws.seed(
+      "training-job",
+      inputs.name,
+      { TrainingJobName: inputs.name, TrainingJobStatus: "InProgress" },
+      inputs.tags,
+    );
     expect((await settle(provider.delete(inputs.name, {} as never))).ok).toBe(true);
-    expect(aws.actions()).toEqual(["DescribeTrainingJob", "StopTrainingJob", "DescribeTrainingJob", "DescribeTrainingJob"]);
+    expect(aws.actions()).toEqual([
+      "DescribeTrainingJob",
+      "StopTrainingJob",
+      "DescribeTrainingJob",
+      "DescribeTrainingJob",
+    ]);
     expect(aws.get("training-job", inputs.name)?.fields.TrainingJobStatus).toBe("Stopped");
     aws.calls = [];
     expect((await settle(provider.delete(inputs.name, {} as never))).ok).toBe(true);

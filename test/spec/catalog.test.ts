@@ -24,19 +24,32 @@ import { BadInputError } from "../../program/errors.js";
 import { problemsOf, specWith } from "./helpers.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const raw = JSON.parse(readFileSync(join(root, "program/spec/data/sagemaker-catalog.json"), "utf8")) as { source: Record<string, unknown> };
+const raw = JSON.parse(readFileSync(join(root, "program/spec/data/sagemaker-catalog.json"), "utf8")) as {
+  source: Record<string, unknown>;
+};
 
 describe("the image catalog", () => {
   it("says where it came from: the SDK package, its version, the wheel's hash and the date", () => {
-    expect(CATALOG_SOURCE).toMatchObject({ package: "sagemaker-core", version: "2.27.0", path: "sagemaker/core/image_uri_config/" });
+    expect(CATALOG_SOURCE).toMatchObject({
+      package: "sagemaker-core",
+      version: "2.27.0",
+      path: "sagemaker/core/image_uri_config/",
+    });
     expect(CATALOG_SOURCE.wheelSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(CATALOG_SOURCE.generated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(raw.source.by).toBe("scripts/update-catalog");
   });
 
   it("holds the LMI families the SDK lists, newest first, with the SDK's latest", () => {
-    expect(SERVING_IMAGES[0]).toMatchObject({ tag: "0.38.0-lmi29.0.0-cu130", family: "lmi", latest: true, legacy: false });
-    expect(new Set(SERVING_IMAGES.map((i) => i.family))).toEqual(new Set(["lmi", "tensorrtllm", "deepspeed", "fastertransformer"]));
+    expect(SERVING_IMAGES[0]).toMatchObject({
+      tag: "0.38.0-lmi29.0.0-cu130",
+      family: "lmi",
+      latest: true,
+      legacy: false,
+    });
+    expect(new Set(SERVING_IMAGES.map((i) => i.family))).toEqual(
+      new Set(["lmi", "tensorrtllm", "deepspeed", "fastertransformer"]),
+    );
     expect(SERVING_IMAGES.every((i) => i.repository === "djl-inference")).toBe(true);
   });
 
@@ -59,7 +72,11 @@ describe("the image catalog", () => {
       expect(PRESETS[t5].spec.serving.image).toBe(defaultServingImage(PRESETS[t5].spec.serving.backend));
       expect(PRESETS[t5].spec.serving.backend).toBe("accelerate");
     }
-    expect(servingImage(PRESETS.seed.spec.serving.image)).toMatchObject({ family: "deepspeed", djlVersion: "0.21.0", legacy: true });
+    expect(servingImage(PRESETS.seed.spec.serving.image)).toMatchObject({
+      family: "deepspeed",
+      djlVersion: "0.21.0",
+      legacy: true,
+    });
     for (const name of PRESET_NAMES) {
       const image = trainingImage(PRESETS[name].spec.training.image);
       expect(Number(image?.pytorch.split(".")[1]) >= 5 && image?.pytorch.startsWith("2.")).toBe(true);
@@ -77,7 +94,8 @@ describe("the image catalog", () => {
       expect(onlyOnLegacyImages(backend), backend).toBe(true);
       expect(imagesCarrying(backend).length).toBeGreaterThan(0);
     }
-    for (const backend of ["vllm", "accelerate", "trtllm"] as const) expect(onlyOnLegacyImages(backend), backend).toBe(false);
+    for (const backend of ["vllm", "accelerate", "trtllm"] as const)
+      expect(onlyOnLegacyImages(backend), backend).toBe(false);
     expect(imagesCarrying("lmi-dist")[0]).toBe("0.32.0-lmi14.0.0-cu126");
   });
 
@@ -101,13 +119,17 @@ describe("the image catalog", () => {
 
 describe("bad image input", () => {
   it("a serving image not in the catalog is an error on serving.image naming the nearest tags", () => {
-    const [error] = checkSpec(specWith((s) => (s.serving.image = "0.38.0-lmi29.0.0-cu128"), "llama-3.1-8b")).filter((f) => f.severity === "error");
+    const [error] = checkSpec(specWith((s) => (s.serving.image = "0.38.0-lmi29.0.0-cu128"), "llama-3.1-8b")).filter(
+      (f) => f.severity === "error",
+    );
     expect(error).toMatchObject({ field: "serving.image", value: "0.38.0-lmi29.0.0-cu128" });
     expect(error?.allowed).toContain("0.38.0-lmi29.0.0-cu130");
   });
 
   it("the seed's 2023 tag as the sample wrote it is refused, pointing at the catalog's 0.21.0 image", () => {
-    const [error] = checkSpec(specWith((s) => (s.serving.image = "0.21.0-deepspeed0.8.0-cu117"))).filter((f) => f.field === "serving.image" && f.severity === "error");
+    const [error] = checkSpec(specWith((s) => (s.serving.image = "0.21.0-deepspeed0.8.0-cu117"))).filter(
+      (f) => f.field === "serving.image" && f.severity === "error",
+    );
     expect(error?.allowed.split(": ")[1]?.split(", ")[0]).toBe("0.21.0-deepspeed0.8.3-cu117");
   });
 
@@ -120,28 +142,40 @@ describe("bad image input", () => {
   });
 
   it("a training image not in the catalog names the nearest ones; the plain PyTorch DLC lacks transformers", () => {
-    const [old] = checkSpec(specWith((s) => (s.training.image = "huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121"))).filter((f) => f.field === "training.image");
+    const [old] = checkSpec(
+      specWith((s) => (s.training.image = "huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121")),
+    ).filter((f) => f.field === "training.image");
     expect(old?.severity).toBe("error");
     expect(old?.allowed).toContain("huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04");
-    const [plain] = checkSpec(specWith((s) => (s.training.image = "pytorch-training:2.9.0-gpu-py312"))).filter((f) => f.field === "training.image");
+    const [plain] = checkSpec(specWith((s) => (s.training.image = "pytorch-training:2.9.0-gpu-py312"))).filter(
+      (f) => f.field === "training.image",
+    );
     expect(plain).toMatchObject({ severity: "error", allowed: "a huggingface-pytorch-training image" });
   });
 
   it("a backend the image does not carry names the images that do", () => {
-    const [error] = checkSpec(specWith((s) => (s.serving.backend = "deepspeed"), "flan-t5-xl")).filter((f) => f.field === "serving.image" && f.severity === "error");
+    const [error] = checkSpec(specWith((s) => (s.serving.backend = "deepspeed"), "flan-t5-xl")).filter(
+      (f) => f.field === "serving.image" && f.severity === "error",
+    );
     expect(error?.message).toContain("does not carry the deepspeed backend");
     expect(error?.message).toContain("no current LMI image carries deepspeed");
     expect(error?.allowed).toContain("0.27.0-deepspeed0.12.6-cu121");
   });
 
   it("the shape is checked by the schema, the catalog by the guard; both reach the user as BadInputError (exit 2)", () => {
-    const [problem, ...rest] = problemsOf(() => specFromPreset("llama-3.1-8b", { serveImage: "0.99.0-lmi99.0.0-cu999" }));
+    const [problem, ...rest] = problemsOf(() =>
+      specFromPreset("llama-3.1-8b", { serveImage: "0.99.0-lmi99.0.0-cu999" }),
+    );
     expect(rest).toEqual([]);
     expect(problem?.field).toBe("serving.image");
     expect(problem?.allowed).toMatch(/^nearest in us-east-1: 0\.38\.0-lmi29\.0\.0-cu130, /);
     expect(new BadInputError([problem!]).exitCode).toBe(2);
-    expect(derivePlan(specWith((s) => (s.serving.image = "0.99.0-lmi99.0.0-cu999"))).serving?.imageUri).toContain("not in the catalog");
-    expect(planFromFlags({ preset: "llama-3.1-8b", backend: "trtllm" }, () => "").spec.serving.image).toBe("0.33.0-tensorrtllm0.21.0-cu128");
+    expect(derivePlan(specWith((s) => (s.serving.image = "0.99.0-lmi99.0.0-cu999"))).serving?.imageUri).toContain(
+      "not in the catalog",
+    );
+    expect(planFromFlags({ preset: "llama-3.1-8b", backend: "trtllm" }, () => "").spec.serving.image).toBe(
+      "0.33.0-tensorrtllm0.21.0-cu128",
+    );
     expect(() => specFromPreset("tiny", { serveImage: "latest; rm -rf /" })).toThrow(/serving\.image/);
   });
 });

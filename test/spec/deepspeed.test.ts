@@ -6,14 +6,19 @@ describe("deepspeedConfig", () => {
   it("leaves the scheduler to the Trainer without warm-up steps (DeepSpeed >= 0.18 refuses WarmupLR with 0)", () => {
     const none = deepspeedConfig(specWith((s) => (s.training.hyperparameters.warmupSteps = 0)));
     expect(none.scheduler).toBeUndefined();
-    expect(deepspeedConfig(specWith((s) => (s.training.hyperparameters.warmupSteps = 2))).scheduler?.type).toBe("WarmupLR");
+    expect(deepspeedConfig(specWith((s) => (s.training.hyperparameters.warmupSteps = 2))).scheduler?.type).toBe(
+      "WarmupLR",
+    );
   });
 
   it("stage 3 gathers 16-bit weights on save and leaves HF-known values to the Trainer", () => {
     const ds = deepspeedConfig(specWith());
     expect(ds.bf16).toEqual({ enabled: "auto" });
     expect(ds.fp16).toBeUndefined();
-    expect(ds.optimizer).toEqual({ type: "AdamW", params: { lr: "auto", betas: "auto", eps: "auto", weight_decay: "auto" } });
+    expect(ds.optimizer).toEqual({
+      type: "AdamW",
+      params: { lr: "auto", betas: "auto", eps: "auto", weight_decay: "auto" },
+    });
     expect(ds.scheduler?.type).toBe("WarmupLR");
     expect(Object.values(ds.scheduler!.params).every((v) => v === "auto")).toBe(true);
     expect(ds.zero_optimization).toMatchObject({
@@ -26,7 +31,12 @@ describe("deepspeedConfig", () => {
       stage3_gather_16bit_weights_on_model_save: true,
     });
     expect(ds.zero_optimization.offload_optimizer).toBeUndefined();
-    for (const key of ["train_batch_size", "train_micro_batch_size_per_gpu", "gradient_accumulation_steps", "gradient_clipping"] as const) {
+    for (const key of [
+      "train_batch_size",
+      "train_micro_batch_size_per_gpu",
+      "gradient_accumulation_steps",
+      "gradient_clipping",
+    ] as const) {
       expect(ds[key]).toBe("auto");
     }
   });
@@ -60,12 +70,21 @@ describe("deepspeedConfig", () => {
 
 describe("batchMath", () => {
   it("global batch = micro x GPUs/node x nodes x grad-accum", () => {
-    const m = batchMath(specWith((s) => {
-      s.training.hyperparameters.perDeviceTrainBatchSize = 4;
-      s.training.hyperparameters.gradientAccumulationSteps = 3;
-      s.training.nodes = 4;
-    }));
-    expect(m).toEqual({ microBatchPerGpu: 4, gpusPerNode: 8, nodes: 4, worldSize: 32, gradientAccumulationSteps: 3, globalBatch: 384 });
+    const m = batchMath(
+      specWith((s) => {
+        s.training.hyperparameters.perDeviceTrainBatchSize = 4;
+        s.training.hyperparameters.gradientAccumulationSteps = 3;
+        s.training.nodes = 4;
+      }),
+    );
+    expect(m).toEqual({
+      microBatchPerGpu: 4,
+      gpusPerNode: 8,
+      nodes: 4,
+      worldSize: 32,
+      gradientAccumulationSteps: 3,
+      globalBatch: 384,
+    });
   });
 
   it("uses the instance's GPU count", () => {

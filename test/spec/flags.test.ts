@@ -19,11 +19,31 @@ describe("planFromFlags", () => {
 
   it("lists every bad flag, naming the flag and what is allowed", () => {
     const problems = problemsOf(() =>
-      planFromFlags({ preset: "seed", nodes: "3", zero: "1", tp: "x", ttl: "soon", backend: "onnx", region: "mars-1", trainHours: "-1" }, noFile),
+      planFromFlags(
+        {
+          preset: "seed",
+          nodes: "3",
+          zero: "1",
+          tp: "x",
+          ttl: "soon",
+          backend: "onnx",
+          region: "mars-1",
+          trainHours: "-1",
+        },
+        noFile,
+      ),
     );
     const fields = problems.map((p) => p.field);
     expect(fields).toEqual(
-      expect.arrayContaining(["--tp", "--ttl", "--train-hours", "--nodes (training.nodes)", "--zero (training.zero)", "--backend (serving.backend)", "--region (region)"]),
+      expect.arrayContaining([
+        "--tp",
+        "--ttl",
+        "--train-hours",
+        "--nodes (training.nodes)",
+        "--zero (training.zero)",
+        "--backend (serving.backend)",
+        "--region (region)",
+      ]),
     );
     for (const p of problems) expect(p.allowed ?? "").not.toBe("");
   });
@@ -35,7 +55,10 @@ describe("planFromFlags", () => {
   });
 
   it("a new serving instance brings its GPU count as TP; a new backend its image", () => {
-    const plan = planFromFlags({ preset: "llama-3.1-8b", serveInstance: "ml.g5.48xlarge", backend: "lmi-dist" }, noFile);
+    const plan = planFromFlags(
+      { preset: "llama-3.1-8b", serveInstance: "ml.g5.48xlarge", backend: "lmi-dist" },
+      noFile,
+    );
     expect(plan.spec.serving.tensorParallelDegree).toBe(8);
     // the newest catalog image that still carries lmi-dist (LMI v15, DJL 0.33.0, removed it)
     expect(plan.spec.serving.image).toBe("0.32.0-lmi14.0.0-cu126");
@@ -80,7 +103,14 @@ describe("overridesFromFlags", () => {
 });
 
 describe("parseDuration", () => {
-  it.each([["90", 90], ["30m", 1800], ["2h", 7200], ["1d", 86400], ["1h30m", 5400], ["1.5h", 5400]])("%s -> %d", (text, seconds) => {
+  it.each([
+    ["90", 90],
+    ["30m", 1800],
+    ["2h", 7200],
+    ["1d", 86400],
+    ["1h30m", 5400],
+    ["1.5h", 5400],
+  ])("%s -> %d", (text, seconds) => {
     expect(parseDuration(text)).toBe(seconds);
   });
   it.each(["", "2x", "h", "-1h", "1h 30m"])("%j is not a duration", (text) => {

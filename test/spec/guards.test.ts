@@ -4,12 +4,16 @@ import { specWith } from "./helpers.js";
 
 const findings = (edit: (s: ExperimentSpec) => void, preset = "seed") => checkSpec(specWith(edit, preset));
 const errorsAt = (list: Finding[], field: string) => list.filter((f) => f.severity === "error" && f.field === field);
-const warningsAt = (list: Finding[], field: string) => list.filter((f) => f.severity === "warning" && f.field === field);
+const warningsAt = (list: Finding[], field: string) =>
+  list.filter((f) => f.severity === "warning" && f.field === field);
 
 describe("guards", () => {
   it("every preset passes without errors", () => {
     for (const preset of ["seed", "flan-t5-xl", "llama-3.1-8b", "tiny"]) {
-      expect(checkSpec(specWith(undefined, preset)).filter((f) => f.severity === "error"), preset).toEqual([]);
+      expect(
+        checkSpec(specWith(undefined, preset)).filter((f) => f.severity === "error"),
+        preset,
+      ).toEqual([]);
     }
   });
 
@@ -28,20 +32,43 @@ describe("guards", () => {
   });
 
   it("warns on ZeRO-2 across nodes and suggests ZeRO-3, but not on one node", () => {
-    const multi = warningsAt(findings((s) => (s.training.zero = "2")), "training.zero");
+    const multi = warningsAt(
+      findings((s) => (s.training.zero = "2")),
+      "training.zero",
+    );
     expect(multi).toHaveLength(1);
     expect(multi[0]?.fix).toContain("--zero 3");
-    expect(warningsAt(findings((s) => {
-      s.training.zero = "2";
-      s.training.nodes = 1;
-      s.training.instanceType = "ml.p4de.24xlarge";
-    }), "training.zero")).toEqual([]);
+    expect(
+      warningsAt(
+        findings((s) => {
+          s.training.zero = "2";
+          s.training.nodes = 1;
+          s.training.instanceType = "ml.p4de.24xlarge";
+        }),
+        "training.zero",
+      ),
+    ).toEqual([]);
   });
 
   it("the TP degree must divide the serving GPU count and not exceed it", () => {
-    expect(errorsAt(findings((s) => (s.serving.tensorParallelDegree = 16)), "serving.tensorParallelDegree")[0]?.allowed).toBe("1, 2, 4, 8");
-    expect(errorsAt(findings((s) => (s.serving.tensorParallelDegree = 6)), "serving.tensorParallelDegree")).not.toEqual([]);
-    expect(errorsAt(findings((s) => (s.serving.tensorParallelDegree = 4)), "serving.tensorParallelDegree")).toEqual([]);
+    expect(
+      errorsAt(
+        findings((s) => (s.serving.tensorParallelDegree = 16)),
+        "serving.tensorParallelDegree",
+      )[0]?.allowed,
+    ).toBe("1, 2, 4, 8");
+    expect(
+      errorsAt(
+        findings((s) => (s.serving.tensorParallelDegree = 6)),
+        "serving.tensorParallelDegree",
+      ),
+    ).not.toEqual([]);
+    expect(
+      errorsAt(
+        findings((s) => (s.serving.tensorParallelDegree = 4)),
+        "serving.tensorParallelDegree",
+      ),
+    ).toEqual([]);
   });
 
   it("head-sharding backends need the heads to divide by TP", () => {
@@ -65,45 +92,73 @@ describe("guards", () => {
   });
 
   it("the backend must serve the model kind", () => {
-    const [error] = errorsAt(findings((s) => {
-      s.serving.backend = "vllm";
-      s.serving.image = "0.31.0-lmi13.0.0-cu124";
-      s.serving.handler = "builtin";
-    }), "serving.backend");
+    const [error] = errorsAt(
+      findings((s) => {
+        s.serving.backend = "vllm";
+        s.serving.image = "0.31.0-lmi13.0.0-cu124";
+        s.serving.handler = "builtin";
+      }),
+      "serving.backend",
+    );
     expect(error?.allowed).not.toContain("vllm");
     expect(error?.allowed).toContain("accelerate");
   });
 
   it("the custom handler runs only with accelerate", () => {
-    expect(errorsAt(findings((s) => {
-      s.serving.backend = "deepspeed";
-    }), "serving.handler")).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => {
+          s.serving.backend = "deepspeed";
+        }),
+        "serving.handler",
+      ),
+    ).toHaveLength(1);
   });
 
   it("the model must fit in training and serving", () => {
-    expect(errorsAt(findings((s) => {
-      s.training.zero = "2";
-      s.training.instanceType = "ml.g5.12xlarge";
-      s.training.nodes = 1;
-    }), "training.instanceType")).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => {
+          s.training.zero = "2";
+          s.training.instanceType = "ml.g5.12xlarge";
+          s.training.nodes = 1;
+        }),
+        "training.instanceType",
+      ),
+    ).toHaveLength(1);
     // 11B in bf16 on one A10G: the SDK's 24 GiB leaves it nearly full; a rolling batch overflows it
-    expect(warningsAt(findings((s) => {
-      s.serving.instanceType = "ml.g5.2xlarge";
-      s.serving.tensorParallelDegree = 1;
-    }), "serving.instanceType")).toHaveLength(1);
-    expect(errorsAt(findings((s) => {
-      s.serving.instanceType = "ml.g5.2xlarge";
-      s.serving.tensorParallelDegree = 1;
-      s.serving.maxRollingBatchSize = 8;
-    }), "serving.instanceType")).toHaveLength(1);
+    expect(
+      warningsAt(
+        findings((s) => {
+          s.serving.instanceType = "ml.g5.2xlarge";
+          s.serving.tensorParallelDegree = 1;
+        }),
+        "serving.instanceType",
+      ),
+    ).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => {
+          s.serving.instanceType = "ml.g5.2xlarge";
+          s.serving.tensorParallelDegree = 1;
+          s.serving.maxRollingBatchSize = 8;
+        }),
+        "serving.instanceType",
+      ),
+    ).toHaveLength(1);
   });
 
   it("ZeRO-3 offload needs enough host memory", () => {
-    expect(errorsAt(findings((s) => {
-      s.training.zero = "3-offload";
-      s.training.instanceType = "ml.g5.2xlarge";
-      s.training.nodes = 1;
-    }), "training.zero")).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => {
+          s.training.zero = "3-offload";
+          s.training.instanceType = "ml.g5.2xlarge";
+          s.training.nodes = 1;
+        }),
+        "training.zero",
+      ),
+    ).toHaveLength(1);
   });
 
   it("EFA variables only where EFA with RDMA exists; reserved names never", () => {
@@ -112,46 +167,101 @@ describe("guards", () => {
       s.training.environment = { FI_PROVIDER: "efa" };
     });
     expect(errorsAt(onG5, "training.environment.FI_PROVIDER")).toHaveLength(1);
-    expect(errorsAt(findings((s) => (s.training.environment = { FI_PROVIDER: "efa" })), "training.environment.FI_PROVIDER")).toEqual([]);
-    const token = errorsAt(findings((s) => (s.training.environment = { HF_TOKEN: "hf_x" })), "training.environment.HF_TOKEN");
+    expect(
+      errorsAt(
+        findings((s) => (s.training.environment = { FI_PROVIDER: "efa" })),
+        "training.environment.FI_PROVIDER",
+      ),
+    ).toEqual([]);
+    const token = errorsAt(
+      findings((s) => (s.training.environment = { HF_TOKEN: "hf_x" })),
+      "training.environment.HF_TOKEN",
+    );
     expect(token[0]?.fix).toContain("hfToken");
   });
 
   it("a gated hub model needs hfToken", () => {
-    expect(errorsAt(findings((s) => (s.hfToken = false), "llama-3.1-8b"), "hfToken")).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => (s.hfToken = false), "llama-3.1-8b"),
+        "hfToken",
+      ),
+    ).toHaveLength(1);
   });
 
   it("model source and S3 location agree", () => {
-    expect(errorsAt(findings((s) => (s.model.source = "s3")), "model.s3Uri")).toHaveLength(1);
-    expect(errorsAt(findings((s) => (s.model.s3Uri = "s3://b/m/")), "model.s3Uri")).toHaveLength(1);
-    expect(errorsAt(findings((s) => {
-      s.model.source = "s3";
-      s.model.s3Uri = "s3://b/m/";
-    }), "model.s3Uri")).toEqual([]);
+    expect(
+      errorsAt(
+        findings((s) => (s.model.source = "s3")),
+        "model.s3Uri",
+      ),
+    ).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => (s.model.s3Uri = "s3://b/m/")),
+        "model.s3Uri",
+      ),
+    ).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => {
+          s.model.source = "s3";
+          s.model.s3Uri = "s3://b/m/";
+        }),
+        "model.s3Uri",
+      ),
+    ).toEqual([]);
   });
 
   it("spot wait time rules", () => {
-    expect(errorsAt(findings((s) => (s.training.maxWaitSeconds = 90000)), "training.maxWaitSeconds")).toHaveLength(1);
-    expect(errorsAt(findings((s) => {
-      s.training.spot = true;
-      s.training.maxWaitSeconds = 600;
-    }), "training.maxWaitSeconds")).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => (s.training.maxWaitSeconds = 90000)),
+        "training.maxWaitSeconds",
+      ),
+    ).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => {
+          s.training.spot = true;
+          s.training.maxWaitSeconds = 600;
+        }),
+        "training.maxWaitSeconds",
+      ),
+    ).toHaveLength(1);
   });
 
   it("warns on an unusual learning rate and on fp16 T5 serving", () => {
-    expect(warningsAt(findings((s) => (s.training.hyperparameters.learningRate = 0.5)), "training.hyperparameters.learningRate")).toHaveLength(1);
-    expect(warningsAt(findings((s) => (s.serving.dtype = "fp16")), "serving.dtype")).toHaveLength(1);
+    expect(
+      warningsAt(
+        findings((s) => (s.training.hyperparameters.learningRate = 0.5)),
+        "training.hyperparameters.learningRate",
+      ),
+    ).toHaveLength(1);
+    expect(
+      warningsAt(
+        findings((s) => (s.serving.dtype = "fp16")),
+        "serving.dtype",
+      ),
+    ).toHaveLength(1);
   });
 
   it("ignores serving settings of a training-only experiment", () => {
-    expect(findings((s) => {
-      s.serving.enabled = false;
-      s.serving.tensorParallelDegree = 3;
-      s.serving.backend = "vllm";
-    }).filter((f) => f.field.startsWith("serving."))).toEqual([]);
+    expect(
+      findings((s) => {
+        s.serving.enabled = false;
+        s.serving.tensorParallelDegree = 3;
+        s.serving.backend = "vllm";
+      }).filter((f) => f.field.startsWith("serving.")),
+    ).toEqual([]);
   });
 
   it("bad user tags are errors on the tag", () => {
-    expect(errorsAt(findings((s) => (s.tags = { "aws:owner": "me" })), "tags.aws:owner")).toHaveLength(1);
+    expect(
+      errorsAt(
+        findings((s) => (s.tags = { "aws:owner": "me" })),
+        "tags.aws:owner",
+      ),
+    ).toHaveLength(1);
   });
 });

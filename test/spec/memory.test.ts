@@ -39,16 +39,21 @@ describe("trainingMemory", () => {
 
   it("gradient checkpointing shrinks activations", () => {
     const on = trainingMemory(specWith()).perGpu.activations;
-    const off = trainingMemory(specWith((s) => (s.training.hyperparameters.gradientCheckpointing = false))).perGpu.activations;
+    const off = trainingMemory(specWith((s) => (s.training.hyperparameters.gradientCheckpointing = false))).perGpu
+      .activations;
     expect(off).toBeGreaterThan(3 * on);
   });
 
   it("an 11B model does not fit one A10G node under ZeRO-2", () => {
-    expect(trainingMemory(specWith((s) => {
-      s.training.zero = "2";
-      s.training.instanceType = "ml.g5.12xlarge";
-      s.training.nodes = 1;
-    })).fits).toBe(false);
+    expect(
+      trainingMemory(
+        specWith((s) => {
+          s.training.zero = "2";
+          s.training.instanceType = "ml.g5.12xlarge";
+          s.training.nodes = 1;
+        }),
+      ).fits,
+    ).toBe(false);
   });
 });
 
@@ -60,17 +65,21 @@ describe("servingMemory", () => {
   });
 
   it("the whole 11B model on one 24 GiB GPU is nearly full, and does not fit with a batch", () => {
-    const m = servingMemory(specWith((s) => {
-      s.serving.instanceType = "ml.g5.2xlarge";
-      s.serving.tensorParallelDegree = 1;
-    }));
+    const m = servingMemory(
+      specWith((s) => {
+        s.serving.instanceType = "ml.g5.2xlarge";
+        s.serving.tensorParallelDegree = 1;
+      }),
+    );
     expect(m.perGpu.weights / GIB).toBeGreaterThan(20);
     expect(m.gpuFraction).toBeGreaterThan(0.9);
-    const batched = servingMemory(specWith((s) => {
-      s.serving.instanceType = "ml.g5.2xlarge";
-      s.serving.tensorParallelDegree = 1;
-      s.serving.maxRollingBatchSize = 8;
-    }));
+    const batched = servingMemory(
+      specWith((s) => {
+        s.serving.instanceType = "ml.g5.2xlarge";
+        s.serving.tensorParallelDegree = 1;
+        s.serving.maxRollingBatchSize = 8;
+      }),
+    );
     expect(batched.fits).toBe(false);
   });
 

@@ -18,7 +18,11 @@ describe("resourceNames", () => {
     const a = specWith();
     const reversed = (v: unknown): unknown =>
       v !== null && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)]))
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reversed(x)]),
+          )
         : v;
     const b = reversed(a) as typeof a;
     expect(Object.keys(b)[0]).toBe("tags");
@@ -30,10 +34,12 @@ describe("resourceNames", () => {
     const lr = resourceNames(specWith((s) => (s.training.hyperparameters.learningRate = 2e-4)));
     expect(lr.trainingJob).not.toBe(base.trainingJob);
     expect(lr.model).not.toBe(base.model); // the model is built from the new job's output
-    const ttl = resourceNames(specWith((s) => {
-      s.serving.ttlSeconds = 7200;
-      s.tags = { team: "ml" };
-    }));
+    const ttl = resourceNames(
+      specWith((s) => {
+        s.serving.ttlSeconds = 7200;
+        s.tags = { team: "ml" };
+      }),
+    );
     expect(ttl).toEqual(base);
   });
 
@@ -72,7 +78,16 @@ describe("fitName", () => {
 });
 
 describe("isValidSageMakerName", () => {
-  it.each([["a", true], ["a-b", true], ["a--b", true], ["-a", false], ["a-", false], ["a_b", false], ["a".repeat(63), true], ["a".repeat(64), false]])("%s -> %s", (name, ok) => {
+  it.each([
+    ["a", true],
+    ["a-b", true],
+    ["a--b", true],
+    ["-a", false],
+    ["a-", false],
+    ["a_b", false],
+    ["a".repeat(63), true],
+    ["a".repeat(64), false],
+  ])("%s -> %s", (name, ok) => {
     expect(isValidSageMakerName(name)).toBe(ok);
   });
 });

@@ -1,13 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BadInputError, type Problem } from "../../program/errors.js";
-import { batchMath, derivePlan, isValidSageMakerName, parseSpec, PRESET_NAMES, specFromPreset, specToJson, type SpecOverrides, type ExperimentSpec } from "../../program/spec/index.js";
+import {
+  batchMath,
+  derivePlan,
+  isValidSageMakerName,
+  parseSpec,
+  PRESET_NAMES,
+  specFromPreset,
+  specToJson,
+  type SpecOverrides,
+  type ExperimentSpec,
+} from "../../program/spec/index.js";
 import { SERVING_INSTANCES, SERVING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES } from "../../program/spec/instances.js";
 import { BACKEND_NAMES } from "../../program/spec/backends.js";
 import { SCHEDULE_NAME } from "../../program/spec/names.js";
 
 const name = fc
-  .tuple(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz"), fc.array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-"), { maxLength: 62 }))
+  .tuple(
+    fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz"),
+    fc.array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-"), { maxLength: 62 }),
+  )
   .map(([first, rest]) => (first + rest.join("")).replace(/-+/g, "-").replace(/-$/, ""));
 
 const overrides: fc.Arbitrary<SpecOverrides> = fc
@@ -52,7 +65,9 @@ describe("properties", () => {
           expect(isValidSageMakerName(n), n).toBe(true);
         }
         expect(plan.names.ttlSchedule).toMatch(SCHEDULE_NAME);
-        expect(new Set([plan.names.trainingJob, plan.names.model, plan.names.endpointConfig, plan.names.endpoint]).size).toBe(4);
+        expect(
+          new Set([plan.names.trainingJob, plan.names.model, plan.names.endpointConfig, plan.names.endpoint]).size,
+        ).toBe(4);
         const m = batchMath(spec);
         expect(m.worldSize).toBe(m.gpusPerNode * spec.training.nodes);
         expect(m.globalBatch).toBe(m.microBatchPerGpu * m.worldSize * m.gradientAccumulationSteps);
@@ -79,7 +94,13 @@ describe("properties", () => {
       } else leaves.push(path);
     };
     walk(valid, []);
-    const garbage = fc.oneof(fc.constant(null), fc.constant(-1), fc.constant("§"), fc.constant([]), fc.constant({ junk: 1 }));
+    const garbage = fc.oneof(
+      fc.constant(null),
+      fc.constant(-1),
+      fc.constant("§"),
+      fc.constant([]),
+      fc.constant({ junk: 1 }),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...leaves), garbage, (path, bad) => {
         const raw = structuredClone(valid);

@@ -29,7 +29,16 @@ describe("parseSpec", () => {
     const problems = problemsOf(() => parseSpec(raw));
     const fields = problems.map((p) => p.field).sort();
     expect(fields).toEqual(
-      ["dataset.train", "name", "region", "serving.instanceType", "surprise", "training.hyperparameters.learningRate", "training.nodes", "training.zero"].sort(),
+      [
+        "dataset.train",
+        "name",
+        "region",
+        "serving.instanceType",
+        "surprise",
+        "training.hyperparameters.learningRate",
+        "training.nodes",
+        "training.zero",
+      ].sort(),
     );
     const zero = problems.find((p) => p.field === "training.zero");
     expect(zero?.allowed).toBe("2, 3, 3-offload");
@@ -65,7 +74,10 @@ describe("parseSpec", () => {
 
 describe("reserved names", () => {
   it("refuses an experiment named like the account's base stack, and nothing else of the kind", () => {
-    expect(problemsOf(() => specFromPreset("tiny", { name: "base" }))[0]).toMatchObject({ field: "name", allowed: "any other name" });
+    expect(problemsOf(() => specFromPreset("tiny", { name: "base" }))[0]).toMatchObject({
+      field: "name",
+      allowed: "any other name",
+    });
     expect(specFromPreset("tiny", { name: "base-line" }).name).toBe("base-line");
   });
 });

@@ -22,7 +22,12 @@ describe("seed preset (SEED.md)", () => {
     expect(ds.bf16).toEqual({ enabled: "auto" });
     expect(ds.optimizer.type).toBe("AdamW");
     expect(ds.scheduler?.type).toBe("WarmupLR");
-    expect(ds.zero_optimization).toMatchObject({ stage: 3, overlap_comm: true, contiguous_gradients: true, stage3_gather_16bit_weights_on_model_save: true });
+    expect(ds.zero_optimization).toMatchObject({
+      stage: 3,
+      overlap_comm: true,
+      contiguous_gradients: true,
+      stage3_gather_16bit_weights_on_model_save: true,
+    });
     expect(ds.train_batch_size).toBe("auto");
     expect(plan.training.batch.worldSize).toBe(16);
   });
@@ -43,12 +48,18 @@ describe("seed preset (SEED.md)", () => {
     const serving = plan.serving;
     expect(serving).not.toBeNull();
     expect(serving?.instanceType).toBe("ml.g5.48xlarge");
-    expect(serving?.servingProperties.record).toMatchObject({ engine: "Python", "option.tensor_parallel_degree": "8", "option.dtype": "bf16" });
+    expect(serving?.servingProperties.record).toMatchObject({
+      engine: "Python",
+      "option.tensor_parallel_degree": "8",
+      "option.dtype": "bf16",
+    });
     expect(serving?.servingProperties.record["option.s3url"]).toBe(plan.training.modelS3Uri);
     expect(serving?.servingProperties.record["option.s3url"]).toMatch(/\/$/);
     // The seed's DJL 0.21.0 DeepSpeed image as the SageMaker SDK's catalog lists it (the 2023 sample
     // named 0.21.0-deepspeed0.8.0-cu117, which the catalog does not carry).
-    expect(serving?.imageUri).toBe("763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.21.0-deepspeed0.8.3-cu117");
+    expect(serving?.imageUri).toBe(
+      "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.21.0-deepspeed0.8.3-cu117",
+    );
   });
 
   it("waits about 2400 s for the container health check", () => {

@@ -20,15 +20,25 @@ describe("servingProperties", () => {
       "option.tensor_parallel_degree": "8",
       "option.dtype": "bf16",
     });
-    expect(text).toBe("engine=Python\noption.entryPoint=model.py\noption.s3url=s3://b/p/model/\noption.tensor_parallel_degree=8\noption.dtype=bf16\n");
+    expect(text).toBe(
+      "engine=Python\noption.entryPoint=model.py\noption.s3url=s3://b/p/model/\noption.tensor_parallel_degree=8\noption.dtype=bf16\n",
+    );
   });
 
   it("the builtin accelerate handler is djl_python.huggingface", () => {
-    expect(servingProperties(specWith((s) => (s.serving.handler = "builtin")), S3).record["option.entryPoint"]).toBe("djl_python.huggingface");
+    expect(
+      servingProperties(
+        specWith((s) => (s.serving.handler = "builtin")),
+        S3,
+      ).record["option.entryPoint"],
+    ).toBe("djl_python.huggingface");
   });
 
   it("deepspeed and fastertransformer name their engines and have no rolling batch", () => {
-    for (const [backend, engine] of [["deepspeed", "DeepSpeed"], ["fastertransformer", "FasterTransformer"]] as const) {
+    for (const [backend, engine] of [
+      ["deepspeed", "DeepSpeed"],
+      ["fastertransformer", "FasterTransformer"],
+    ] as const) {
       const { record } = servingProperties(withBackend(backend, "seed"), S3);
       expect(record.engine).toBe(engine);
       expect(record["option.s3url"]).toBe("s3://b/p/model/");
@@ -40,7 +50,13 @@ describe("servingProperties", () => {
 
   it("vllm and lmi-dist use option.model_id and rolling batch", () => {
     const vllm = servingProperties(withBackend("vllm"), S3).record;
-    expect(vllm).toMatchObject({ engine: "Python", "option.rolling_batch": "vllm", "option.model_id": "s3://b/p/model/", "option.max_rolling_batch_size": "32", "option.tensor_parallel_degree": "4" });
+    expect(vllm).toMatchObject({
+      engine: "Python",
+      "option.rolling_batch": "vllm",
+      "option.model_id": "s3://b/p/model/",
+      "option.max_rolling_batch_size": "32",
+      "option.tensor_parallel_degree": "4",
+    });
     expect(vllm["option.s3url"]).toBeUndefined();
     expect(vllm["option.max_model_len"]).toBe("1280");
     const dist = servingProperties(withBackend("lmi-dist"), S3).record;
@@ -49,13 +65,22 @@ describe("servingProperties", () => {
 
   it("trtllm runs under MPI and leaves the KV bound to its compile step", () => {
     const trt = servingProperties(withBackend("trtllm"), S3).record;
-    expect(trt).toMatchObject({ engine: "MPI", "option.rolling_batch": "trtllm", "option.model_id": "s3://b/p/model/" });
+    expect(trt).toMatchObject({
+      engine: "MPI",
+      "option.rolling_batch": "trtllm",
+      "option.model_id": "s3://b/p/model/",
+    });
     expect(trt["option.max_model_len"]).toBeUndefined();
   });
 
   it("never serves fp32", () => {
     for (const dtype of ["bf16", "fp16"] as const) {
-      expect(servingProperties(specWith((s) => (s.serving.dtype = dtype)), S3).record["option.dtype"]).toBe(dtype);
+      expect(
+        servingProperties(
+          specWith((s) => (s.serving.dtype = dtype)),
+          S3,
+        ).record["option.dtype"],
+      ).toBe(dtype);
     }
   });
 

@@ -8,7 +8,12 @@ describe("resourceTags", () => {
   it("carries experiment, stack, preset and spec hash, after the user's tags", () => {
     const spec = specWith((s) => (s.tags = { team: "ml", [TAG_KEYS.preset]: "forged" }));
     const tags = resourceTags(spec, "seed-stack");
-    expect(tags).toMatchObject({ team: "ml", "zerostack:experiment": "seed", "zerostack:stack": "seed-stack", "zerostack:preset": "seed" });
+    expect(tags).toMatchObject({
+      team: "ml",
+      "zerostack:experiment": "seed",
+      "zerostack:stack": "seed-stack",
+      "zerostack:preset": "seed",
+    });
     expect(tags["zerostack:spec-hash"]).toMatch(/^[0-9a-f]{16}$/);
     expect(awsTagList({ a: "1" })).toEqual([{ Key: "a", Value: "1" }]);
   });
@@ -22,7 +27,9 @@ describe("resourceTags", () => {
   });
 
   it("canonical JSON ignores key order and undefined members", () => {
-    expect(canonicalJson({ b: 1, a: { d: undefined, c: [2, { z: 1, y: 2 }] } })).toBe('{"a":{"c":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: undefined, c: [2, { z: 1, y: 2 }] } })).toBe(
+      '{"a":{"c":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
@@ -32,7 +39,13 @@ describe("userTagProblems", () => {
   });
 
   it("rejects reserved prefixes, bad characters and lengths, naming the tag", () => {
-    const problems = userTagProblems({ "aws:x": "1", "zerostack:stack": "2", "bad#": "3", ["k".repeat(129)]: "4", long: "v".repeat(257) });
+    const problems = userTagProblems({
+      "aws:x": "1",
+      "zerostack:stack": "2",
+      "bad#": "3",
+      ["k".repeat(129)]: "4",
+      long: "v".repeat(257),
+    });
     const fields = problems.map((p) => p.field);
     expect(fields).toContain("tags.aws:x");
     expect(fields).toContain("tags.zerostack:stack");

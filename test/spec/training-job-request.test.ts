@@ -32,17 +32,27 @@ describe("metricDefinitions", () => {
 
 describe("stoppingCondition", () => {
   it("uses the spec's max runtime, no wait time without spot", () => {
-    expect(stoppingCondition(specWith((s) => (s.training.maxRuntimeSeconds = 7200)))).toEqual({ MaxRuntimeInSeconds: 7200 });
+    expect(stoppingCondition(specWith((s) => (s.training.maxRuntimeSeconds = 7200)))).toEqual({
+      MaxRuntimeInSeconds: 7200,
+    });
   });
 
   it("adds MaxWaitTimeInSeconds for managed spot (given, or twice the runtime)", () => {
-    expect(stoppingCondition(specWith((s) => {
-      s.training.spot = true;
-      s.training.maxRuntimeSeconds = 3600;
-    }))).toEqual({ MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 });
-    expect(stoppingCondition(specWith((s) => {
-      s.training.spot = true;
-      s.training.maxWaitSeconds = 90000;
-    })).MaxWaitTimeInSeconds).toBe(90000);
+    expect(
+      stoppingCondition(
+        specWith((s) => {
+          s.training.spot = true;
+          s.training.maxRuntimeSeconds = 3600;
+        }),
+      ),
+    ).toEqual({ MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 });
+    expect(
+      stoppingCondition(
+        specWith((s) => {
+          s.training.spot = true;
+          s.training.maxWaitSeconds = 90000;
+        }),
+      ).MaxWaitTimeInSeconds,
+    ).toBe(90000);
   });
 });

@@ -6,7 +6,9 @@ import { join } from "node:path";
 export const root = join(import.meta.dirname, "..", "..");
 
 export function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 export function ensureBuilt(): boolean {
@@ -15,7 +17,10 @@ export function ensureBuilt(): boolean {
   const stale = !existsSync(built) || inputs.some((f) => statSync(f).mtimeMs > statSync(built).mtimeMs);
   if (stale) {
     try {
-      execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "pipe" });
+      execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+        cwd: root,
+        stdio: "pipe",
+      });
     } catch {
       // type errors elsewhere in the tree still emit
     }

@@ -4,14 +4,30 @@ import { App } from "../../tui/components/App.js";
 import { themeFor } from "../../tui/theme.js";
 import { fakeBackend, T0, type FakeOptions } from "./fixtures.js";
 
-export const KEYS = { up: "\u001B[A", down: "\u001B[B", left: "\u001B[D", right: "\u001B[C", enter: "\r", esc: "\u001B", tab: "\t", backspace: "\u007F", ctrlC: "\u0003" } as const;
+export const KEYS = {
+  up: "\u001B[A",
+  down: "\u001B[B",
+  left: "\u001B[D",
+  right: "\u001B[C",
+  enter: "\r",
+  esc: "\u001B",
+  tab: "\t",
+  backspace: "\u007F",
+  ctrlC: "\u0003",
+} as const;
 
 export const settle = (ms = 260) => new Promise((r) => setTimeout(r, ms));
 
 export async function mount(options: FakeOptions & { columns?: number; rows?: number } = {}) {
   const { backend, calls } = fakeBackend(options);
   const app = render(
-    <App loadBackend={async () => backend} sandbox={true} size={{ columns: options.columns ?? 80, rows: options.rows ?? 24 }} theme={themeFor({ NO_COLOR: "1" })} now={() => T0} />,
+    <App
+      loadBackend={async () => backend}
+      sandbox={true}
+      size={{ columns: options.columns ?? 80, rows: options.rows ?? 24 }}
+      theme={themeFor({ NO_COLOR: "1" })}
+      now={() => T0}
+    />,
   );
   await settle();
   const press = async (...keys: string[]) => {

@@ -10,7 +10,11 @@ const HEAVY = /@pulumi\/|@aws-sdk\/|\/program\/(app|driver|stack|providers|aws)\
 
 /** Loads `code` (an ES module body) under the import recorder; returns every URL it loaded. */
 function loadedBy(code: string): string[] {
-  const child = spawnSync(process.execPath, ["--import", join(import.meta.dirname, "record-imports.mjs"), "--input-type=module", "-e", code], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", join(import.meta.dirname, "record-imports.mjs"), "--input-type=module", "-e", code],
+    { cwd: root, encoding: "utf8", timeout: 60_000 },
+  );
   const line = child.stderr.split("\n").find((l) => l.startsWith("LOADED "));
   if (!line) throw new Error(`no import record: ${child.stderr}`);
   return JSON.parse(line.slice("LOADED ".length)) as string[];
@@ -26,7 +30,9 @@ describe("the TUI's first frame loads nothing heavy", () => {
     for (const file of sources(join(root, "tui"))) {
       const text = readFileSync(file, "utf8");
       for (const match of text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+"([^"]+)"/gm)) {
-        expect(match[1], `${file} imports ${match[1]}`).not.toMatch(/@pulumi|@aws-sdk|program\/(app|driver|stack|providers|aws|cli|sandbox)/);
+        expect(match[1], `${file} imports ${match[1]}`).not.toMatch(
+          /@pulumi|@aws-sdk|program\/(app|driver|stack|providers|aws|cli|sandbox)/,
+        );
       }
       expect(text, file).not.toMatch(/import\(\s*["'][^"']*(@pulumi|@aws-sdk|program\/app)/);
     }

@@ -17,8 +17,14 @@ const deepFreeze = <T>(value: T): T => {
   return value;
 };
 const run = (state: State, ...actions: Action[]) => actions.reduce((s, a) => reducer(deepFreeze(s), a), state);
-const ready = () => run(initialState(true, 0), { type: "backend-ready", sandbox: true, catalog }, { type: "stacks-loaded", items: stacks });
-const attached = (events: ProgressEvent[]) => run(ready(), { type: "open" }, { type: "events", to: "run", stack: "seed-run", events });
+const ready = () =>
+  run(
+    initialState(true, 0),
+    { type: "backend-ready", sandbox: true, catalog },
+    { type: "stacks-loaded", items: stacks },
+  );
+const attached = (events: ProgressEvent[]) =>
+  run(ready(), { type: "open" }, { type: "events", to: "run", stack: "seed-run", events });
 
 describe("reducer", () => {
   it("lists stacks once the backend is ready, and keeps the selection in range", () => {
@@ -68,7 +74,11 @@ describe("reducer", () => {
   });
 
   it("run-finished records the problem and its next step", () => {
-    const s = run(ready(), { type: "open" }, { type: "run-finished", to: "run", stack: "seed-run", at: 5, problem: { message: "boom", nextStep: "retry" } });
+    const s = run(
+      ready(),
+      { type: "open" },
+      { type: "run-finished", to: "run", stack: "seed-run", at: 5, problem: { message: "boom", nextStep: "retry" } },
+    );
     expect(s.runs["seed-run"]).toMatchObject({ phase: "failed", error: { message: "boom", nextStep: "retry" } });
   });
 
@@ -91,7 +101,12 @@ describe("reducer", () => {
     expect(planned.commands.at(-1)).toMatchObject({ kind: "preview", stack: "seed" });
     const early = run(planned, { type: "confirm" });
     expect(early.screen).toBe("plan");
-    const done = run(planned, { type: "toggle-rehearse" }, { type: "run-finished", to: "preview", stack: "seed", at: 1 }, { type: "confirm" });
+    const done = run(
+      planned,
+      { type: "toggle-rehearse" },
+      { type: "run-finished", to: "preview", stack: "seed", at: 1 },
+      { type: "confirm" },
+    );
     expect(done.screen).toBe("run");
     expect(done.commands.at(-1)).toMatchObject({ kind: "up", stack: "seed", rehearse: true });
   });
@@ -110,14 +125,24 @@ describe("reducer", () => {
     expect(s.teardown?.stacks).toEqual(["seed-run", "tiny"]);
     const going = run(s, { type: "confirm" });
     expect(going.commands.at(-1)).toMatchObject({ kind: "destroy", stacks: ["seed-run", "tiny"] });
-    const gone = run(going, { type: "removed", stack: "seed-run" }, { type: "removed", stack: "tiny" }, { type: "teardown-finished" });
+    const gone = run(
+      going,
+      { type: "removed", stack: "seed-run" },
+      { type: "removed", stack: "tiny" },
+      { type: "teardown-finished" },
+    );
     expect(gone.stacks.items.map((i) => i.name)).toEqual(["busy"]);
     expect(gone.teardown?.phase).toBe("done");
     expect(gone.commands.at(-1)?.kind).toBe("list");
   });
 
   it("coalesces a burst of single-event reports into one", () => {
-    const actions: Action[] = Array.from({ length: 10_000 }, (_, i) => ({ type: "events", to: "run", stack: "a", events: [{ type: "metric", name: "loss", value: i, step: i }] }));
+    const actions: Action[] = Array.from({ length: 10_000 }, (_, i) => ({
+      type: "events",
+      to: "run",
+      stack: "a",
+      events: [{ type: "metric", name: "loss", value: i, step: i }],
+    }));
     const merged = coalesce([...actions, { type: "tick", now: 1 }, ...actions.slice(0, 2)]);
     expect(merged).toHaveLength(3);
     expect(merged[0]).toMatchObject({ type: "events" });

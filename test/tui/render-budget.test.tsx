@@ -8,7 +8,13 @@ import { KEYS, mount, settle } from "./harness.js";
 afterEach(() => cleanup());
 
 const burst = (n: number): ProgressEvent[] =>
-  Array.from({ length: n }, (_, i): ProgressEvent => (i % 2 === 0 ? { type: "log", host: `algo-${1 + (i % 4)}`, line: `line ${i}`, at: "2025-06-01T12:00:00Z" } : { type: "metric", name: "loss", value: 1 / (1 + i), step: i }));
+  Array.from(
+    { length: n },
+    (_, i): ProgressEvent =>
+      i % 2 === 0
+        ? { type: "log", host: `algo-${1 + (i % 4)}`, line: `line ${i}`, at: "2025-06-01T12:00:00Z" }
+        : { type: "metric", name: "loss", value: 1 / (1 + i), step: i },
+  );
 
 it("10,000 events in one burst make a bounded number of frames", async () => {
   const ui = await mount({ attach: { "seed-run": burst(10_000) } });

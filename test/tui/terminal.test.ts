@@ -28,7 +28,10 @@ describe("the TUI in a real terminal", () => {
   afterAll(() => {
     term?.close();
     try {
-      execFileSync(join(root, "bin", "zerostack"), ["sandbox", "stop"], { env: { ...process.env, ...env }, stdio: "ignore" });
+      execFileSync(join(root, "bin", "zerostack"), ["sandbox", "stop"], {
+        env: { ...process.env, ...env },
+        stdio: "ignore",
+      });
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -43,7 +46,16 @@ describe("the TUI in a real terminal", () => {
       return pane;
     };
     const raw = term!;
-    const t = { ...raw, waitFor: async (pattern: RegExp | string, ms?: number) => keep(String(pattern).replace(/[^a-z0-9]+/gi, "-").slice(0, 40), await raw.waitFor(pattern, ms)) };
+    const t = {
+      ...raw,
+      waitFor: async (pattern: RegExp | string, ms?: number) =>
+        keep(
+          String(pattern)
+            .replace(/[^a-z0-9]+/gi, "-")
+            .slice(0, 40),
+          await raw.waitFor(pattern, ms),
+        ),
+    };
     let screen = await t.waitFor("SANDBOX", 10_000);
     expect(screen.split("\n")[0]).toMatch(/^zerostack · Experiments\s+SANDBOX/);
     await t.waitFor("No experiments yet", 60_000);

@@ -21,9 +21,22 @@ export function hasTmux(): boolean {
 
 export function openTerminal(command: string, env: Record<string, string>, size = { columns: 80, rows: 24 }): Terminal {
   const socket = `zerostack-test-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
-  const exports = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
-  tmux("new-session", "-d", "-s", "t", "-x", String(size.columns), "-y", String(size.rows), `env ${exports} ${command}; echo "[exited $?]"; sleep 600`);
+  const tmux = (...args: string[]) =>
+    execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+  const exports = Object.entries(env)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(" ");
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    "t",
+    "-x",
+    String(size.columns),
+    "-y",
+    String(size.rows),
+    `env ${exports} ${command}; echo "[exited $?]"; sleep 600`,
+  );
   const screen = () => tmux("capture-pane", "-p", "-t", "t");
   return {
     keys: (...keys) => void tmux("send-keys", "-t", "t", ...keys),

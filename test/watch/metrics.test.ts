@@ -4,7 +4,8 @@ import { metricDefinitions } from "../../program/spec/index.js";
 
 // real lines: transformers 4.36 (the default training image) and 5.17 (seen on an H100, bench/gpu)
 const v4 = "{'loss': 1.2345, 'learning_rate': 0.0001, 'epoch': 0.5}";
-const v4eval = "{'eval_loss': 16.37989044189453, 'eval_runtime': 0.0121, 'eval_samples_per_second': 331.743, 'epoch': 0.8}";
+const v4eval =
+  "{'eval_loss': 16.37989044189453, 'eval_runtime': 0.0121, 'eval_samples_per_second': 331.743, 'epoch': 0.8}";
 const v5 = "{'loss': '34', 'grad_norm': '12.5', 'learning_rate': '0.001', 'epoch': '0.2'}";
 
 describe("metrics from Trainer log lines", () => {

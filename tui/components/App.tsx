@@ -51,9 +51,19 @@ export function App({ theme, size, ...wiring }: AppProps) {
     <ThemeContext value={theme ?? themeFor(process.env)}>
       <Box flexDirection="column" width={columns}>
         <Header screen={state.screen} sandbox={state.sandbox} stack={state.current} />
-        {state.backendError && state.screen !== "stacks" ? <ErrorBox problem={state.backendError} title="backend unavailable" /> : null}
-        {state.help ? <Help keys={keys} screen={state.screen} /> : <Body state={state} rows={bodyRows} columns={columns} />}
-        {state.notice ? <Text bold wrap="truncate">{state.notice}</Text> : null}
+        {state.backendError && state.screen !== "stacks" ? (
+          <ErrorBox problem={state.backendError} title="backend unavailable" />
+        ) : null}
+        {state.help ? (
+          <Help keys={keys} screen={state.screen} />
+        ) : (
+          <Body state={state} rows={bodyRows} columns={columns} />
+        )}
+        {state.notice ? (
+          <Text bold wrap="truncate">
+            {state.notice}
+          </Text>
+        ) : null}
         <Footer keys={keys} />
       </Box>
     </ThemeContext>

@@ -12,7 +12,12 @@ export function EndpointLine({ endpoint }: { endpoint: RunState["endpoint"] }) {
       <Text wrap="truncate">
         <Text bold>endpoint</Text> {endpoint.name} <Text color={color}>{endpoint.status}</Text>
       </Text>
-      {endpoint.failureReason ? <Text color={theme.error} wrap="truncate">  ✗ FailureReason: {endpoint.failureReason}</Text> : null}
+      {endpoint.failureReason ? (
+        <Text color={theme.error} wrap="truncate">
+          {" "}
+          ✗ FailureReason: {endpoint.failureReason}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -16,7 +16,7 @@ export function ErrorBox({ problem, title = "error" }: { problem: ErrorView; tit
           {line}
         </Text>
       ))}
-      {problem.nextStep ? <Text wrap="truncate">  next: {problem.nextStep}</Text> : null}
+      {problem.nextStep ? <Text wrap="truncate"> next: {problem.nextStep}</Text> : null}
     </Box>
   );
 }

@@ -5,7 +5,19 @@ import { formatChoice, type Field } from "../state/fields.js";
 import { useTheme } from "../theme.js";
 import { FindingLine } from "./FindingLine.js";
 
-export function FormField({ field, value, focused, findings, note }: { field: Field; value: unknown; focused: boolean; findings: PlanFinding[]; note?: string | undefined }) {
+export function FormField({
+  field,
+  value,
+  focused,
+  findings,
+  note,
+}: {
+  field: Field;
+  value: unknown;
+  focused: boolean;
+  findings: PlanFinding[];
+  note?: string | undefined;
+}) {
   const theme = useTheme();
   const shown = formatChoice(field.key, value);
   const mark = findings.some((f) => f.severity === "error") ? "✗" : findings.length > 0 ? "!" : " ";
@@ -14,7 +26,9 @@ export function FormField({ field, value, focused, findings, note }: { field: Fi
       <Text wrap="truncate">
         <Text color={focused ? theme.accent : undefined}>{focused ? "› " : "  "}</Text>
         <Text bold={focused}>{field.label.padEnd(17)}</Text>
-        <Text inverse={focused}>{field.text ? `  ${shown}${focused ? "▏" : " "} ` : focused ? `‹ ${shown} ›` : `  ${shown}  `}</Text>
+        <Text inverse={focused}>
+          {field.text ? `  ${shown}${focused ? "▏" : " "} ` : focused ? `‹ ${shown} ›` : `  ${shown}  `}
+        </Text>
         <Text color={mark === "✗" ? theme.error : theme.warn}> {mark}</Text>
         {note ? <Text color={theme.dim}> {note}</Text> : null}
       </Text>

@@ -13,7 +13,9 @@ export function InvokeScreen({ state }: { state: State }) {
   const mark = (i: number) => (invoke.focus === i ? "› " : "  ");
   return (
     <Box flexDirection="column">
-      <Text bold color={focus(0)}>{mark(0)}prompt</Text>
+      <Text bold color={focus(0)}>
+        {mark(0)}prompt
+      </Text>
       <Box borderStyle="round" paddingX={1}>
         <Text wrap="wrap">
           {invoke.prompt}
@@ -24,7 +26,7 @@ export function InvokeScreen({ state }: { state: State }) {
         {mark(1)}max_new_tokens <Text inverse={invoke.focus === 1}>{` ${invoke.params.maxNewTokens} `}</Text>
       </Text>
       <Text color={focus(2)}>
-        {mark(2)}temperature    <Text inverse={invoke.focus === 2}>{` ${invoke.params.temperature.toFixed(1)} `}</Text>
+        {mark(2)}temperature <Text inverse={invoke.focus === 2}>{` ${invoke.params.temperature.toFixed(1)} `}</Text>
       </Text>
       {invoke.phase === "running" ? (
         <Text>

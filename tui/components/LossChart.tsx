@@ -17,7 +17,19 @@ export function resample(series: readonly number[], width: number): number[] {
   return out;
 }
 
-export function LossChart({ loss, points, stride, width, height }: { loss: readonly number[]; points: number; stride: number; width: number; height: number }) {
+export function LossChart({
+  loss,
+  points,
+  stride,
+  width,
+  height,
+}: {
+  loss: readonly number[];
+  points: number;
+  stride: number;
+  width: number;
+  height: number;
+}) {
   const theme = useTheme();
   if (loss.length < 2) return null;
   const label = 9;
@@ -32,7 +44,10 @@ export function LossChart({ loss, points, stride, width, height }: { loss: reado
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold>loss</Text> {last.toFixed(4)}
-        <Text color={theme.dim}> · {points} points{stride > 1 ? ` (1 in ${stride} kept)` : ""}</Text>
+        <Text color={theme.dim}>
+          {" "}
+          · {points} points{stride > 1 ? ` (1 in ${stride} kept)` : ""}
+        </Text>
       </Text>
       <Text>{chart}</Text>
     </Box>

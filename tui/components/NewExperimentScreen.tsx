@@ -21,7 +21,8 @@ export function NewExperimentScreen({ state }: { state: State }) {
     );
   }
   const findings = form.plan?.findings ?? [];
-  const fieldOf = (key: string): string | undefined => (key === "rehearse" ? undefined : catalog.fields[key as keyof typeof catalog.fields]);
+  const fieldOf = (key: string): string | undefined =>
+    key === "rehearse" ? undefined : catalog.fields[key as keyof typeof catalog.fields];
   const claimed = new Set(FIELDS.map((f) => fieldOf(f.key)).filter((f) => f !== undefined));
   const onField = (key: string): PlanFinding[] => findings.filter((f) => f.field === fieldOf(key));
   const others = findings.filter((f) => !claimed.has(f.field));
@@ -35,13 +36,23 @@ export function NewExperimentScreen({ state }: { state: State }) {
           value={field.key === "rehearse" ? form.rehearse : choices[field.key]}
           focused={i === form.focus}
           findings={onField(field.key)}
-          note={field.key === "preset" ? preset?.description : field.key === "rehearse" && !state.sandbox ? "(sandbox only)" : undefined}
+          note={
+            field.key === "preset"
+              ? preset?.description
+              : field.key === "rehearse" && !state.sandbox
+                ? "(sandbox only)"
+                : undefined
+          }
         />
       ))}
       {others.slice(0, 3).map((f) => (
-        <FindingLine key={`${f.severity} ${f.field} ${f.message}`} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={2} />
+        <FindingLine
+          key={`${f.severity} ${f.field} ${f.message}`}
+          finding={{ ...f, message: `${f.field}: ${f.message}` }}
+          indent={2}
+        />
       ))}
-      {others.length > 3 ? <Text color={theme.dim}>  … {others.length - 3} more</Text> : null}
+      {others.length > 3 ? <Text color={theme.dim}> … {others.length - 3} more</Text> : null}
       <CostLine cost={form.plan?.cost ?? null} />
     </Box>
   );

@@ -15,25 +15,44 @@ export function PlanScreen({ state, rows }: { state: State; rows: number }) {
   if (!plan) return <Text color={theme.dim}>no plan</Text>;
   const warnings = plan.findings.filter((f) => f.severity === "warning");
   const errors = plan.findings.filter((f) => f.severity === "error");
-  const changes = preview?.changes ? Object.entries(preview.changes).map(([op, n]) => `${op} ${n}`).join(", ") || "no changes" : undefined;
+  const changes = preview?.changes
+    ? Object.entries(preview.changes)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(", ") || "no changes"
+    : undefined;
   const ready = preview?.phase === "done" && errors.length === 0 && plan.spec !== null;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold>{plan.stack}</Text> from preset <Text bold>{plan.spec?.preset ?? state.form.choices?.preset}</Text>
-        {state.form.rehearse ? <Text color={theme.warn}> · rehearse: the real payload runs locally in the sandbox</Text> : null}
+        {state.form.rehearse ? (
+          <Text color={theme.warn}> · rehearse: the real payload runs locally in the sandbox</Text>
+        ) : null}
       </Text>
       <Text>
-        <StatusIcon status={preview?.phase ?? "pending"} now={state.now} /> preview{changes ? `: ${changes}` : preview?.phase === "running" ? "…" : ""}
+        <StatusIcon status={preview?.phase ?? "pending"} now={state.now} /> preview
+        {changes ? `: ${changes}` : preview?.phase === "running" ? "…" : ""}
       </Text>
-      <ResourceList resources={preview?.resources ?? []} now={state.now} max={Math.max(3, rows - 8 - warnings.length)} />
+      <ResourceList
+        resources={preview?.resources ?? []}
+        now={state.now}
+        max={Math.max(3, rows - 8 - warnings.length)}
+      />
       {preview?.error ? <ErrorBox problem={preview.error} title="preview failed" /> : null}
       {[...errors, ...warnings].map((f) => (
-        <FindingLine key={`${f.severity} ${f.field} ${f.message}`} finding={{ ...f, message: `${f.field}: ${f.message}` }} indent={0} />
+        <FindingLine
+          key={`${f.severity} ${f.field} ${f.message}`}
+          finding={{ ...f, message: `${f.field}: ${f.message}` }}
+          indent={0}
+        />
       ))}
       <CostLine cost={plan.cost} />
       <Text bold color={ready ? theme.ok : theme.dim}>
-        {ready ? "Create this experiment? y to confirm, esc to edit" : errors.length > 0 ? "Fix the errors before creating (esc to edit)" : "Waiting for the preview…"}
+        {ready
+          ? "Create this experiment? y to confirm, esc to edit"
+          : errors.length > 0
+            ? "Fix the errors before creating (esc to edit)"
+            : "Waiting for the preview…"}
       </Text>
     </Box>
   );

@@ -18,12 +18,13 @@ export function ResourceList({ resources, now, max }: { resources: ResourceRow[]
     <Box flexDirection="column">
       {shown.map((r) => (
         <Text key={r.urn} wrap="truncate">
-          <StatusIcon status={r.status} now={now} /> <Text color={r.op === "delete" ? theme.warn : undefined}>{r.op.padEnd(8)}</Text>
+          <StatusIcon status={r.status} now={now} />{" "}
+          <Text color={r.op === "delete" ? theme.warn : undefined}>{r.op.padEnd(8)}</Text>
           {shortType(r.resourceType).padEnd(16)} {r.name}
           {r.message ? <Text color={r.status === "failed" ? theme.error : theme.dim}> {r.message}</Text> : null}
         </Text>
       ))}
-      {hidden > 0 ? <Text color={theme.dim}>  … {hidden} more unchanged or earlier</Text> : null}
+      {hidden > 0 ? <Text color={theme.dim}> … {hidden} more unchanged or earlier</Text> : null}
     </Box>
   );
 }

@@ -19,7 +19,13 @@ export function RunScreen({ state, rows, columns }: { state: State; rows: number
   const roomy = rows >= 30;
   const chartHeight = roomy ? 8 : 5;
   const timelineMax = roomy ? 6 : 3;
-  const fixed = 1 + 1 + (run.job ? 1 + timelineMax : 0) + (run.endpoint ? 1 : 0) + (run.loss.length > 1 ? chartHeight : 0) + (run.error ? 3 : 0);
+  const fixed =
+    1 +
+    1 +
+    (run.job ? 1 + timelineMax : 0) +
+    (run.endpoint ? 1 : 0) +
+    (run.loss.length > 1 ? chartHeight : 0) +
+    (run.error ? 3 : 0);
   const resourcesMax = Math.max(2, rows - fixed - 2);
   return (
     <Box flexDirection="column">

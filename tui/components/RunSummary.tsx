@@ -10,14 +10,29 @@ export function RunSummary({ run, now }: { run: RunState; now: number }) {
   const theme = useTheme();
   const elapsed = (run.finishedAt ?? now) - run.startedAt;
   const phase =
-    run.phase === "running" ? WORDS[run.action]
-    : run.phase === "done" ? (run.action === "attach" ? "watch ended" : `${run.action} done`)
-    : `${run.action} failed`;
+    run.phase === "running"
+      ? WORDS[run.action]
+      : run.phase === "done"
+        ? run.action === "attach"
+          ? "watch ended"
+          : `${run.action} done`
+        : `${run.action} failed`;
   return (
     <Text wrap="truncate">
       <StatusIcon status={run.phase} now={now} /> <Text bold>{phase}</Text>
-      <Text color={theme.dim}> · elapsed {duration(elapsed)} · cost so far {usd(run.costUsd)}</Text>
-      {run.changes ? <Text color={theme.dim}> · {Object.entries(run.changes).map(([op, n]) => `${op} ${n}`).join(", ")}</Text> : null}
+      <Text color={theme.dim}>
+        {" "}
+        · elapsed {duration(elapsed)} · cost so far {usd(run.costUsd)}
+      </Text>
+      {run.changes ? (
+        <Text color={theme.dim}>
+          {" "}
+          ·{" "}
+          {Object.entries(run.changes)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(", ")}
+        </Text>
+      ) : null}
     </Text>
   );
 }

@@ -7,15 +7,33 @@ import { duration, usd, useTheme } from "../theme.js";
 export const COLUMNS = { name: 22, status: 11, preset: 14, age: 8, cost: 9 } as const;
 
 export function statusOf(stack: StackSummary, run: RunState | undefined): string {
-  if (run && run.phase === "running" && run.action !== "attach") return run.action === "destroy" ? "destroying" : "updating";
+  if (run && run.phase === "running" && run.action !== "attach")
+    return run.action === "destroy" ? "destroying" : "updating";
   if (run && run.phase === "failed" && run.action !== "attach") return "failed";
   return stack.status;
 }
 
-export function StackRow({ stack, run, selected, now }: { stack: StackSummary; run: RunState | undefined; selected: boolean; now: number }) {
+export function StackRow({
+  stack,
+  run,
+  selected,
+  now,
+}: {
+  stack: StackSummary;
+  run: RunState | undefined;
+  selected: boolean;
+  now: number;
+}) {
   const theme = useTheme();
   const status = statusOf(stack, run);
-  const statusColor = status === "failed" ? theme.error : status === "ready" ? theme.ok : status === "updating" || status === "destroying" ? theme.accent : theme.dim;
+  const statusColor =
+    status === "failed"
+      ? theme.error
+      : status === "ready"
+        ? theme.ok
+        : status === "updating" || status === "destroying"
+          ? theme.accent
+          : theme.dim;
   const age = stack.updatedAt ? duration(now - Date.parse(stack.updatedAt)) : "—";
   const ttl = stack.ttlExpiresAt ? Date.parse(stack.ttlExpiresAt) - now : undefined;
   const ttlText = ttl === undefined || Number.isNaN(ttl) ? "—" : ttl <= 0 ? "expired" : duration(ttl);

@@ -14,16 +14,27 @@ export function StacksScreen({ state, rows }: { state: State; rows: number }) {
   const header = `  ${"experiment".padEnd(COLUMNS.name)}${"status".padEnd(COLUMNS.status)}${"preset".padEnd(COLUMNS.preset)}${"age".padEnd(COLUMNS.age)}${"cost".padEnd(COLUMNS.cost)}TTL left`;
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate">{header}</Text>
+      <Text bold wrap="truncate">
+        {header}
+      </Text>
       {items.slice(first, first + visible).map((stack, i) => (
-        <StackRow key={stack.name} stack={stack} run={state.runs[stack.name]} selected={first + i === selected} now={state.now} />
+        <StackRow
+          key={stack.name}
+          stack={stack}
+          run={state.runs[stack.name]}
+          selected={first + i === selected}
+          now={state.now}
+        />
       ))}
       {phase === "loading" ? (
         <Text>
-          <StatusIcon status="running" now={state.now} /> {state.backend === "loading" ? "starting…" : "loading experiments…"}
+          <StatusIcon status="running" now={state.now} />{" "}
+          {state.backend === "loading" ? "starting…" : "loading experiments…"}
         </Text>
       ) : null}
-      {phase === "ready" && items.length === 0 ? <Text color={theme.dim}>No experiments yet. Press n to create one.</Text> : null}
+      {phase === "ready" && items.length === 0 ? (
+        <Text color={theme.dim}>No experiments yet. Press n to create one.</Text>
+      ) : null}
       {phase === "failed" && error ? <ErrorBox problem={error} title="could not list experiments" /> : null}
       {items.length > visible ? <Text color={theme.dim}>{`${selected + 1}/${items.length}`}</Text> : null}
     </Box>

@@ -16,7 +16,13 @@ export function TeardownScreen({ state, rows }: { state: State; rows: number }) 
     <Box flexDirection="column">
       {t.stacks.map((stack) => {
         const gone = t.removed.includes(stack);
-        const status = gone ? "done" : t.phase === "failed" && stack === current ? "failed" : t.phase === "running" && stack === current ? "running" : "pending";
+        const status = gone
+          ? "done"
+          : t.phase === "failed" && stack === current
+            ? "failed"
+            : t.phase === "running" && stack === current
+              ? "running"
+              : "pending";
         return (
           <Text key={stack} wrap="truncate">
             <StatusIcon status={status} now={state.now} /> {stack}
@@ -24,10 +30,13 @@ export function TeardownScreen({ state, rows }: { state: State; rows: number }) 
           </Text>
         );
       })}
-      {t.phase === "running" && run?.action === "destroy" ? <ResourceList resources={run.resources} now={state.now} max={Math.max(3, rows - t.stacks.length - 4)} /> : null}
+      {t.phase === "running" && run?.action === "destroy" ? (
+        <ResourceList resources={run.resources} now={state.now} max={Math.max(3, rows - t.stacks.length - 4)} />
+      ) : null}
       {t.phase === "confirm" ? (
         <Text bold color={theme.warn}>
-          Destroy {t.stacks.length === 1 ? "this experiment" : `these ${t.stacks.length} experiments`} (every resource, then the stack)? y to confirm, esc to cancel
+          Destroy {t.stacks.length === 1 ? "this experiment" : `these ${t.stacks.length} experiments`} (every resource,
+          then the stack)? y to confirm, esc to cancel
         </Text>
       ) : null}
       {t.phase === "done" ? <Text color={theme.ok}>All gone. esc to go back.</Text> : null}

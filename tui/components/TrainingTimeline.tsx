@@ -14,7 +14,10 @@ export function TrainingTimeline({ run, now, max }: { run: RunState; now: number
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold>training</Text> {run.job}
-        <Text color={last?.status === "Failed" ? theme.error : last?.status === "Completed" ? theme.ok : theme.accent}> {last?.status ?? ""}</Text>
+        <Text color={last?.status === "Failed" ? theme.error : last?.status === "Completed" ? theme.ok : theme.accent}>
+          {" "}
+          {last?.status ?? ""}
+        </Text>
         {first > 0 ? <Text color={theme.dim}> ({first} earlier)</Text> : null}
       </Text>
       {timeline.slice(first).map((t, i) => {
@@ -28,7 +31,12 @@ export function TrainingTimeline({ run, now, max }: { run: RunState; now: number
           </Text>
         );
       })}
-      {run.failureReason ? <Text color={theme.error} wrap="truncate">  ✗ FailureReason: {run.failureReason}</Text> : null}
+      {run.failureReason ? (
+        <Text color={theme.error} wrap="truncate">
+          {" "}
+          ✗ FailureReason: {run.failureReason}
+        </Text>
+      ) : null}
     </Box>
   );
 }

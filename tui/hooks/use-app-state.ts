@@ -51,7 +51,13 @@ export function useAppState({ loadBackend, sandbox, now = Date.now }: AppWiring)
     for (const command of state.commands) {
       if (command.id <= ran.current) continue;
       ran.current = command.id;
-      carryOut(command, { backend: backend.current, enqueue, controllers: controllers.current, exit: () => exit(), now });
+      carryOut(command, {
+        backend: backend.current,
+        enqueue,
+        controllers: controllers.current,
+        exit: () => exit(),
+        now,
+      });
     }
   }, [state.commands, enqueue, exit, now]);
 

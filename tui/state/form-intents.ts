@@ -16,7 +16,8 @@ function blocked(state: State): string | undefined {
   const plan = state.form.plan;
   if (!plan) return "the plan is not ready yet";
   const errors = plan.findings.filter((f) => f.severity === "error").length;
-  if (errors > 0 || !plan.spec) return `fix the ${errors || ""} error${errors === 1 ? "" : "s"} marked ✗ first`.replace("  ", " ");
+  if (errors > 0 || !plan.spec)
+    return `fix the ${errors || ""} error${errors === 1 ? "" : "s"} marked ✗ first`.replace("  ", " ");
   return undefined;
 }
 
@@ -30,18 +31,29 @@ function editIntent(state: State, intent: Intent): State {
       return { ...state, form: { ...form, focus: (form.focus + intent.delta + FIELDS.length) % FIELDS.length } };
     case "cycle":
     case "toggle-rehearse":
-      if (field.key === "rehearse" || intent.type === "toggle-rehearse") return { ...state, form: { ...form, rehearse: !form.rehearse } };
-      return edit(state, { ...form, choices: cycleChoice(catalog, choices, field.key, intent.type === "cycle" ? intent.delta : 1) });
+      if (field.key === "rehearse" || intent.type === "toggle-rehearse")
+        return { ...state, form: { ...form, rehearse: !form.rehearse } };
+      return edit(state, {
+        ...form,
+        choices: cycleChoice(catalog, choices, field.key, intent.type === "cycle" ? intent.delta : 1),
+      });
     case "text":
       if (field.key !== "name") return state;
-      return NAME_CHARS.test(intent.text) ? edit(state, { ...form, choices: { ...choices, name: (choices.name + intent.text).slice(0, 63) } }) : state;
+      return NAME_CHARS.test(intent.text)
+        ? edit(state, { ...form, choices: { ...choices, name: (choices.name + intent.text).slice(0, 63) } })
+        : state;
     case "erase":
-      return field.key === "name" ? edit(state, { ...form, choices: { ...choices, name: choices.name.slice(0, -1) } }) : state;
+      return field.key === "name"
+        ? edit(state, { ...form, choices: { ...choices, name: choices.name.slice(0, -1) } })
+        : state;
     case "submit": {
       const why = blocked(state);
       const plan = state.form.plan;
       if (why || !plan?.spec) return { ...state, notice: why };
-      return withCommands({ ...state, screen: "plan", preview: newRun(plan.stack, "preview", state.now) }, { kind: "preview", stack: plan.stack, spec: plan.spec });
+      return withCommands(
+        { ...state, screen: "plan", preview: newRun(plan.stack, "preview", state.now) },
+        { kind: "preview", stack: plan.stack, spec: plan.spec },
+      );
     }
     case "back":
       return { ...state, screen: "stacks" };
@@ -64,7 +76,10 @@ function planIntent(state: State, intent: Intent): State {
       const why = blocked(state) ?? previewBlocks(state);
       if (why || !plan?.spec) return { ...state, notice: why };
       const runs = { ...state.runs, [plan.stack]: newRun(plan.stack, "up", state.now) };
-      return withCommands({ ...state, screen: "run", current: plan.stack, runs }, { kind: "up", stack: plan.stack, spec: plan.spec, rehearse: state.form.rehearse });
+      return withCommands(
+        { ...state, screen: "run", current: plan.stack, runs },
+        { kind: "up", stack: plan.stack, spec: plan.spec, rehearse: state.form.rehearse },
+      );
     }
     case "toggle-rehearse":
       return { ...state, form: { ...state.form, rehearse: !state.form.rehearse } };

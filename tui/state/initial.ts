@@ -32,7 +32,10 @@ export function withCommands(state: State, ...inputs: CommandInput[]): State {
 
 /** Anything running that quitting would interrupt. */
 export function busy(state: State): boolean {
-  return Object.values(state.runs).some((r) => r.phase === "running" && r.action !== "attach") || state.teardown?.phase === "running";
+  return (
+    Object.values(state.runs).some((r) => r.phase === "running" && r.action !== "attach") ||
+    state.teardown?.phase === "running"
+  );
 }
 
 /** Whether anything on screen animates (spinners, elapsed time): the tick then updates `now`. */

@@ -19,13 +19,19 @@ function openRun(state: State, stack: string): State {
   const next = { ...state, screen: "run" as const, current: stack };
   if (run && run.phase === "running" && run.action !== "attach") return next;
   // not running here: re-attach from scratch (the backend replays what it knows)
-  return withCommands({ ...next, runs: { ...state.runs, [stack]: newRun(stack, "attach", state.now) } }, { kind: "attach", stack });
+  return withCommands(
+    { ...next, runs: { ...state.runs, [stack]: newRun(stack, "attach", state.now) } },
+    { kind: "attach", stack },
+  );
 }
 
 function leaveRun(state: State): State {
   const run = state.current ? state.runs[state.current] : undefined;
   const next = { ...state, screen: "stacks" as const };
-  const detached = run && run.action === "attach" && run.phase === "running" ? withCommands(next, { kind: "detach", stack: run.stack }) : next;
+  const detached =
+    run && run.action === "attach" && run.phase === "running"
+      ? withCommands(next, { kind: "detach", stack: run.stack })
+      : next;
   return withCommands(detached, { kind: "list" });
 }
 
@@ -37,7 +43,12 @@ function openTeardown(state: State, stacks: string[]): State {
 function openInvoke(state: State, stack: string | undefined): State {
   if (!stack) return state;
   const keep = state.invoke?.stack === stack ? state.invoke : null;
-  return { ...state, screen: "invoke", current: stack, invoke: keep ?? { stack, prompt: "", params: { maxNewTokens: 128, temperature: 0.7 }, focus: 0, phase: "idle" } };
+  return {
+    ...state,
+    screen: "invoke",
+    current: stack,
+    invoke: keep ?? { stack, prompt: "", params: { maxNewTokens: 128, temperature: 0.7 }, focus: 0, phase: "idle" },
+  };
 }
 
 function stacksIntent(state: State, intent: Intent): State {
@@ -45,7 +56,10 @@ function stacksIntent(state: State, intent: Intent): State {
   const selected = items[state.stacks.selected]?.name;
   switch (intent.type) {
     case "move":
-      return { ...state, stacks: { ...state.stacks, selected: clamp(state.stacks.selected + intent.delta, items.length) } };
+      return {
+        ...state,
+        stacks: { ...state.stacks, selected: clamp(state.stacks.selected + intent.delta, items.length) },
+      };
     case "open":
     case "submit":
       return selected ? openRun(state, selected) : state;
@@ -54,7 +68,10 @@ function stacksIntent(state: State, intent: Intent): State {
     case "destroy":
       return selected ? openTeardown(state, [selected]) : state;
     case "destroy-finished":
-      return openTeardown(state, items.filter((s) => s.status !== "updating" && state.runs[s.name]?.phase !== "running").map((s) => s.name));
+      return openTeardown(
+        state,
+        items.filter((s) => s.status !== "updating" && state.runs[s.name]?.phase !== "running").map((s) => s.name),
+      );
     case "refresh":
       return withCommands({ ...state, stacks: { ...state.stacks, phase: "loading" } }, { kind: "list" });
     case "invoke":
@@ -86,7 +103,8 @@ function teardownIntent(state: State, intent: Intent): State {
   if (intent.type === "confirm" && t.phase === "confirm") {
     return withCommands({ ...state, teardown: { ...t, phase: "running" } }, { kind: "destroy", stacks: t.stacks });
   }
-  if (intent.type === "back") return withCommands({ ...state, screen: "stacks", teardown: t.phase === "running" ? t : null }, { kind: "list" });
+  if (intent.type === "back")
+    return withCommands({ ...state, screen: "stacks", teardown: t.phase === "running" ? t : null }, { kind: "list" });
   return state;
 }
 
@@ -115,4 +133,3 @@ export function applyIntent(state: State, intent: Intent): State {
       return teardownIntent(s, intent);
   }
 }
-

@@ -6,7 +6,9 @@ import type { Action, Report, RunState, State } from "./types.js";
 
 function finish(run: RunState, at: number, problem: Report & { type: "run-finished" }): RunState {
   if (run.phase === "failed") return { ...run, finishedAt: run.finishedAt ?? at };
-  return problem.problem ? { ...run, phase: "failed", finishedAt: at, error: problem.problem } : { ...run, phase: "done", finishedAt: at };
+  return problem.problem
+    ? { ...run, phase: "failed", finishedAt: at, error: problem.problem }
+    : { ...run, phase: "done", finishedAt: at };
 }
 
 function withRun(state: State, to: "run" | "preview", stack: string, change: (run: RunState) => RunState): State {
@@ -18,12 +20,20 @@ function withRun(state: State, to: "run" | "preview", stack: string, change: (ru
 function applyReport(state: State, report: Report): State {
   switch (report.type) {
     case "backend-ready": {
-      const ready = withCommands({ ...state, backend: "ready" as const, sandbox: report.sandbox, catalog: report.catalog }, { kind: "list" });
+      const ready = withCommands(
+        { ...state, backend: "ready" as const, sandbox: report.sandbox, catalog: report.catalog },
+        { kind: "list" },
+      );
       // `n` pressed before the backend came: fill the form now
       return ready.screen === "new" && !ready.form.choices ? openForm(ready) : ready;
     }
     case "backend-failed":
-      return { ...state, backend: "failed", backendError: report.problem, stacks: { ...state.stacks, phase: "failed", error: report.problem } };
+      return {
+        ...state,
+        backend: "failed",
+        backendError: report.problem,
+        stacks: { ...state.stacks, phase: "failed", error: report.problem },
+      };
     case "stacks-loaded": {
       const selected = Math.max(0, Math.min(state.stacks.selected, report.items.length - 1));
       return { ...state, stacks: { items: report.items, phase: "ready", selected } };
@@ -36,23 +46,37 @@ function applyReport(state: State, report: Report): State {
       return withRun(state, report.to, report.stack, (run) => applyEvents(run, report.events, state.now));
     case "run-started": {
       const run = newRun(report.stack, report.action, report.at);
-      return report.to === "preview" ? { ...state, preview: run } : { ...state, runs: { ...state.runs, [report.stack]: run } };
+      return report.to === "preview"
+        ? { ...state, preview: run }
+        : { ...state, runs: { ...state.runs, [report.stack]: run } };
     }
     case "run-finished":
       return withRun(state, report.to, report.stack, (run) => finish(run, report.at, report));
     case "invoked":
-      return state.invoke ? { ...state, invoke: { ...state.invoke, phase: "done", answer: report.text, latencyMs: report.latencyMs } } : state;
+      return state.invoke
+        ? { ...state, invoke: { ...state.invoke, phase: "done", answer: report.text, latencyMs: report.latencyMs } }
+        : state;
     case "invoke-failed":
       return state.invoke ? { ...state, invoke: { ...state.invoke, phase: "failed", error: report.problem } } : state;
     case "removed": {
       const t = state.teardown;
       const items = state.stacks.items.filter((s) => s.name !== report.stack);
       const selected = Math.max(0, Math.min(state.stacks.selected, items.length - 1));
-      return { ...state, stacks: { ...state.stacks, items, selected }, teardown: t ? { ...t, removed: [...t.removed, report.stack] } : t };
+      return {
+        ...state,
+        stacks: { ...state.stacks, items, selected },
+        teardown: t ? { ...t, removed: [...t.removed, report.stack] } : t,
+      };
     }
     case "teardown-finished": {
       const t = state.teardown;
-      const teardown = t ? { ...t, phase: report.problem ? ("failed" as const) : ("done" as const), ...(report.problem ? { error: report.problem } : {}) } : t;
+      const teardown = t
+        ? {
+            ...t,
+            phase: report.problem ? ("failed" as const) : ("done" as const),
+            ...(report.problem ? { error: report.problem } : {}),
+          }
+        : t;
       return withCommands({ ...state, teardown }, { kind: "list" });
     }
   }

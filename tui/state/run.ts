@@ -12,8 +12,21 @@ const FEED_ON_SWITCH = 20;
 
 export function newRun(stack: string, action: RunState["action"], at: number): RunState {
   return {
-    stack, action, phase: "running", startedAt: at, resources: [], timeline: [], hosts: [], logs: {},
-    selectedHost: 0, feed: { gen: 0, items: [] }, nextLogId: 0, loss: [], lossStride: 1, lossPoints: 0, diagnostics: [],
+    stack,
+    action,
+    phase: "running",
+    startedAt: at,
+    resources: [],
+    timeline: [],
+    hosts: [],
+    logs: {},
+    selectedHost: 0,
+    feed: { gen: 0, items: [] },
+    nextLogId: 0,
+    loss: [],
+    lossStride: 1,
+    lossPoints: 0,
+    diagnostics: [],
   };
 }
 
@@ -33,12 +46,20 @@ function addLogs(run: RunState, logs: ProgressEvent[]): RunState {
     byHost[e.host] = lines;
   }
   const merged = { ...run.logs };
-  for (const [host, lines] of Object.entries(byHost)) merged[host] = [...(merged[host] ?? []), ...lines].slice(-LOG_TAIL);
+  for (const [host, lines] of Object.entries(byHost))
+    merged[host] = [...(merged[host] ?? []), ...lines].slice(-LOG_TAIL);
   const selected = hosts[run.selectedHost];
   let { feed, nextLogId } = run;
-  const fresh = (selected === undefined ? [] : (byHost[selected] ?? [])).map((line) => ({ id: nextLogId++, host: selected ?? "", line }));
+  const fresh = (selected === undefined ? [] : (byHost[selected] ?? [])).map((line) => ({
+    id: nextLogId++,
+    host: selected ?? "",
+    line,
+  }));
   if (fresh.length > 0) {
-    feed = feed.items.length + fresh.length > FEED_MAX ? { gen: feed.gen + 1, items: fresh.slice(-FEED_MAX) } : { gen: feed.gen, items: [...feed.items, ...fresh] };
+    feed =
+      feed.items.length + fresh.length > FEED_MAX
+        ? { gen: feed.gen + 1, items: fresh.slice(-FEED_MAX) }
+        : { gen: feed.gen, items: [...feed.items, ...fresh] };
   }
   return { ...run, hosts, logs: merged, feed, nextLogId };
 }
@@ -60,7 +81,14 @@ function addLoss(run: RunState, values: number[]): RunState {
 function applyOne(run: RunState, e: ProgressEvent, now: number): RunState {
   switch (e.type) {
     case "resource": {
-      const row = { urn: e.urn, name: e.name, resourceType: e.resourceType, op: e.op, status: e.status, ...(e.message ? { message: e.message } : {}) };
+      const row = {
+        urn: e.urn,
+        name: e.name,
+        resourceType: e.resourceType,
+        op: e.op,
+        status: e.status,
+        ...(e.message ? { message: e.message } : {}),
+      };
       const i = run.resources.findIndex((r) => r.urn === e.urn);
       const resources = i < 0 ? [...run.resources, row] : run.resources.map((r, j) => (j === i ? row : r));
       return { ...run, resources };
@@ -68,12 +96,21 @@ function applyOne(run: RunState, e: ProgressEvent, now: number): RunState {
     case "training": {
       const last = run.timeline[run.timeline.length - 1];
       const changed = !last || last.status !== e.status || last.secondaryStatus !== e.secondaryStatus;
-      const timeline = changed ? [...run.timeline, { status: e.status, secondaryStatus: e.secondaryStatus, at: time(e.at, now) }] : run.timeline;
+      const timeline = changed
+        ? [...run.timeline, { status: e.status, secondaryStatus: e.secondaryStatus, at: time(e.at, now) }]
+        : run.timeline;
       const reason = "failureReason" in e && typeof e.failureReason === "string" ? e.failureReason : run.failureReason;
       return { ...run, job: e.job, timeline, ...(reason ? { failureReason: reason } : {}) };
     }
     case "endpoint":
-      return { ...run, endpoint: { name: e.endpoint, status: e.status, ...(e.failureReason ? { failureReason: e.failureReason } : {}) } };
+      return {
+        ...run,
+        endpoint: {
+          name: e.endpoint,
+          status: e.status,
+          ...(e.failureReason ? { failureReason: e.failureReason } : {}),
+        },
+      };
     case "cost":
       return { ...run, costUsd: e.usd };
     case "outputs":
@@ -81,11 +118,18 @@ function applyOne(run: RunState, e: ProgressEvent, now: number): RunState {
     case "summary":
       return { ...run, changes: e.changes };
     case "diagnostic":
-      return e.severity === "info" ? run : { ...run, diagnostics: [...run.diagnostics, `${e.severity}: ${e.message}`].slice(-DIAGNOSTICS_MAX) };
+      return e.severity === "info"
+        ? run
+        : { ...run, diagnostics: [...run.diagnostics, `${e.severity}: ${e.message}`].slice(-DIAGNOSTICS_MAX) };
     case "done":
       return { ...run, phase: "done", finishedAt: now };
     case "error":
-      return { ...run, phase: "failed", finishedAt: now, error: e.nextStep ? { message: e.message, nextStep: e.nextStep } : { message: e.message } };
+      return {
+        ...run,
+        phase: "failed",
+        finishedAt: now,
+        error: e.nextStep ? { message: e.message, nextStep: e.nextStep } : { message: e.message },
+      };
     case "stack":
     case "log":
     case "metric":

@@ -1,5 +1,12 @@
 // The TUI's whole state: one tree, changed only by the reducer. Components render it.
-import type { Catalog, Choices, GenerationParams, PlanResult, SpecDocument, StackSummary } from "../../program/app/contract.js";
+import type {
+  Catalog,
+  Choices,
+  GenerationParams,
+  PlanResult,
+  SpecDocument,
+  StackSummary,
+} from "../../program/app/contract.js";
 import type { ProgressEvent, ResourceOp, ResourceStatus } from "../../program/events.js";
 
 export type Screen = "stacks" | "new" | "plan" | "run" | "invoke" | "teardown";
