@@ -88,9 +88,11 @@ const LETTERS: Partial<Record<Screen, Record<string, Intent>>> = {
   teardown: { y: { type: "confirm" }, n: { type: "back" }, q: { type: "quit" } },
 };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a typed text must lose
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/g;
+
 /** Typed or pasted text: a newline in it submits, as Enter would (terminals deliver a paste at once). */
 function typed(input: string): Intent[] {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a typed text must lose
   return input
     .split(/(\r\n|\r|\n)/)
     .flatMap((part): Intent[] =>
@@ -98,7 +100,7 @@ function typed(input: string): Intent[] {
         ? [{ type: "submit" }]
         : part === ""
           ? []
-          : [{ type: "text", text: part.replace(/[\x00-\x1f\x7f]/g, "") }],
+          : [{ type: "text", text: part.replace(CONTROL_CHARACTERS, "") }],
     );
 }
 
