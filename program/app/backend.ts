@@ -6,15 +6,18 @@ import { attachExperiment, destroyExperiment } from "../driver/experiment-stack.
 import { preview } from "../driver/operations.js";
 import { payloadDir } from "../env/paths.js";
 import { BadInputError } from "../errors.js";
+import { loadPriceBook } from "../providers/pricing.js";
 import { parseSpec, type Plan } from "../spec/index.js";
+import type { PriceBook } from "../spec/prices.js";
 import { experimentPlan } from "../stack/experiment-plan.js";
 import { catalog, planChoices, type Placement } from "./choices.js";
 import { invokeExperiment } from "./invoke.js";
 import { launchExperiment } from "./launch.js";
 import { stackSummaries } from "./stacks.js";
 
-function planOf(spec: SpecDocument, rehearse = false): Plan {
-  const plan = experimentPlan(parseSpec(spec), { rehearse });
+function planOf(spec: SpecDocument, prices: PriceBook, rehearse = false): Plan {
+  const parsed = parseSpec(spec);
+  const plan = experimentPlan(parsed, { rehearse }, prices.region === parsed.region ? { prices } : {});
   if (plan.errors.length > 0)
     throw new BadInputError(
       plan.errors.map((f) => ({ field: f.field, message: f.message, allowed: f.allowed })),
@@ -23,8 +26,8 @@ function planOf(spec: SpecDocument, rehearse = false): Plan {
   return plan;
 }
 
-export function backendFor(session: Session): Backend {
-  const placement: Placement = { bucket: session.base.bucket, region: session.base.region };
+export function backendFor(session: Session, prices: PriceBook): Backend {
+  const placement: Placement = { bucket: session.base.bucket, region: session.base.region, prices };
   const cat = catalog(placement);
   return {
     sandbox: session.sandbox,
@@ -32,7 +35,7 @@ export function backendFor(session: Session): Backend {
     plan: (choices) => planChoices(choices, placement),
     listStacks: () => stackSummaries(session),
     async preview(spec, onEvent, signal) {
-      const plan = planOf(spec);
+      const plan = planOf(spec, prices);
       const { experiment } = await import("../stack/experiment.js");
       const program = experiment(plan, { base: session.base, payloadDir: payloadDir() });
       // an abort from the UI cancels like a first Ctrl-C (program/driver/interrupt.ts)
@@ -48,7 +51,7 @@ export function backendFor(session: Session): Backend {
           },
         ]);
       }
-      await launchExperiment(session, planOf(spec, options.rehearse), { onEvent, signal });
+      await launchExperiment(session, planOf(spec, prices, options.rehearse), { onEvent, signal });
     },
     attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal),
     invoke: (stack, prompt, params) => invokeExperiment(session, stack, prompt, params),
@@ -59,5 +62,6 @@ export function backendFor(session: Session): Backend {
 /** Opens the session (starting the sandbox cloud when it is the one in use) and the backend. */
 export async function createBackend(options: { sandbox?: boolean } = {}): Promise<Backend> {
   // the session speaks through the UI (the SANDBOX banner), never on stdout under Ink
-  return backendFor(await openSession(options.sandbox));
+  const session = await openSession(options.sandbox);
+  return backendFor(session, await loadPriceBook(session.base.region, { sandbox: session.sandbox }));
 }

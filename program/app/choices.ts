@@ -15,6 +15,7 @@ import {
   type SpecOverrides,
 } from "../spec/index.js";
 import { defaultExperimentName } from "../spec/overrides.js";
+import type { PriceBook } from "../spec/prices.js";
 import { issuesToProblems } from "../spec/parse.js";
 import { experimentSpecSchema, MAX_NODES } from "../spec/schema.js";
 
@@ -22,6 +23,8 @@ import { experimentSpecSchema, MAX_NODES } from "../spec/schema.js";
 export interface Placement {
   bucket: string;
   region: string;
+  /** List prices of the region when known (program/providers/pricing.ts); the offline table otherwise. */
+  prices?: PriceBook;
 }
 
 const FIELDS: Record<ChoiceKey, string> = {
@@ -95,6 +98,7 @@ function costOf(plan: ReturnType<typeof derivePlan>): CostSummary {
     trainingUsdPerHour: Math.round(cost.training.usdPerInstanceHour * cost.training.instances * 100) / 100,
     servingUsdPerHour: cost.serving ? cost.serving.usdPerHour : null,
     estimated: cost.estimated,
+    prices: cost.prices.label,
     spot: cost.spot,
   };
 }
@@ -124,7 +128,7 @@ export function planChoices(choices: Choices, placement: Placement): PlanResult 
     }));
     return { spec: null, stack: choices.name, findings, cost: null };
   }
-  const plan = derivePlan(parsed.data);
+  const plan = derivePlan(parsed.data, placement.prices ? { prices: placement.prices } : {});
   const findings: PlanFinding[] = [...plan.errors, ...plan.warnings].map((f) => ({
     severity: f.severity,
     field: f.field,

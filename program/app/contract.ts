@@ -60,6 +60,8 @@ export interface CostSummary {
   trainingUsdPerHour: number;
   servingUsdPerHour: number | null;
   estimated: boolean;
+  /** Where the prices came from: "list price, 2026-12-01" or "offline table, 2025-01, estimated". */
+  prices: string;
   spot: boolean;
 }
 

@@ -38,9 +38,10 @@ function refuseGuardErrors(plan: Plan): void {
 }
 
 export async function planFor(flags: ExperimentFlags, session: Session, out: Output): Promise<Plan> {
-  const [{ specFromFlags }, { experimentPlan }] = await Promise.all([
+  const [{ specFromFlags }, { experimentPlan }, { loadPriceBook }] = await Promise.all([
     import("../spec/flags.js"),
     import("../stack/experiment-plan.js"),
+    import("../providers/pricing.js"),
   ]);
   const placed = {
     ...withName(flags),
@@ -57,10 +58,11 @@ export async function planFor(flags: ExperimentFlags, session: Session, out: Out
       },
     ]);
   }
+  const prices = await loadPriceBook(spec.region, { sandbox: session.sandbox });
   const plan = experimentPlan(
     spec,
     { rehearse: flags.rehearse ?? false },
-    trainingHours === undefined ? {} : { trainingHours },
+    { prices, ...(trainingHours === undefined ? {} : { trainingHours }) },
   );
   refuseGuardErrors(plan);
   for (const w of plan.warnings)

@@ -31,14 +31,18 @@ export function registerSpecCommands(program: Command, setExit: (code: number) =
     .option("--json", "print the plan as JSON")
     .action(
       framed<PlanFlags>({ action: "plan" }, setExit, async (flags, { out }) => {
-        const [{ readFileSync }, { specFromFlags }, { formatPlan }, { experimentPlan }] = await Promise.all([
-          import("node:fs"),
-          import("../spec/flags.js"),
-          import("../spec/format.js"),
-          import("../stack/experiment-plan.js"),
-        ]);
+        const [{ readFileSync }, { specFromFlags }, { formatPlan }, { experimentPlan }, { loadPriceBook }] =
+          await Promise.all([
+            import("node:fs"),
+            import("../spec/flags.js"),
+            import("../spec/format.js"),
+            import("../stack/experiment-plan.js"),
+            import("../providers/pricing.js"),
+          ]);
         const { spec, trainingHours } = specFromFlags(flags, (path) => readFileSync(path, "utf8"));
-        const plan = experimentPlan(spec, {}, trainingHours === undefined ? {} : { trainingHours });
+        // pure: list prices only from the cache an earlier `up` or `preview` filled, else the offline table
+        const prices = await loadPriceBook(spec.region, { sandbox: false, cacheOnly: true });
+        const plan = experimentPlan(spec, {}, { prices, ...(trainingHours === undefined ? {} : { trainingHours }) });
         out.result(plan, () => formatPlan(plan));
         return { stack: plan.names.stack };
       }),

@@ -32,6 +32,8 @@ export interface PriceBookOptions {
   sandbox: boolean;
   env?: NodeJS.ProcessEnv;
   now?: Date;
+  /** Only what is cached (or the offline table): for `plan`, which never touches AWS. */
+  cacheOnly?: boolean;
   /** Defaults to a PricingClient call with the SDK's credential chain. */
   getProducts?: GetProducts;
 }
@@ -104,6 +106,7 @@ export async function loadPriceBook(region: string, options: PriceBookOptions): 
   const path = priceCachePath(region, env);
   const cached = readCache(path, region, now);
   if (cached) return bookOf(cached);
+  if (options.cacheOnly) return offlinePriceBook(region);
   try {
     const fetched = await fetchListPrices(region, options.getProducts ?? defaultGetProducts());
     if (Object.keys(fetched.training).length === 0 && Object.keys(fetched.hosting).length === 0) {

@@ -93,6 +93,7 @@ export function fakePlan(c: Choices): PlanResult {
       trainingUsdPerHour,
       servingUsdPerHour: c.serving ? 1.41 : null,
       estimated: false,
+      prices: "list price, 2026-12-01",
       spot: false,
     },
   };

@@ -36,6 +36,7 @@ describe("new experiment", () => {
     await ui.press("n");
     expect(ui.frame()).toContain("‹ seed ›");
     expect(ui.frame()).toMatch(/cost ≈ \$150\.76/);
+    expect(ui.frame()).toContain("list price, 2026-12-01"); // where the prices came from
     // ZeRO stage: 3 -> 2 with 2 nodes warns
     await ui.press(KEYS.down, KEYS.down, KEYS.down, KEYS.left);
     expect(ui.frame()).toContain("ZeRO-2 across 2 nodes can hang");

@@ -11,8 +11,7 @@ export function CostLine({ cost }: { cost: CostSummary | null }) {
     <Text wrap="truncate">
       <Text bold>cost ≈ {usd(cost.totalUsd)}</Text>
       <Text color={theme.dim}>
-        {` (at most ${usd(cost.maxTotalUsd)}) · training ${usd(cost.trainingUsdPerHour)}/h · ${serving}`}
-        {cost.estimated ? " · some prices estimated" : ""}
+        {` (at most ${usd(cost.maxTotalUsd)}; ${cost.prices}) · training ${usd(cost.trainingUsdPerHour)}/h · ${serving}`}
         {cost.spot ? " · spot: upper bound" : ""}
       </Text>
     </Text>
