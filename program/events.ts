@@ -32,6 +32,8 @@ export type ProgressEvent =
   | { type: "metric"; name: string; value: number; step: number; at?: string }
   | { type: "endpoint"; endpoint: string; status: string; failureReason?: string; at: string }
   | { type: "cost"; usd: number; at: string }
+  /** What an experiment is expected to cost before it runs, and its ceiling; `prices` names their source. */
+  | { type: "estimate"; stack: string; expectedUsd: number; maxUsd: number; prices: string }
   | { type: "outputs"; outputs: Record<string, unknown> }
   | { type: "summary"; changes: Record<string, number> }
   | { type: "done"; action: string; stack: string; ok: true; seconds: number }

@@ -2,15 +2,14 @@
 // its first frame (this module pulls in Pulumi's Automation API and the AWS SDK).
 import type { Backend, SpecDocument } from "./contract.js";
 import { openSession, type Session } from "./session.js";
-import { attachExperiment, destroyExperiment } from "../driver/experiment-stack.js";
-import { preview } from "../driver/operations.js";
-import { payloadDir } from "../env/paths.js";
+import { attachExperiment, destroyExperiment, previewExperiment } from "../driver/experiment-stack.js";
 import { BadInputError } from "../errors.js";
 import { loadPriceBook } from "../providers/pricing.js";
 import { parseSpec, type Plan } from "../spec/index.js";
 import type { PriceBook } from "../spec/prices.js";
 import { experimentPlan } from "../stack/experiment-plan.js";
 import { catalog, planChoices, type Placement } from "./choices.js";
+import { estimateOf } from "./estimate.js";
 import { invokeExperiment } from "./invoke.js";
 import { launchExperiment } from "./launch.js";
 import { stackSummaries } from "./stacks.js";
@@ -35,11 +34,11 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
     plan: (choices) => planChoices(choices, placement),
     listStacks: () => stackSummaries(session),
     async preview(spec, onEvent, signal) {
-      const plan = planOf(spec, prices);
-      const { experiment } = await import("../stack/experiment.js");
-      const program = experiment(plan, { base: session.base, payloadDir: payloadDir() });
       // an abort from the UI cancels like a first Ctrl-C (program/driver/interrupt.ts)
-      return preview(session, plan.names.stack, program, { onEvent, signal });
+      const plan = planOf(spec, prices);
+      const changes = await previewExperiment(session, plan, session.base, { onEvent, signal });
+      onEvent(estimateOf(plan));
+      return changes;
     },
     async up(spec, options, onEvent, signal) {
       if (options.rehearse && !session.sandbox) {
@@ -51,7 +50,9 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
           },
         ]);
       }
-      await launchExperiment(session, planOf(spec, prices, options.rehearse), { onEvent, signal });
+      const plan = planOf(spec, prices, options.rehearse);
+      onEvent(estimateOf(plan));
+      await launchExperiment(session, plan, { onEvent, signal });
     },
     attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal),
     invoke: (stack, prompt, params) => invokeExperiment(session, stack, prompt, params),

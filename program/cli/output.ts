@@ -68,6 +68,8 @@ export function humanLine(event: ProgressEvent, diff = false): string | undefine
       return `  endpoint ${event.endpoint}: ${event.status}${event.failureReason ? ` (${event.failureReason})` : ""}`;
     case "cost":
       return `  cost so far: $${event.usd.toFixed(2)}`;
+    case "estimate":
+      return `  estimate: ≈ $${event.expectedUsd.toFixed(2)} expected, at most $${event.maxUsd.toFixed(2)} (${event.prices})`;
     case "outputs":
       return Object.entries(event.outputs)
         .filter(([k]) => k !== "watch") // bookkeeping for ls and attach, not for reading

@@ -2,6 +2,7 @@
 // work is in program/app (launch), program/driver (Automation API) and program/stack (the program).
 import type { Command } from "commander";
 import { ExitCode } from "../errors.js";
+import { estimateOf } from "../app/estimate.js";
 import { framed } from "./command-frame.js";
 import { withCommonOptions } from "./common-options.js";
 import { checkFlags, planFor, type ExperimentFlags } from "./plan-from-flags.js";
@@ -28,15 +29,10 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       await checkFlags(flags); // bad input: exit 2 before anything starts
       const session = await open();
       const plan = await planFor(flags, session, out);
-      const [{ preview }, { experiment }, { payloadDir }] = await Promise.all([
-        import("../driver/operations.js"),
-        import("../stack/experiment.js"),
-        import("../env/paths.js"),
-      ]);
-      const program = experiment(plan, { base: session.base, payloadDir: payloadDir() });
-      const changes = await preview(session, plan.names.stack, program, { onEvent: (e) => out.event(e) });
-      out.event({ type: "summary", changes });
-      out.event({ type: "cost", usd: plan.cost.totalUsd, at: new Date().toISOString() });
+      const { previewExperiment } = await import("../driver/experiment-stack.js");
+      // the engine's own summary event carries the changes: one changes line
+      await previewExperiment(session, plan, session.base, { onEvent: (e) => out.event(e) });
+      out.event(estimateOf(plan));
       return { stack: plan.names.stack };
     }),
   );
@@ -59,6 +55,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       const session = await open();
       const plan = await planFor(flags, session, out);
       const stack = plan.names.stack;
+      out.event(estimateOf(plan));
       await confirm(`Create or update ${stack} (estimated $${plan.cost.totalUsd.toFixed(2)})?`);
       const { launchExperiment } = await import("../app/launch.js");
       await launchExperiment(session, plan, { onEvent: (e) => out.event(e), extendTtl: flags.extendTtl ?? false });

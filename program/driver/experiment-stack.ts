@@ -7,7 +7,7 @@ import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
-import { destroy, type OperationOptions, refresh, runUp } from "./operations.js";
+import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
 import { nextTtl, type TtlState } from "./ttl.js";
 import { openStack, projectWorkspace, selectStack, type DriverContext } from "./workspace.js";
 import { fromPulumiError } from "./pulumi-errors.js";
@@ -125,10 +125,7 @@ async function upOnly(
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
   await provideHfToken(stack, plan);
-  const ttl =
-    plan.serving && plan.serving.ttlSeconds > 0
-      ? nextTtl(await readTtl(stack), plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl)
-      : undefined;
+  const ttl = ttlOf(plan, await readTtl(stack), opts);
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
   if (!ttl)
     for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt])
@@ -144,9 +141,38 @@ async function upOnly(
         }
       : {}),
   });
+  return runUp(ctx, stack, await programOf(plan, base, ttl), opts);
+}
+
+/** The endpoint's TTL this run gives it: the stored deadline kept, unless the TTL changed or is extended. */
+function ttlOf(
+  plan: Plan,
+  stored: TtlState | undefined,
+  opts: { extendTtl?: boolean; now?: Date },
+): TtlState | undefined {
+  if (!plan.serving || plan.serving.ttlSeconds <= 0) return undefined;
+  return nextTtl(stored, plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl);
+}
+
+/** The inline program of one experiment: the same for `up` and `preview`, so preview shows what up does. */
+async function programOf(plan: Plan, base: BaseOutputs, ttl: TtlState | undefined) {
   const { experiment } = await import("../stack/experiment.js");
-  const program = experiment(plan, { base, payloadDir: payloadDir(), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
-  return runUp(ctx, stack, program, opts);
+  return experiment(plan, { base, payloadDir: payloadDir(), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
+}
+
+/**
+ * What `up` would change, with the deadline `up` would keep (read from the stack, never written):
+ * an unchanged experiment previews as no change.
+ */
+export async function previewExperiment(
+  ctx: DriverContext,
+  plan: Plan,
+  base: BaseOutputs,
+  opts: OperationOptions & { extendTtl?: boolean; now?: Date },
+): Promise<Record<string, number>> {
+  const existing = await selectStack(ctx, plan.names.stack, noProgram).catch(() => undefined);
+  const stored = existing ? await readTtl(existing) : undefined;
+  return preview(ctx, plan.names.stack, await programOf(plan, base, ttlOf(plan, stored, opts)), opts);
 }
 
 /** Follows an experiment from its stack's config, whoever runs (or ran) its `up`. */

@@ -61,13 +61,23 @@ describe("new experiment", () => {
     await ui.press(KEYS.enter);
     expect(ui.frame()).toContain("Plan");
     expect(ui.frame()).toContain("preview: create 2");
-    expect(ui.frame()).toContain("y to confirm");
+    expect(ui.frame()).toContain("Create this experiment? y to confirm");
     await ui.press("t");
     expect(ui.frame()).toContain("rehearse: the real payload runs locally");
     await ui.press("y");
     expect(ui.calls.up).toEqual([{ rehearse: true, stack: "x2" }]);
     expect(ui.frame()).toContain("Run x2");
     expect(ui.frame()).toContain("up done");
+  });
+
+  it("asks to update, not create, an experiment that exists", async () => {
+    const ui = await mount();
+    await ui.press("n", KEYS.down, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
+    await ui.press(..."tiny".split(""));
+    expect(ui.frame()).toMatch(/name\s+tiny/);
+    await ui.press(KEYS.enter);
+    expect(ui.frame()).toContain("Update this experiment? y to confirm");
+    expect(ui.frame()).not.toContain("Create this experiment");
   });
 });
 

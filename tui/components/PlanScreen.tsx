@@ -21,6 +21,8 @@ export function PlanScreen({ state, rows }: { state: State; rows: number }) {
         .join(", ") || "no changes"
     : undefined;
   const ready = preview?.phase === "done" && errors.length === 0 && plan.spec !== null;
+  // an experiment that exists is updated, never created again
+  const verb = state.stacks.items.some((s) => s.name === plan.stack) ? "Update" : "Create";
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
@@ -49,7 +51,7 @@ export function PlanScreen({ state, rows }: { state: State; rows: number }) {
       <CostLine cost={plan.cost} />
       <Text bold color={ready ? theme.ok : theme.dim}>
         {ready
-          ? "Create this experiment? y to confirm, esc to edit"
+          ? `${verb} this experiment? y to confirm, esc to edit`
           : errors.length > 0
             ? "Fix the errors before creating (esc to edit)"
             : "Waiting for the preview…"}

@@ -23,6 +23,7 @@ export function RunSummary({ run, now }: { run: RunState; now: number }) {
       <Text color={theme.dim}>
         {" "}
         · elapsed {duration(elapsed)} · cost so far {usd(run.costUsd)}
+        {run.estimate ? ` of ≈ ${usd(run.estimate.expectedUsd)} expected` : ""}
       </Text>
       {run.changes ? (
         <Text color={theme.dim}>

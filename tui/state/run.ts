@@ -113,6 +113,8 @@ function applyOne(run: RunState, e: ProgressEvent, now: number): RunState {
       };
     case "cost":
       return { ...run, costUsd: e.usd };
+    case "estimate":
+      return { ...run, estimate: { expectedUsd: e.expectedUsd, maxUsd: e.maxUsd } };
     case "outputs":
       return { ...run, outputs: e.outputs };
     case "summary":

@@ -62,6 +62,8 @@ export interface RunState {
   lossPoints: number;
   endpoint?: { name: string; status: string; failureReason?: string };
   costUsd?: number;
+  /** the plan's estimate: expected cost and its ceiling */
+  estimate?: { expectedUsd: number; maxUsd: number };
   outputs?: Record<string, unknown>;
   changes?: Record<string, number>;
   diagnostics: string[];
