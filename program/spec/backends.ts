@@ -10,8 +10,6 @@ export interface BackendInfo {
   engine: "Python" | "DeepSpeed" | "FasterTransformer" | "MPI";
   /** `option.rolling_batch=` value; absent where the backend has no continuous batching. */
   rollingBatch?: "vllm" | "lmi-dist" | "trtllm";
-  /** Legacy images read the weights from `option.s3url`, current ones from `option.model_id`. */
-  modelKey: "option.s3url" | "option.model_id";
   kinds: readonly ModelKind[];
   /** The engine shards attention heads, so the heads must divide evenly by the TP degree. */
   headsMustDivide: boolean;
@@ -21,21 +19,18 @@ export interface BackendInfo {
 export const BACKENDS = {
   accelerate: {
     engine: "Python",
-    modelKey: "option.s3url",
     kinds: ["seq2seq", "causal"],
     headsMustDivide: false,
     description: "Hugging Face Accelerate (device_map sharding), the seed's choice",
   },
   deepspeed: {
     engine: "DeepSpeed",
-    modelKey: "option.s3url",
     kinds: ["seq2seq", "causal"],
     headsMustDivide: true,
     description: "DeepSpeed inference (tensor parallel kernels), deprecated in current LMI",
   },
   fastertransformer: {
     engine: "FasterTransformer",
-    modelKey: "option.s3url",
     kinds: ["seq2seq", "causal"],
     headsMustDivide: true,
     description: "NVIDIA FasterTransformer, removed from current LMI",
@@ -43,7 +38,6 @@ export const BACKENDS = {
   vllm: {
     engine: "Python",
     rollingBatch: "vllm",
-    modelKey: "option.model_id",
     kinds: ["causal"],
     headsMustDivide: true,
     description: "vLLM with continuous batching (decoder-only models)",
@@ -51,7 +45,6 @@ export const BACKENDS = {
   "lmi-dist": {
     engine: "MPI",
     rollingBatch: "lmi-dist",
-    modelKey: "option.model_id",
     kinds: ["causal"],
     headsMustDivide: true,
     description: "LMI-Dist, AWS's distributed rolling-batch engine (decoder-only models)",
@@ -59,7 +52,6 @@ export const BACKENDS = {
   trtllm: {
     engine: "MPI",
     rollingBatch: "trtllm",
-    modelKey: "option.model_id",
     kinds: ["causal", "seq2seq"],
     headsMustDivide: true,
     description: "TensorRT-LLM (compiles the model at load time, slow first start)",

@@ -5,6 +5,7 @@ import type { Problem } from "../errors.js";
 import { BACKENDS, BACKEND_NAMES } from "./backends.js";
 import {
   availableIn,
+  compareVersions,
   imagesCarrying,
   nearest,
   onlyOnLegacyImages,
@@ -183,6 +184,22 @@ const backendOnImage: Check = (spec) => {
       message: `${backend} does not serve ${spec.model.kind} models such as ${spec.model.id}`,
       allowed: fitting.join(", "),
       fix: `use --backend ${fitting[0] ?? "accelerate"}`,
+    });
+  }
+  // djl_python/deepspeed.py of DJL < 0.22 loads only the model types it lists (v0.21.0
+  // engines/python/setup/djl_python/deepspeed.py:28-38: roberta, gpt2, bert, gpt_neo, gptj, opt,
+  // gpt_neox, bloom; 0.19/0.20 causal LMs only): neither T5 nor Llama, so the model never loads.
+  if (backend === "deepspeed" && found !== undefined && compareVersions(found.djlVersion, "0.22.0") < 0) {
+    const newer = imagesCarrying("deepspeed", spec.region).filter(
+      (t) => compareVersions(servingImage(t)?.djlVersion ?? "0", "0.22.0") >= 0,
+    );
+    out.push({
+      severity: "error",
+      field: "serving.backend",
+      value: `${backend} on serving.image ${image}`,
+      message: `the DeepSpeed handler of DJL ${found.djlVersion} (djl_python.deepspeed) has no support for ${spec.model.id} (${spec.model.kind}); the model would fail to load`,
+      allowed: `serving.backend accelerate on ${image}, or serving.image ${some(newer, 3)} for deepspeed`,
+      fix: `use --backend accelerate, or --serve-image ${newer[newer.length - 1] ?? "(none)"}`,
     });
   }
   if (spec.serving.handler === "custom" && backend !== "accelerate") {

@@ -1,9 +1,25 @@
 // serving.properties for the LMI container, as ordered key/value pairs: the record is what code
-// inspects, the text is what goes into the model tarball.
+// inspects, the text is what goes into the model tarball. The keys follow the image's family and DJL
+// version, as djl-serving's source reads them (github.com/deepjavalibrary/djl-serving, tag:path:line):
+// - the weights: DJL 0.21 downloads only option.s3url (v0.21.0 engines/python/.../PyModel.java:151);
+//   0.22.1 reads option.model_id on S3 and deprecates s3url (v0.22.1 wlm/.../ModelInfo.java:806-813),
+//   removed by 0.27.0, so every later image (djl-lmi, djl-tensorrtllm) needs option.model_id.
+// - the handler: DJL 0.21 has no default entry point for any engine (v0.21.0 PyModel.java:139-148),
+//   so every backend names its djl_python module (0.22.1 defaults to the same ones, PyModel.java:142-160).
+// - HF Accelerate on a djl-lmi image: LmiConfigRecommender turns rolling_batch "auto" into vLLM async
+//   mode for a ForConditionalGeneration model such as T5 (master wlm/.../LmiConfigRecommender.java:56-78),
+//   which vLLM does not serve; option.rolling_batch=disable keeps the Accelerate handler.
+// - vLLM: async mode (option.async_mode=true, rolling_batch disable) is LMI's default from LMI v17
+//   (DJL 0.35.0); older djl-lmi images take option.rolling_batch=vllm.
 import { BACKENDS } from "./backends.js";
+import { compareVersions, servingImage } from "./images.js";
 import type { ExperimentSpec } from "./schema.js";
 
 export const DEFAULT_MAX_ROLLING_BATCH_SIZE = 32;
+/** DJL 0.22 reads option.model_id on S3; 0.21 only option.s3url. */
+export const MODEL_ID_ON_S3_FROM = "0.22.0";
+/** LMI v17 (DJL 0.35.0): vLLM's async mode is the default. */
+export const VLLM_ASYNC_FROM = "0.35.0";
 
 export interface ServingProperties {
   record: Record<string, string>;
@@ -15,19 +31,44 @@ export function withTrailingSlash(uri: string): string {
   return uri.endsWith("/") ? uri : `${uri}/`;
 }
 
+/** The key that names the weights on the spec's image. */
+export function modelKey(imageTag: string): "option.s3url" | "option.model_id" {
+  const image = servingImage(imageTag);
+  return image !== undefined && compareVersions(image.djlVersion, MODEL_ID_ON_S3_FROM) < 0
+    ? "option.s3url"
+    : "option.model_id";
+}
+
+const ENTRY_POINTS = {
+  deepspeed: "djl_python.deepspeed",
+  fastertransformer: "djl_python.fastertransformer",
+} as const;
+
 export function servingProperties(spec: ExperimentSpec, modelS3Uri: string): ServingProperties {
   const backend = BACKENDS[spec.serving.backend];
+  const image = servingImage(spec.serving.image);
+  const djl = image?.djlVersion ?? "0.0.0";
   const entries: Array<[string, string]> = [["engine", backend.engine]];
   if (spec.serving.backend === "accelerate") {
     entries.push(["option.entryPoint", spec.serving.handler === "custom" ? "model.py" : "djl_python.huggingface"]);
+  } else if (spec.serving.backend === "deepspeed" || spec.serving.backend === "fastertransformer") {
+    entries.push(["option.entryPoint", ENTRY_POINTS[spec.serving.backend]]);
   }
-  entries.push([backend.modelKey, withTrailingSlash(modelS3Uri)]);
+  entries.push([modelKey(spec.serving.image), withTrailingSlash(modelS3Uri)]);
   entries.push(["option.tensor_parallel_degree", String(spec.serving.tensorParallelDegree)]);
   // A model trained in 16-bit loads as fp32 unless told otherwise (the seed's OOM tip).
   entries.push(["option.dtype", spec.serving.dtype]);
+  if (spec.serving.backend === "accelerate" && image?.family === "lmi") {
+    entries.push(["option.rolling_batch", "disable"]);
+  }
   if ("rollingBatch" in backend) {
     const hp = spec.training.hyperparameters;
-    entries.push(["option.rolling_batch", backend.rollingBatch]);
+    if (backend.rollingBatch === "vllm" && compareVersions(djl, VLLM_ASYNC_FROM) >= 0) {
+      entries.push(["option.async_mode", "true"]);
+      entries.push(["option.rolling_batch", "disable"]);
+    } else {
+      entries.push(["option.rolling_batch", backend.rollingBatch]);
+    }
     entries.push([
       "option.max_rolling_batch_size",
       String(spec.serving.maxRollingBatchSize ?? DEFAULT_MAX_ROLLING_BATCH_SIZE),

@@ -17,6 +17,21 @@ describe("guards", () => {
     }
   });
 
+  it("refuses deepspeed on a DJL 0.21 image, whose DeepSpeed handler loads neither T5 nor Llama", () => {
+    const list = errorsAt(
+      findings((s) => (s.serving.backend = "deepspeed")),
+      "serving.backend",
+    );
+    expect(list).toHaveLength(1);
+    expect(list[0]?.value).toContain("serving.image 0.21.0-deepspeed0.8.3-cu117");
+    expect(list[0]?.fix).toContain("--serve-image 0.22.1-deepspeed0.9.2-cu118");
+    const newer = findings((s) => {
+      s.serving.backend = "deepspeed";
+      s.serving.image = "0.22.1-deepspeed0.9.2-cu118";
+    });
+    expect(errorsAt(newer, "serving.backend")).toEqual([]);
+  });
+
   it("every finding names a field, the value, what is allowed and the fix", () => {
     const list = findings((s) => {
       s.training.zero = "2";

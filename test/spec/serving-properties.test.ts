@@ -34,32 +34,75 @@ describe("servingProperties", () => {
     ).toBe("djl_python.huggingface");
   });
 
-  it("deepspeed and fastertransformer name their engines and have no rolling batch", () => {
-    for (const [backend, engine] of [
-      ["deepspeed", "DeepSpeed"],
-      ["fastertransformer", "FasterTransformer"],
+  it("deepspeed and fastertransformer name their handler: DJL 0.21 has no default entry point", () => {
+    for (const [backend, engine, entry] of [
+      ["deepspeed", "DeepSpeed", "djl_python.deepspeed"],
+      ["fastertransformer", "FasterTransformer", "djl_python.fastertransformer"],
     ] as const) {
       const { record } = servingProperties(withBackend(backend, "seed"), S3);
       expect(record.engine).toBe(engine);
+      expect(record["option.entryPoint"]).toBe(entry);
       expect(record["option.s3url"]).toBe("s3://b/p/model/");
       expect(record["option.rolling_batch"]).toBeUndefined();
       expect(record["option.max_rolling_batch_size"]).toBeUndefined();
-      expect(record["option.entryPoint"]).toBeUndefined();
     }
   });
 
-  it("vllm and lmi-dist use option.model_id and rolling batch", () => {
+  it("from DJL 0.22 the weights are option.model_id (0.27 and later read nothing else)", () => {
+    const on = (tag: string) =>
+      servingProperties(
+        specWith((s) => (s.serving.image = tag)),
+        S3,
+      ).record;
+    expect(on("0.22.1-deepspeed0.9.2-cu118")["option.model_id"]).toBe("s3://b/p/model/");
+    expect(on("0.22.1-deepspeed0.9.2-cu118")["option.s3url"]).toBeUndefined();
+    expect(on("0.21.0-deepspeed0.8.3-cu117")["option.s3url"]).toBe("s3://b/p/model/");
+  });
+
+  it("the T5 presets on the newest LMI image: model_id, the HF handler, rolling batch off", () => {
+    for (const preset of ["flan-t5-xl", "tiny"]) {
+      const { record } = servingProperties(
+        specWith(() => undefined, preset),
+        S3,
+      );
+      expect(record).toEqual({
+        engine: "Python",
+        "option.entryPoint": "djl_python.huggingface",
+        "option.model_id": "s3://b/p/model/",
+        "option.tensor_parallel_degree": "1",
+        "option.dtype": "bf16",
+        "option.rolling_batch": "disable",
+      });
+    }
+  });
+
+  it("vllm: async mode from LMI v17 (DJL 0.35), rolling_batch=vllm before; model_id either way", () => {
     const vllm = servingProperties(withBackend("vllm"), S3).record;
     expect(vllm).toMatchObject({
       engine: "Python",
-      "option.rolling_batch": "vllm",
+      "option.async_mode": "true",
+      "option.rolling_batch": "disable",
       "option.model_id": "s3://b/p/model/",
       "option.max_rolling_batch_size": "32",
       "option.tensor_parallel_degree": "4",
     });
     expect(vllm["option.s3url"]).toBeUndefined();
     expect(vllm["option.max_model_len"]).toBe("1280");
-    const dist = servingProperties(withBackend("lmi-dist"), S3).record;
+    const older = servingProperties(
+      specWith((s) => {
+        s.serving.image = "0.31.0-lmi13.0.0-cu124";
+      }, "llama-3.1-8b"),
+      S3,
+    ).record;
+    expect(older["option.rolling_batch"]).toBe("vllm");
+    expect(older["option.async_mode"]).toBeUndefined();
+    const dist = servingProperties(
+      specWith((s) => {
+        s.serving.backend = "lmi-dist";
+        s.serving.image = "0.31.0-lmi13.0.0-cu124";
+      }, "llama-3.1-8b"),
+      S3,
+    ).record;
     expect(dist).toMatchObject({ engine: "MPI", "option.rolling_batch": "lmi-dist" });
   });
 
