@@ -32,11 +32,15 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
     sandbox: session.sandbox,
     catalog: () => cat,
     plan: (choices) => planChoices(choices, placement),
-    listStacks: () => stackSummaries(session),
+    listStacks: async () => stackSummaries(session, await session.now()),
     async preview(spec, onEvent, signal) {
       // an abort from the UI cancels like a first Ctrl-C (program/driver/interrupt.ts)
       const plan = planOf(spec, prices);
-      const changes = await previewExperiment(session, plan, session.base, { onEvent, signal });
+      const changes = await previewExperiment(session, plan, session.base, {
+        onEvent,
+        signal,
+        now: await session.now(),
+      });
       onEvent(estimateOf(plan));
       return changes;
     },

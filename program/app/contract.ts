@@ -80,12 +80,15 @@ export interface PlanResult {
   cost: CostSummary | null;
 }
 
-export type StackStatus = "updating" | "ready" | "failed" | "empty" | "unknown";
+/** `expired`: past its TTL deadline; `endpoint-gone`: a refresh found the endpoint deleted outside zerostack. */
+export type StackStatus = "updating" | "ready" | "failed" | "expired" | "endpoint-gone" | "empty" | "unknown";
 
 export interface StackSummary {
   name: string;
   status: StackStatus;
   preset?: string;
+  /** ISO time the experiment was created: its age counts from here. */
+  createdAt?: string;
   /** ISO time of the last update. */
   updatedAt?: string;
   resourceCount: number;

@@ -16,5 +16,6 @@ export async function launchExperiment(
     const { ensureRehearsalData } = await import("../sandbox-client/rehearsal-data.js");
     await ensureRehearsalData(plan, opts.onEvent);
   }
-  return upExperiment(session, plan, session.base, opts);
+  // the TTL deadline on the clock the schedule fires on (the sandbox has its own)
+  return upExperiment(session, plan, session.base, { ...opts, now: await session.now() });
 }

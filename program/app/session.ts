@@ -7,7 +7,11 @@ import { sandboxMode } from "../sandbox-client/mode.js";
 
 export interface Session extends DriverContext {
   base: BaseOutputs;
+  /** Now, on the clock the cloud's schedules run on: the wall clock, or the sandbox's own. */
+  now(): Promise<Date>;
 }
+
+const wallClock = async () => new Date();
 
 /** Where the session says which cloud it uses: the CLI prints it, the TUI shows its SANDBOX banner instead. */
 export type Notify = (text: string) => void;
@@ -16,9 +20,9 @@ export async function openSession(sandboxFlag: boolean | undefined, notify: Noti
   const sandbox = sandboxMode(sandboxFlag);
   if (!sandbox) {
     const { resolveBase } = await import("../driver/resolve-base.js");
-    return { sandbox, base: await resolveBase() };
+    return { sandbox, base: await resolveBase(), now: wallClock };
   }
-  const [{ startSandbox }, { sandboxEnv }, { resolveBase }] = await Promise.all([
+  const [{ startSandbox, sandboxNow }, { sandboxEnv }, { resolveBase }] = await Promise.all([
     import("../sandbox-client/service.js"),
     import("../sandbox-client/seed.js"),
     import("../driver/resolve-base.js"),
@@ -30,5 +34,9 @@ export async function openSession(sandboxFlag: boolean | undefined, notify: Noti
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("ZEROSTACK_") || !/BUCKET|ROLE_ARN/.test(k)),
   );
-  return { sandbox, base: await resolveBase(env, { ctx: { sandbox: true } }) };
+  return {
+    sandbox,
+    base: await resolveBase(env, { ctx: { sandbox: true } }),
+    now: () => sandboxNow(service.endpoint),
+  };
 }

@@ -12,6 +12,7 @@ export function summarize(row: ExperimentRow): StackSummary {
     name: row.name,
     status: statusOf(row),
     resourceCount: row.resourceCount,
+    ...(row.createdAt ? { createdAt: row.createdAt } : {}),
     ...(row.updatedAt ? { updatedAt: row.updatedAt } : {}),
     ...(row.preset ? { preset: row.preset } : {}),
     ...(row.ttlExpiresAt ? { ttlExpiresAt: row.ttlExpiresAt } : {}),
@@ -19,7 +20,7 @@ export function summarize(row: ExperimentRow): StackSummary {
   };
 }
 
-export async function stackSummaries(ctx: DriverContext): Promise<StackSummary[]> {
-  const rows = await inventory(ctx);
+export async function stackSummaries(ctx: DriverContext, now: Date): Promise<StackSummary[]> {
+  const rows = await inventory(ctx, now.getTime());
   return rows.map(summarize).sort((a, b) => (b.updatedAt ?? "").localeCompare(a.updatedAt ?? ""));
 }

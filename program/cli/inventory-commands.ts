@@ -25,11 +25,12 @@ export function formatRows(rows: ExperimentRow[], now = Date.now()): string {
   const table = [["NAME", "STATUS", "PRESET", "AGE", "TTL LEFT", "COST SO FAR"]];
   for (const r of rows) {
     const ttl =
-      r.ttlExpiresAt && r.endpointStatus === "InService"
+      r.ttlExpiresAt && r.status === "ready"
         ? age(new Date(2 * now - Date.parse(r.ttlExpiresAt)).toISOString(), now)
         : "-";
     const cost = r.costUsd !== undefined ? `$${r.costUsd.toFixed(2)}` : "-";
-    table.push([r.name, r.status, r.preset ?? "-", age(r.updatedAt, now), ttl, cost]);
+    // AGE counts from creation: later updates and refreshes do not make an experiment younger
+    table.push([r.name, r.status, r.preset ?? "-", age(r.createdAt ?? r.updatedAt, now), ttl, cost]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   return table
@@ -48,8 +49,10 @@ export function registerInventoryCommands(program: Command, setExit: (code: numb
   ).action(
     framed({ action: "ls" }, setExit, async (_flags, { out, session }) => {
       const { inventory } = await import("../driver/inventory.js");
-      const rows = await inventory(await session());
-      out.result(rows, () => formatRows(rows));
+      const opened = await session();
+      const now = (await opened.now()).getTime();
+      const rows = await inventory(opened, now);
+      out.result(rows, () => formatRows(rows, now));
     }),
   );
 

@@ -31,7 +31,7 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       const plan = await planFor(flags, session, out);
       const { previewExperiment } = await import("../driver/experiment-stack.js");
       // the engine's own summary event carries the changes: one changes line
-      await previewExperiment(session, plan, session.base, { onEvent: (e) => out.event(e) });
+      await previewExperiment(session, plan, session.base, { onEvent: (e) => out.event(e), now: await session.now() });
       out.event(estimateOf(plan));
       return { stack: plan.names.stack };
     }),

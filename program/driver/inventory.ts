@@ -11,12 +11,25 @@ import { listStacks } from "./operations.js";
 import { PROJECT, selectStack, type DriverContext } from "./workspace.js";
 import { BASE_STACK } from "../base/names.js";
 
-export type ExperimentStatus = "updating" | "failed" | "ready" | "training-only" | "empty";
+/**
+ * `expired`: past its TTL deadline (the schedule deletes the endpoint then; no AWS call needed to
+ * know). `endpoint-gone`: a refresh found the endpoint deleted outside zerostack (e.g. by its TTL).
+ */
+export type ExperimentStatus =
+  | "updating"
+  | "failed"
+  | "ready"
+  | "training-only"
+  | "expired"
+  | "endpoint-gone"
+  | "empty";
 
 export interface ExperimentRow {
   name: string;
   status: ExperimentStatus;
   resourceCount: number;
+  /** when the experiment's first `up` created its stack: AGE counts from here */
+  createdAt?: string;
   updatedAt?: string;
   preset?: string;
   trainingJobStatus?: string;
@@ -28,6 +41,12 @@ export interface ExperimentRow {
 
 export interface StackState {
   name: string;
+  /** the stack resource's creation time (Pulumi records `created` on every resource) */
+  createdAt?: string;
+  /** when the endpoint (or, once a refresh dropped it, its config) was created */
+  endpointCreatedAt?: string;
+  /** the state holds an endpoint resource (a refresh removes one deleted outside zerostack) */
+  hasEndpoint: boolean;
   updatedAt?: string;
   resourceCount: number;
   outputs: Record<string, unknown>;
@@ -39,7 +58,7 @@ interface Checkpoint {
   checkpoint?: {
     latest?: {
       manifest?: { time?: string };
-      resources?: Array<{ type: string; outputs?: Record<string, unknown> }>;
+      resources?: Array<{ type: string; created?: string; outputs?: Record<string, unknown> }>;
       pending_operations?: unknown[];
     };
   };
@@ -50,8 +69,17 @@ export function stackStateOf(name: string, file: Checkpoint, locked: boolean): S
   const latest = file.checkpoint?.latest;
   const resources = latest?.resources ?? [];
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const of = (kind: string) => resources.find((r) => r.type.endsWith(`:${kind}`));
+  const endpoint = of("Endpoint");
+  // once a refresh dropped the endpoint, its config (created just before it) dates it
+  const endpointCreated = endpoint?.created ?? of("EndpointConfig")?.created;
+  const created = resources.map((r) => r.created).filter((c): c is string => typeof c === "string");
+  const createdAt = root?.created ?? created.sort()[0];
   return {
     name,
+    ...(createdAt ? { createdAt } : {}),
+    ...(endpointCreated ? { endpointCreatedAt: endpointCreated } : {}),
+    hasEndpoint: endpoint !== undefined,
     ...(latest?.manifest?.time ? { updatedAt: latest.manifest.time } : {}),
     resourceCount: resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))
       .length,
@@ -69,19 +97,27 @@ export function experimentRow(state: StackState, now = Date.now()): ExperimentRo
   const job = text(o.trainingJobStatus);
   const endpoint = text(o.endpointStatus);
   const ttl = text(o.ttlExpiresAt);
+  const deadline = ttl ? Date.parse(ttl) : undefined;
+  const gone = endpoint !== undefined && !state.hasEndpoint;
   const status: ExperimentStatus = state.locked
     ? "updating"
     : job === "Failed" || endpoint === "Failed"
       ? "failed"
       : state.resourceCount === 0
         ? "empty"
-        : endpoint
-          ? "ready"
-          : "training-only";
-  // the endpoint bills from its last update until now, or until its TTL deleted it
+        : endpoint && deadline !== undefined && deadline <= now
+          ? "expired"
+          : gone
+            ? "endpoint-gone"
+            : endpoint
+              ? "ready"
+              : "training-only";
+  // The endpoint bills from its creation until now, its TTL deadline, or (found gone by a refresh
+  // before the deadline) that refresh: whichever comes first.
   const updated = state.updatedAt ? Date.parse(state.updatedAt) : now;
-  const endpointEnd = ttl ? Math.min(now, Date.parse(ttl)) : now;
-  const endpointSeconds = endpoint === "InService" ? Math.max(0, (endpointEnd - updated) / 1000) : 0;
+  const billedFrom = Date.parse(state.endpointCreatedAt ?? state.createdAt ?? state.updatedAt ?? "") || now;
+  const billedUntil = Math.min(now, deadline ?? now, gone ? updated : now);
+  const endpointSeconds = endpoint === "InService" ? Math.max(0, (billedUntil - billedFrom) / 1000) : 0;
   const cost = watch?.cost
     ? costSoFar(watch.cost, {
         trainingBillableSeconds: typeof o.billableSeconds === "number" ? o.billableSeconds : 0,
@@ -93,6 +129,7 @@ export function experimentRow(state: StackState, now = Date.now()): ExperimentRo
     status,
     resourceCount: state.resourceCount,
     pendingOperations: state.pendingOperations,
+    ...(state.createdAt ? { createdAt: state.createdAt } : {}),
     ...(state.updatedAt ? { updatedAt: state.updatedAt } : {}),
     ...(text(o.preset) ? { preset: text(o.preset)! } : {}),
     ...(job ? { trainingJobStatus: job } : {}),
@@ -135,21 +172,14 @@ export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolea
         return stackStateOf(name, JSON.parse(readFileSync(join(stacksDir, f), "utf8")) as Checkpoint, locked);
       });
   }
+  // other backends: each stack's deployment (the checkpoint's shape) through the Automation API
   const listings = await listStacks(ctx);
   return Promise.all(
     listings.map(async (l) => {
       const stack = await selectStack(ctx, l.name, async () => ({}));
-      const outputs = Object.fromEntries(
-        Object.entries(await stack.outputs()).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
-      );
-      return {
-        name: l.name,
-        ...(l.lastUpdate ? { updatedAt: l.lastUpdate } : {}),
-        resourceCount: l.resourceCount,
-        outputs,
-        pendingOperations: 0,
-        locked: l.updateInProgress,
-      };
+      const exported = (await stack.exportStack()).deployment as NonNullable<Checkpoint["checkpoint"]>["latest"];
+      const state = stackStateOf(l.name, { checkpoint: { latest: exported ?? {} } }, l.updateInProgress);
+      return l.lastUpdate ? { ...state, updatedAt: l.lastUpdate } : state;
     }),
   );
 }

@@ -195,3 +195,15 @@ export async function sandboxStatus(env: NodeJS.ProcessEnv = process.env): Promi
   const holds = res.ok ? ((await res.json()) as Record<string, unknown>) : { error: `state answered ${res.status}` };
   return { service, holds };
 }
+
+/**
+ * The sandbox's clock (GET /_zerostack/clock): TTL schedules fire on it, so deadlines and "expired"
+ * are judged on it too. It runs faster than the wall clock when a test or a user asks it to.
+ */
+export async function sandboxNow(endpoint: string): Promise<Date> {
+  const res = await fetch(`${endpoint}/_zerostack/clock`);
+  if (!res.ok)
+    throw new ToolchainError(`the sandbox's clock did not answer (${res.status})`, "run `zerostack sandbox status`");
+  const { epoch_seconds: seconds } = (await res.json()) as { epoch_seconds: number };
+  return new Date(seconds * 1000);
+}

@@ -4,7 +4,7 @@ import type { StackSummary } from "../../program/app/contract.js";
 import type { RunState } from "../state/types.js";
 import { duration, usd, useTheme } from "../theme.js";
 
-export const COLUMNS = { name: 22, status: 11, preset: 14, age: 8, cost: 9 } as const;
+export const COLUMNS = { name: 22, status: 14, preset: 14, age: 8, cost: 9 } as const;
 
 export function statusOf(stack: StackSummary, run: RunState | undefined): string {
   if (run && run.phase === "running" && run.action !== "attach")
@@ -31,11 +31,15 @@ export function StackRow({
       ? theme.error
       : status === "ready"
         ? theme.ok
-        : status === "updating" || status === "destroying"
-          ? theme.accent
-          : theme.dim;
-  const age = stack.updatedAt ? duration(now - Date.parse(stack.updatedAt)) : "—";
-  const ttl = stack.ttlExpiresAt ? Date.parse(stack.ttlExpiresAt) - now : undefined;
+        : status === "expired" || status === "endpoint-gone"
+          ? theme.warn
+          : status === "updating" || status === "destroying"
+            ? theme.accent
+            : theme.dim;
+  // age from creation: later updates and refreshes do not make an experiment younger
+  const born = stack.createdAt ?? stack.updatedAt;
+  const age = born ? duration(now - Date.parse(born)) : "—";
+  const ttl = stack.ttlExpiresAt && status === "ready" ? Date.parse(stack.ttlExpiresAt) - now : undefined;
   const ttlText = ttl === undefined || Number.isNaN(ttl) ? "—" : ttl <= 0 ? "expired" : duration(ttl);
   const cost = run?.costUsd ?? stack.costUsd;
   return (
