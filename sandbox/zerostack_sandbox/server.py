@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 import threading
 import time
+import traceback
 import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,28 +21,71 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import __version__, control, patches, rehearsal
+from . import __version__, control, patches, rehearsal, validation
 from .patches.scheduler import Ticker
 from .persistence import Snapshots
 from .stats import stats
 
 
 class SandboxApplication:
-    """WSGI: /_zerostack/* goes to control.py; every AWS request is counted, then served by moto."""
+    """WSGI: /_zerostack/* goes to control.py; every AWS request is counted, checked against its service's
+    AWS model (validation/, unless ZEROSTACK_SANDBOX_VALIDATION=off), then served by moto. What moto
+    cannot answer (an operation it lacks, a crash) gets an AWS-shaped error instead of werkzeug's HTML page.
+    """
 
-    def __init__(self, snapshots: Snapshots | None = None) -> None:
+    def __init__(self, snapshots: Snapshots | None = None, validate: bool | None = None) -> None:
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.snapshots = snapshots
+        self.validate = validation.enabled_by_env() if validate is None else validate
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith(control.PREFIX):
             answer = control.application(environ, start_response)
         else:
             stats.record(environ)
-            answer = self.moto(environ, start_response)
+            refusal = validation.check_request(environ) if self.validate else None
+            if refusal is not None:
+                return send(refusal, start_response)
+            answer = self.aws(environ, start_response)
         if self.snapshots is not None:
             self.snapshots.changed()  # after the change is made, so the next snapshot holds it
         return answer
+
+    def aws(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """moto's answer; its HTML error pages replaced by AWS-shaped errors (validation/errors.py)."""
+        captured: list[tuple[str, list[tuple[str, str]], Any]] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], Any]:
+            captured.append((status, headers, exc_info))
+            return lambda data: None  # moto (Flask) returns its body; it never calls write()
+
+        try:
+            body = self.moto(environ, capture)
+        except NotImplementedError as error:  # moto's BaseResponse: "The <Action> action has not been implemented"
+            named = NOT_IMPLEMENTED.search(str(error))
+            action = "".join(part[:1].upper() + part[1:] for part in named.group(1).split("_")) if named else None
+            return send(validation.unimplemented(environ, action), start_response)
+        except Exception as error:
+            traceback.print_exc(file=sys.stderr)
+            return send(validation.failed(environ, f"{type(error).__name__}: {error}"), start_response)
+        status, headers, exc_info = captured[-1]
+        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+        if int(status.split()[0]) >= 400 and content_type.startswith("text/html"):
+            if hasattr(body, "close"):
+                body.close()
+            if status.startswith(("404", "405")):  # no moto route for this method and path
+                return send(validation.unimplemented(environ), start_response)
+            return send(validation.failed(environ, status), start_response)
+        start_response(status, headers, exc_info)
+        return body
+
+
+NOT_IMPLEMENTED = re.compile(r"The (\w+) action has not been implemented")
+
+
+def send(answer: validation.Answer, start_response: Callable[..., Any]) -> list[bytes]:
+    start_response(answer.status_line, answer.headers)
+    return [answer.body]
 
 
 class SandboxServer:

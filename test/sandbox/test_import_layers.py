@@ -4,6 +4,7 @@ Layers, lowest first; a module imports only its own layer or lower ones:
 
   base       zerostack_sandbox/{__init__,clock,scenario,lifecycle,stats,training_status}.py
   patches    zerostack_sandbox/patches/: moto's behaviour, changed; offers hooks, knows nothing above
+  validation zerostack_sandbox/validation/: requests held to AWS's models (botocore), beside patches
   rehearsal  zerostack_sandbox/rehearsal/: registers into the patches' hooks (rehearsal.install())
   server     control, persistence, server, __main__: the HTTP surface and the process
 
@@ -24,7 +25,7 @@ import pytest
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "sandbox" / "zerostack_sandbox"
 PACKAGE = "zerostack_sandbox"
 
-LAYERS = {"base": 0, "patches": 1, "rehearsal": 2, "server": 3}
+LAYERS = {"base": 0, "patches": 1, "validation": 1, "rehearsal": 2, "server": 3}
 BASE = {"zerostack_sandbox", "clock", "scenario", "lifecycle", "stats", "training_status"}
 SERVER = {"control", "persistence", "server", "__main__"}
 
@@ -54,10 +55,10 @@ def module_name(path: Path) -> str:
 
 def layer(module: str) -> str:
     parts = module.split(".")
-    if len(parts) > 2 and parts[1] in ("patches", "rehearsal"):
+    if len(parts) > 2 and parts[1] in ("patches", "rehearsal", "validation"):
         return parts[1]
     name = parts[-1] if len(parts) > 1 else module
-    if name in ("patches", "rehearsal"):
+    if name in ("patches", "rehearsal", "validation"):
         return name
     if name in BASE:
         return "base"
