@@ -7,8 +7,10 @@ SageMaker behaviour copied and the AWS API reference page it comes from; `test` 
 shows it against the running server.
 
 The lifecycle patches offer hooks and know nothing of what registers into them: rehearsal/ (the
-last two entries of the list) registers a JobRunner into training_jobs.register_runner and an
+two "Rehearsed" entries of the list) registers a JobRunner into training_jobs.register_runner and an
 EndpointServer into endpoints.register_server when the server starts (rehearsal.install()).
+The last two entries change no moto code: validation/ checks each request against AWS's model before
+moto sees it, and answers what moto cannot (server.py calls it).
 """
 
 from __future__ import annotations
@@ -167,6 +169,34 @@ PATCHES: tuple[Patch, ...] = (
         "EventBridge Scheduler API Reference: CreateSchedule, UpdateSchedule; User Guide: Using "
         "universal targets, Schedule types (one-time schedules)",
         "test/sandbox/test_scheduler.py",
+    ),
+    Patch(
+        "Strict requests (every checked service, every operation)",
+        "validation",
+        "Before moto sees a request to SageMaker, SageMaker Runtime, S3, Scheduler, CloudWatch Logs, IAM, "
+        "Secrets Manager or KMS, it is read in its wire protocol (json, query, rest-json, rest-xml) and held "
+        "to that service's AWS model: required members, types, lengths, ranges, enums, patterns. An invalid "
+        "request gets the service's answer, HTTP 400 in its protocol's error shape, naming the member as "
+        "AWS does (\"1 validation error detected: Value 'x' at 'trainingJobName' failed to satisfy "
+        'constraint: ..."): ValidationException (SageMaker, KMS, Secrets Manager, Scheduler), '
+        "InvalidParameterException (Logs), ValidationError (IAM, SageMaker Runtime), InvalidArgument / "
+        "MalformedXML (S3), SerializationException for a wrong JSON type. Hooked in server.py, not into "
+        "moto; on by default, ZEROSTACK_SANDBOX_VALIDATION=off turns it off for diagnosis.",
+        "botocore 1.44.8 data files (<service>/<version>/service-2.json.gz: the models the SDKs are built "
+        "from); Smithy constraint traits; each service's API Reference, Common Errors",
+        "test/sandbox/test_strict_requests.py::test_generated_invalid_requests_are_refused_as_aws_refuses_them",
+    ),
+    Patch(
+        "Operations moto lacks",
+        "validation.errors",
+        "moto answers an operation it does not implement (iam:SimulatePrincipalPolicy, ...) with werkzeug's "
+        "HTML 500 page, which AWS SDKs cannot parse. The sandbox answers 501 NotImplemented in the service's "
+        "error shape: both botocore and the JS SDK v3 raise it as a normal service error and do not retry "
+        "it; an action not in the model gets AWS's UnknownOperationException / InvalidAction; a crash inside "
+        "moto gets InternalFailure (S3: InternalError), 500.",
+        "S3 API Reference, Error responses (NotImplemented, 501); AWS Common Errors (InvalidAction); "
+        "botocore retryhandler/standard retry and @smithy/util-retry (retried codes: 500, 502, 503, 504)",
+        "test/sandbox/test_strict_requests.py::test_an_operation_the_sandbox_lacks_is_an_aws_error_that_is_not_retried",
     ),
 )
 
