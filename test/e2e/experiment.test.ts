@@ -9,7 +9,7 @@ import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { jsonLines, ROOT, runCli, spawnCli } from "../helpers/cli.js";
+import { jsonLines, jsonResult, ROOT, runCli, spawnCli } from "../helpers/cli.js";
 import { control, sagemakerFor, sandboxSuite, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
 
 const events = (stdout: string) => jsonLines(stdout);
@@ -67,6 +67,21 @@ describe("experiment stack in the sandbox", () => {
     expect(stats.s3).toMatchObject({ put_object_count: 0, uploaded_bytes: 0 });
   });
 
+  it("previews an unchanged experiment as no change, with its stored TTL deadline, and one changes line", async () => {
+    const r = await runCli(["preview", "--preset", "tiny", "--name", "exp", "--json"], runEnv);
+    expect(r.code, r.stderr).toBe(0);
+    const summaries = events(r.stdout).filter((e) => e.type === "summary");
+    expect(summaries).toHaveLength(1);
+    expect(Object.keys(summaries[0]!.changes as Record<string, number>).filter((op) => op !== "same")).toEqual([]);
+    expect(events(r.stdout).filter((e) => e.type === "resource" && e.op !== "same")).toEqual([]);
+    // the estimate is an estimate, not a cost so far
+    expect(events(r.stdout).find((e) => e.type === "estimate")).toMatchObject({ stack: "exp" });
+    expect(events(r.stdout).some((e) => e.type === "cost")).toBe(false);
+    const human = await runCli(["preview", "--preset", "tiny", "--name", "exp"], runEnv);
+    expect(human.stdout.match(/changes:/g)).toHaveLength(1);
+    expect(human.stdout).toMatch(/estimate: ≈ \$[\d.]+ expected, at most \$[\d.]+ \(offline table/);
+  });
+
   it("uploads a changed payload once: a new training job, the endpoint updated in place", async () => {
     appendFileSync(join(payload, "train", "start.py"), "\n# changed by the test\n");
     await control(endpoint, "stats/reset", {});
@@ -111,9 +126,22 @@ describe("experiment stack in the sandbox", () => {
         { timeout: 30_000 },
       )
       .toBe("gone");
+    // past the deadline on the sandbox's clock: expired, and its cost stopped at the deadline
+    const rowOf = async () =>
+      jsonResult<Array<{ name: string; status: string; costUsd: number; createdAt: string }>>(
+        (await runCli(["ls", "--json"], runEnv)).stdout,
+      ).find((row) => row.name === "exp")!;
+    const expired = await rowOf();
+    expect(expired.status).toBe("expired");
+    await control(endpoint, "clock", { advance: 3600 });
+    expect((await rowOf()).costUsd).toBeCloseTo(expired.costUsd, 6);
     const r = await runCli(["refresh", "--stack", "exp", "--json"], runEnv);
     expect(r.code, r.stderr).toBe(0);
     expect(resourceOps(r.stdout, "endpoint")).toContain("delete");
+    // a refresh makes it no younger
+    const refreshed = await rowOf();
+    expect(refreshed.createdAt).toBe(expired.createdAt);
+    expect(refreshed.costUsd).toBeCloseTo(expired.costUsd, 6);
   });
 
   it("brings up a training-only experiment: no model, config or endpoint", async () => {
@@ -134,7 +162,7 @@ describe("experiment stack in the sandbox", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
     const ls = await runCli(["ls", "--json"], runEnv);
-    expect(JSON.parse(ls.stdout.trim().split("\n").at(-1)!)).toEqual([]);
+    expect(jsonResult(ls.stdout)).toEqual([]);
   });
 
   it("fails up with the job's FailureReason and creates no endpoint", async () => {

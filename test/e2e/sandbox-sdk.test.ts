@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { jsonResult, runCli } from "../helpers/cli.js";
 import { alive, control, sagemakerFor, sandboxSuite, serviceOf, testCredentials } from "../helpers/sandbox.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/zerostack-sagemaker-execution";
@@ -170,10 +170,10 @@ describe("the sandbox cloud through the AWS SDK for JavaScript", () => {
   it("says what it holds in `sandbox status`, and `sandbox stop` leaves nothing running", async () => {
     const status = await runCli(["sandbox", "status", "--json"], env);
     expect(status.code).toBe(0);
-    const holds = JSON.parse(status.stdout.trim()) as {
+    const holds = jsonResult<{
       service: { endpoint: string };
       holds: { training_jobs: { by_status: Record<string, number> }; buckets: number };
-    };
+    }>(status.stdout);
     expect(holds.service.endpoint).toBe(endpoint);
     expect(holds.holds.training_jobs.by_status.Completed).toBe(1);
     expect(holds.holds.buckets).toBeGreaterThanOrEqual(1);

@@ -72,3 +72,14 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/**
+ * The result document of a `--json` command that prints one (ls, sandbox status, base show): the
+ * line before the last, which by the JSON-lines contract is always the `done` event.
+ */
+export function jsonResult<T = unknown>(stdout: string): T {
+  const lines = stdout.trim().split("\n");
+  const last = JSON.parse(lines.at(-1) ?? "") as { type?: string };
+  if (last.type !== "done") throw new Error(`the last line is not a done event: ${lines.at(-1)}`);
+  return JSON.parse(lines.at(-2) ?? "") as T;
+}

@@ -1,5 +1,6 @@
 // Mounts the whole TUI on the fake backend at 80x24, with keys and a wait for the shared tick.
 import { render } from "ink-testing-library";
+import { vi } from "vitest";
 import { App } from "../../tui/components/App.js";
 import { themeFor } from "../../tui/theme.js";
 import { fakeBackend, T0, type FakeOptions } from "./fixtures.js";
@@ -29,7 +30,26 @@ export async function mount(options: FakeOptions & { columns?: number; rows?: nu
       now={() => T0}
     />,
   );
-  await settle();
+  const frame = () => app.lastFrame() ?? "";
+  const shows = (expected: string | RegExp) =>
+    typeof expected === "string" ? frame().includes(expected) : expected.test(frame());
+  /**
+   * Waits until the frame shows `expected` (or, with `absent`, no longer does). The UI applies
+   * results on its shared tick, after backend promises settle: on a loaded machine that takes
+   * longer than any fixed sleep, so tests wait for what they expect instead of sleeping.
+   */
+  const see = (expected: string | RegExp, { absent = false, timeout = 15_000 } = {}) =>
+    vi.waitFor(
+      () => {
+        if (shows(expected) === absent) {
+          throw new Error(`the frame ${absent ? "still shows" : "does not show"} ${String(expected)}:\n${frame()}`);
+        }
+      },
+      { timeout, interval: 20 },
+    );
+  // the first frame with the backend loaded and the experiments listed (or the failure to list them)
+  await see(/starting…|loading experiments…/, { absent: true });
+  await settle(50);
   const press = async (...keys: string[]) => {
     for (const key of keys) {
       app.stdin.write(key);
@@ -37,8 +57,7 @@ export async function mount(options: FakeOptions & { columns?: number; rows?: nu
     }
     await settle();
   };
-  const frame = () => app.lastFrame() ?? "";
-  return { ...app, calls, press, frame };
+  return { ...app, calls, press, frame, see };
 }
 
 /** Every line of the frame fits the width, and the live area is shorter than the terminal. */
