@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BaseOutputs } from "./outputs.js";
 import { encryptionRule, lifecycleRules } from "./bucket-rules.js";
 import type { BaseConfig } from "./config.js";
-import { baseTags, defaultBucketName, executionRoleName, schedulerRoleName } from "./names.js";
+import { baseTags, defaultBucketName, executionRoleName, schedulerRoleName } from "./base-names.js";
 import {
   bucketPolicy,
   executionPolicy,

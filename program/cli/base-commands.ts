@@ -2,7 +2,7 @@
 // in program/driver/base-operations.ts (Automation API) and program/base/base-stack.ts (the program).
 import type { Command } from "commander";
 import type { BaseConfigInput } from "../base/config.js";
-import { BASE_STACK } from "../base/names.js";
+import { BASE_STACK } from "../base/base-names.js";
 import { framed } from "./command-frame.js";
 
 interface BaseFlags {

@@ -9,7 +9,7 @@ import { fromPulumiError } from "./pulumi-errors.js";
 import { openStack, projectWorkspace, type DriverContext } from "./workspace.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { parseBaseConfig, type BaseConfig, type BaseConfigInput } from "../base/config.js";
-import { BASE_CONFIG_KEY, BASE_STACK } from "../base/names.js";
+import { BASE_CONFIG_KEY, BASE_STACK } from "../base/base-names.js";
 import { baseOutputsFrom } from "../base/outputs.js";
 
 const noProgram = async () => ({});

@@ -9,7 +9,7 @@ import { costSoFar } from "../watch/cost-so-far.js";
 import { lockDir, readLocks } from "./locks.js";
 import { listStacks } from "./operations.js";
 import { PROJECT, selectStack, type DriverContext } from "./workspace.js";
-import { BASE_STACK } from "../base/names.js";
+import { BASE_STACK } from "../base/base-names.js";
 
 /**
  * `expired`: past its TTL deadline (the schedule deletes the endpoint then; no AWS call needed to

@@ -9,7 +9,7 @@ import { ToolchainError } from "../errors.js";
 import { sandboxDir, zerostackRoot } from "../env/paths.js";
 import { pidAlive } from "../env/process.js";
 import { seedSandbox } from "./seed.js";
-import { BASE_STACK } from "../base/names.js";
+import { BASE_STACK } from "../base/base-names.js";
 
 export interface SandboxService {
   pid: number;

@@ -402,3 +402,16 @@ def raw_json(url: str, target: str, data: bytes) -> tuple[int, dict[str, Any]]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def test_moto_errors_without_a_body_pass_through(sandbox: Sandbox) -> None:
+    """moto's S3 HEAD 404 carries Flask's default text/html type and no body: it stays a 404, never a 501."""
+    s3 = sandbox.client("s3")
+    s3.create_bucket(Bucket="zerostack-strict")
+    for call in (
+        lambda: s3.head_object(Bucket="zerostack-strict", Key="missing"),
+        lambda: s3.head_bucket(Bucket="zerostack-missing"),
+    ):
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
