@@ -71,11 +71,16 @@ class SandboxApplication:
         status, headers, exc_info = captured[-1]
         content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
         if int(status.split()[0]) >= 400 and content_type.startswith("text/html"):
+            # moto's own errors can carry Flask's default text/html type (an S3 HEAD's empty 404): only
+            # werkzeug's HTML page, which no SDK can parse, is replaced
+            content = b"".join(body)
             if hasattr(body, "close"):
                 body.close()
-            if status.startswith(("404", "405")):  # no moto route for this method and path
-                return send(validation.unimplemented(environ), start_response)
-            return send(validation.failed(environ, status), start_response)
+            if content.lstrip()[:15].lower() == b"<!doctype html>":
+                if status.startswith(("404", "405")):  # no moto route for this method and path
+                    return send(validation.unimplemented(environ), start_response)
+                return send(validation.failed(environ, status), start_response)
+            body = [content]
         start_response(status, headers, exc_info)
         return body
 
