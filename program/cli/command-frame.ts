@@ -6,7 +6,7 @@
 // operations that take time (`timed`) end with "<action> <stack>: done in Ns"; errors go to
 // stderr with their next step.
 import type { Session } from "../app/session.js";
-import { DeclinedError, describeError, ExitCode, exitCodeOf, ZerostackError } from "../errors.js";
+import { DeclinedError, describeError, ExitCode, exitCodeOf, InterruptedError, ZerostackError } from "../errors.js";
 import { confirmOrRequireYes } from "./confirm.js";
 import { createOutput, type Output } from "./output.js";
 
@@ -71,6 +71,7 @@ export async function runFramed<F extends object = object>(
       }
     },
   };
+  const stopEarly = onEarlyInterrupt(out, options.action);
   try {
     const outcome = (await body(flags, ctx)) ?? {};
     const exitCode = outcome.exitCode ?? ExitCode.ok;
@@ -81,7 +82,33 @@ export async function runFramed<F extends object = object>(
     return exitCode;
   } catch (error) {
     return reportError(out, options.action, error);
+  } finally {
+    stopEarly();
   }
+}
+
+/**
+ * Ctrl-C (or SIGTERM) before the command took over interrupts itself (the engine's graceful
+ * cancel, a watcher's stop): the command has changed nothing yet that a re-run does not pick up,
+ * so it ends at once with exit 130 and the error event, instead of dying silently by the signal.
+ */
+function onEarlyInterrupt(out: Output, action: string): () => void {
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const handler = () => {
+      if (process.listenerCount(signal) > 1) return; // the command handles it now
+      reportError(
+        out,
+        action,
+        new InterruptedError(`${action} interrupted`, `run \`zerostack ${action}\` again: it resumes where it stopped`),
+      );
+      process.exit(ExitCode.interrupted);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => {
+    for (const remove of handlers) remove();
+  };
 }
 
 function reportError(out: Output, action: string, error: unknown): number {

@@ -67,7 +67,9 @@ describe("CLI contract under faults", () => {
         // it finished before the kill point
       }
       const again = await runCli(upArgs(name), env);
-      expect(again.code, `after a kill at ${ms} ms (seed ${seed}):\n${again.stderr}`).toBe(0);
+      // with --json the error is the last line of stdout: show it, and stderr
+      const last = again.stdout.trim().split("\n").at(-1);
+      expect(again.code, `after a kill at ${ms} ms (seed ${seed}):\n${last}\n${again.stderr}`).toBe(0);
       expect(jsonLines(again.stdout).at(-1)).toMatchObject({ type: "done", action: "up" });
       const destroyed = await runCli(["destroy", "--stack", name, "--yes"], env);
       expect(destroyed.code, destroyed.stderr).toBe(0);
@@ -220,7 +222,9 @@ describe("CLI contract under faults", () => {
         .toBe(true);
       const first = spawnCli(["logs", "-f", "--stack", "tailed", "--json"], env, { stdio: ["ignore", "pipe", "pipe"] });
       const firstOut = collect(first);
-      await new Promise((r) => setTimeout(r, 4000));
+      // stop it once it follows (its first lines are out), whatever the machine's load
+      await expect.poll(() => lines(firstOut.out()).length, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1000));
       first.kill("SIGINT"); // a restart: stop, then start again
       expect(await firstOut.exited).toBe(130);
       const second = await runCli(["logs", "-f", "--stack", "tailed", "--json"], env);
