@@ -24,6 +24,7 @@ export function ensureBuilt(): boolean {
     } catch {
       // type errors elsewhere in the tree still emit
     }
+    execFileSync(process.execPath, [join(root, "scripts", "bundle-tui.mjs")], { cwd: root, stdio: "pipe" });
   }
   return existsSync(built);
 }

@@ -49,6 +49,17 @@ describe("the TUI's first frame loads nothing heavy", () => {
     expect(urls.filter((u) => HEAVY.test(u))).toEqual([]);
   });
 
+  it("nor does the bundled TUI (one file, what the CLI opens), drawing its first frame", () => {
+    const urls = loadedBy(`
+      const { runTui } = await import("./dist/tui-bundle/tui.js");
+      void runTui({ sandbox: true, loadBackend: () => new Promise(() => {}) });
+      setTimeout(() => process.exit(0), 300);
+    `);
+    expect(urls.some((u) => u.endsWith("/dist/tui-bundle/tui.js"))).toBe(true);
+    expect(urls.some((u) => u.includes("/node_modules/ink/"))).toBe(false); // Ink is inside the bundle
+    expect(urls.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+
   it("nor does the CLI's open-tui module", () => {
     const urls = loadedBy(`await import("./dist/program/cli/open-tui.js");`);
     expect(urls.filter((u) => HEAVY.test(u))).toEqual([]);
