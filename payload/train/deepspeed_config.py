@@ -1,9 +1,10 @@
-"""The DeepSpeed JSON from the source bundle: checked against the seed's lessons, dropped on CPU.
+"""The DeepSpeed JSON from the source bundle: checked against the seed's lessons; what CPU forces.
 
 The TypeScript side derives the file (program/spec/deepspeed.ts) and ships it next to this script
 as ds_config.json; Python never writes its own. TrainingArguments turns `--deepspeed` on in its
-__post_init__, and DeepSpeed needs CUDA, so a CPU run (rehearsal, CI) has to drop the option from
-the command line before parsing rather than after.
+__post_init__, so a CPU run (rehearsal, CI) adjusts the command line before parsing: DeepSpeed
+then runs on its CPU accelerator with the file as it is, and only the precision flags the CPU
+cannot honour change (each change logged).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-# Options that only work with a GPU, and the value a CPU run gives them instead.
-GPU_ONLY_FLAGS = {"--bf16": "false", "--fp16": "false"}
+# fp16 mixed precision needs a GPU (DeepSpeed's CPU accelerator refuses it); bf16 is below.
+CPU_REFUSED_FLAGS = {"--fp16": "false"}
 
 
 def load(path: str | Path) -> dict[str, Any]:
@@ -68,21 +69,54 @@ def flag_value(argv: list[str], flag: str) -> str | None:
     return argv[i + 1] if n == 2 else argv[i].split("=", 1)[1]
 
 
-def without_gpu_options(argv: list[str], has_gpu: bool) -> tuple[list[str], list[str]]:
-    """argv for this machine, and notes on what was dropped. Unchanged when a GPU is present."""
+def deepspeed_importable() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("deepspeed") is not None
+
+
+def without_gpu_options(
+    argv: list[str], has_gpu: bool, has_deepspeed: bool | None = None
+) -> tuple[list[str], list[str]]:
+    """argv for this machine, and notes on what was changed. Unchanged when a GPU is present.
+
+    On CPU, DeepSpeed runs on its CPU accelerator (DS_ACCELERATOR=cpu, gloo) with ds_config.json as
+    derived; only what the CPU forces changes, and each change is a note for the job's log: fp16 and
+    bf16 off, so DeepSpeed trains in fp32 (the config's "auto" precision follows the flags). gloo
+    all-reduces bfloat16 since torch 2.5, but transformers 5 accepts bf16 without a GPU only with
+    use_cpu, and use_cpu turns DeepSpeed off.
+    Without DeepSpeed installed, --deepspeed is dropped and plain PyTorch DDP runs over gloo.
+    """
     if has_gpu:
         return list(argv), []
     out = list(argv)
     notes: list[str] = []
-    while (found := _flag_value(out, "--deepspeed")) is not None:
+    if has_deepspeed is None:
+        has_deepspeed = deepspeed_importable()
+    uses_deepspeed = flag_value(out, "--deepspeed") is not None
+    if uses_deepspeed and has_deepspeed:
+        notes.append(
+            f"no GPU: DeepSpeed on its CPU accelerator (DS_ACCELERATOR=cpu, gloo) with {flag_value(out, '--deepspeed')}"
+        )
+    while not has_deepspeed and (found := _flag_value(out, "--deepspeed")) is not None:
         i, n = found
         notes.append(
-            f"no GPU: DeepSpeed skipped (config {flag_value(out, '--deepspeed')} not used); plain PyTorch DDP over gloo"
+            f"no GPU: DeepSpeed skipped (not installed; config {flag_value(out, '--deepspeed')} not used); "
+            "plain PyTorch DDP over gloo"
         )
         del out[i : i + n]
-    for flag, cpu_value in GPU_ONLY_FLAGS.items():
+    for flag, cpu_value in CPU_REFUSED_FLAGS.items():
         value = flag_value(out, flag)
         if value is not None and value.lower() in ("true", "1", "yes"):
-            notes.append(f"no GPU: {flag} {value} -> {cpu_value}")
+            notes.append(f"no GPU: {flag} {value} -> {cpu_value} (fp16 needs a GPU)")
             out += [flag, cpu_value]
+    value = flag_value(out, "--bf16")
+    if value is not None and value.lower() in ("true", "1", "yes"):
+        reason = (
+            "transformers takes bf16 without a GPU only with use_cpu, which turns DeepSpeed off"
+            if has_deepspeed and uses_deepspeed
+            else "no bf16 autocast for this CPU run"
+        )
+        notes.append(f"no GPU: --bf16 {value} -> false ({reason}); training in fp32")
+        out += ["--bf16", "false"]
     return out, notes

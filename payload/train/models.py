@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, PreTrainedModel
+import torch
+from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, PreTrainedModel
 
 import tiny_model
 import transfer
-from arguments import ModelArguments
+from arguments import TINY_MODEL_ID, ModelArguments
 from distributed import local_main_only
 
 
@@ -47,7 +48,7 @@ def fetch(args: ModelArguments) -> str:
 
 
 def load_tokenizer(args: ModelArguments, location: str) -> Any:
-    if args.model_source == "config":
+    if args.model_source == "config" and args.model_id == TINY_MODEL_ID:
         return tiny_model.tokenizer()
     tokenizer = AutoTokenizer.from_pretrained(location)
     if tokenizer.pad_token_id is None:  # most causal LMs ship without one
@@ -56,9 +57,15 @@ def load_tokenizer(args: ModelArguments, location: str) -> Any:
 
 
 def load_model(args: ModelArguments, location: str, seed: int) -> PreTrainedModel:
+    auto = AutoModelForSeq2SeqLM if args.model_kind == "seq2seq" else AutoModelForCausalLM
     if args.model_source == "config":
+        if args.model_id != TINY_MODEL_ID:
+            # An architecture with random weights (a folder holding config.json and a tokenizer):
+            # benchmarks at real size where weights cannot be downloaded. from_config builds it
+            # under DeepSpeed's zero.Init when ZeRO-3 is on, so it is partitioned as it is made.
+            torch.manual_seed(seed)
+            return auto.from_config(AutoConfig.from_pretrained(location))
         if args.model_kind != "seq2seq":
             raise ValueError(f"{args.model_id} is a seq2seq model; --model_kind {args.model_kind} does not fit it")
         return tiny_model.model(seed)
-    auto = AutoModelForSeq2SeqLM if args.model_kind == "seq2seq" else AutoModelForCausalLM
     return auto.from_pretrained(location)

@@ -24,14 +24,29 @@ import distributed
 import models
 import transfer
 from arguments import EVAL_STRATEGY_FIELD, build_parser, seed_rule_problems
+from throughput import ThroughputCallback
 
 logger = logging.getLogger("zerostack.train")
 
 
+def tokens_per_sample(dataset) -> int | None:  # type: ignore[no-untyped-def]
+    """Token positions one example feeds the model, padding included (what the GPU computes on):
+    source plus target for seq2seq, the one sequence for a causal LM (its labels are as long)."""
+    if len(dataset) == 0:
+        return None
+    first = dataset[0]
+    source, target = len(first["input_ids"]), len(first.get("labels") or [])
+    return source if target == source else source + target
+
+
 def main() -> None:
     has_gpu = torch.cuda.is_available()
-    # DeepSpeed and 16-bit training need a GPU; a CPU run (rehearsal, CI) drops them before
-    # TrainingArguments initialises DeepSpeed in its __post_init__.
+    if not has_gpu:
+        # DeepSpeed picks its accelerator when first imported (TrainingArguments' __post_init__):
+        # on CPU that is its CPU accelerator, with gloo as the backend.
+        os.environ.setdefault("DS_ACCELERATOR", "cpu")
+    # A CPU run (rehearsal, CI) changes only what the CPU forces (fp16 off; bf16 off where gloo
+    # refuses it), before TrainingArguments initialises DeepSpeed in its __post_init__.
     argv, cpu_notes = deepspeed_config.without_gpu_options(sys.argv[1:], has_gpu)
     model_args, data_args, job_args, training_args = build_parser(has_gpu).parse_args_into_dataclasses(args=argv)
     if job_args.epochs is not None:
@@ -107,6 +122,7 @@ def main() -> None:
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
         data_collator=default_data_collator,  # examples are already padded to fixed lengths
+        callbacks=[ThroughputCallback(tokens_per_sample(train_dataset))],
         **{tokenizer_kwarg: tokenizer},
     )
     result = trainer.train()
