@@ -52,6 +52,15 @@ export class OperationFailedError extends ZerostackError {
   readonly exitCode = ExitCode.failed;
 }
 
+/** Cells of a grid failed while the others ran on: the exit code is the worst cell's, the message names each. */
+export class CellsFailedError extends ZerostackError {
+  readonly exitCode: ExitCode;
+  constructor(exitCode: ExitCode, message: string, nextStep?: string) {
+    super(message, nextStep);
+    this.exitCode = exitCode;
+  }
+}
+
 /** The user interrupted the operation (Ctrl-C). */
 export class InterruptedError extends ZerostackError {
   readonly exitCode = ExitCode.interrupted;

@@ -9,6 +9,10 @@ interface RmFlags {
   force?: boolean;
 }
 
+interface LsFlags {
+  grid?: string;
+}
+
 interface OrphansFlags {
   delete?: boolean;
 }
@@ -45,13 +49,21 @@ export function formatRows(rows: ExperimentRow[], now = Date.now()): string {
 
 export function registerInventoryCommands(program: Command, setExit: (code: number) => void): void {
   withCommonOptions(
-    program.command("ls").description("list experiments with status, preset, age, TTL left and cost so far"),
+    program
+      .command("ls")
+      .description("list experiments with status, preset, age, TTL left and cost so far")
+      .option("--grid <name>", "only the experiments of this grid"),
   ).action(
-    framed({ action: "ls" }, setExit, async (_flags, { out, session }) => {
+    framed<LsFlags>({ action: "ls" }, setExit, async (flags, { out, session }) => {
       const { inventory } = await import("../driver/inventory.js");
       const opened = await session();
       const now = (await opened.now()).getTime();
-      const rows = await inventory(opened, now);
+      let rows = await inventory(opened, now);
+      if (flags.grid !== undefined) {
+        const { gridStacks } = await import("./grid-commands.js");
+        const cells = await gridStacks(opened, flags.grid);
+        rows = cells.flatMap((c) => rows.filter((r) => r.name === c));
+      }
       out.result(rows, () => formatRows(rows, now));
     }),
   );

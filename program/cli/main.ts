@@ -9,6 +9,7 @@ import { registerWatchCommands } from "./watch-commands.js";
 import { registerEndpointCommands } from "./endpoint-commands.js";
 import { registerInventoryCommands } from "./inventory-commands.js";
 import { registerBaseCommands } from "./base-commands.js";
+import { registerCompareCommand } from "./compare-commands.js";
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("zerostack")
@@ -21,6 +22,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerWatchCommands(program, setExit);
   registerEndpointCommands(program, setExit);
   registerInventoryCommands(program, setExit);
+  registerCompareCommand(program, setExit);
   registerSandboxCommands(program, setExit);
   registerBaseCommands(program, setExit);
   return program;

@@ -70,6 +70,10 @@ export function humanLine(event: ProgressEvent, diff = false): string | undefine
       return `  cost so far: $${event.usd.toFixed(2)}`;
     case "estimate":
       return `  estimate: ≈ $${event.expectedUsd.toFixed(2)} expected, at most $${event.maxUsd.toFixed(2)} (${event.prices})`;
+    case "grid":
+      return `grid ${event.grid}: ${event.cells.length} experiments, ${event.parallel} at a time; ≈ $${event.expectedUsd.toFixed(2)} expected, at most $${event.maxUsd.toFixed(2)} in all${event.note ? ` (${event.note})` : ""}`;
+    case "cell":
+      return `${event.ok ? "✓" : "✗"} ${event.stack}: ${event.ok ? "done" : `failed (exit ${event.exitCode}): ${event.message ?? ""}`}`;
     case "outputs":
       return Object.entries(event.outputs)
         .filter(([k]) => k !== "watch") // bookkeeping for ls and attach, not for reading

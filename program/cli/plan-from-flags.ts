@@ -37,7 +37,13 @@ function refuseGuardErrors(plan: Plan): void {
   );
 }
 
-export async function planFor(flags: ExperimentFlags, session: Session, out: Output): Promise<Plan> {
+/** `grid`: the experiment is a cell of that grid (its spec, tags and state name it). */
+export async function planFor(
+  flags: ExperimentFlags,
+  session: Session,
+  out: Output,
+  opts: { grid?: string } = {},
+): Promise<Plan> {
   const [{ specFromFlags }, { experimentPlan }, { loadPriceBook }] = await Promise.all([
     import("../spec/flags.js"),
     import("../stack/experiment-plan.js"),
@@ -48,7 +54,9 @@ export async function planFor(flags: ExperimentFlags, session: Session, out: Out
     bucket: flags.bucket ?? session.base.bucket,
     region: flags.region ?? session.base.region,
   };
-  const { spec, trainingHours } = specFromFlags(placed, read);
+  const parsed = specFromFlags(placed, read);
+  const { trainingHours } = parsed;
+  const spec = opts.grid ? { ...parsed.spec, grid: opts.grid } : parsed.spec;
   if (flags.rehearse && !session.sandbox) {
     throw new BadInputError([
       {
@@ -66,6 +74,11 @@ export async function planFor(flags: ExperimentFlags, session: Session, out: Out
   );
   refuseGuardErrors(plan);
   for (const w of plan.warnings)
-    out.event({ type: "diagnostic", severity: "warning", message: `${w.field}=${w.value}: ${w.message} (${w.fix})` });
+    out.event({
+      type: "diagnostic",
+      severity: "warning",
+      message: `${w.field}=${w.value}: ${w.message} (${w.fix})`,
+      ...(opts.grid ? { stack: plan.names.stack } : {}),
+    });
   return plan;
 }

@@ -15,6 +15,13 @@ interface StackFlags {
 
 interface UpFlags extends ExperimentFlags {
   extendTtl?: boolean;
+  parallel?: string;
+}
+
+interface DestroyFlags {
+  stack?: string;
+  grid?: string;
+  parallel?: string;
 }
 
 const withStack = (cmd: Command) => cmd.requiredOption("-s, --stack <name>", "experiment (stack) name");
@@ -48,9 +55,13 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
         "--rehearse",
         "sandbox only: run the real payload locally (2 processes as 2 nodes) instead of the simulated timeline",
       )
+      .option("--parallel <n>", "a grid (an axis flag with a list, e.g. --zero 2,3): cells run at once", "4")
       .option("-y, --yes", "do not ask for confirmation"),
   ).action(
-    framed<UpFlags>({ action: "up", timed: true }, setExit, async (flags, { out, session: open, confirm }) => {
+    framed<UpFlags>({ action: "up", timed: true }, setExit, async (flags, ctx) => {
+      const { out, session: open, confirm } = ctx;
+      const { isGrid } = await import("../spec/grid.js");
+      if (isGrid(flags)) return (await import("./grid-commands.js")).upGrid(flags, ctx);
       await checkFlags(flags); // bad input: exit 2 before anything starts
       const session = await open();
       const plan = await planFor(flags, session, out);
@@ -64,15 +75,34 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
   );
 
   withCommonOptions(
-    withStack(
-      program.command("destroy").description("delete every resource of an experiment and remove its stack"),
-    ).option("-y, --yes", "do not ask for confirmation"),
+    program
+      .command("destroy")
+      .description("delete every resource of an experiment (or of every cell of a grid) and remove its stack")
+      .option("-s, --stack <name>", "experiment (stack) name")
+      .option("--grid <name>", "every experiment of this grid")
+      .option("--parallel <n>", "with --grid: cells destroyed at once", "4")
+      .option("-y, --yes", "do not ask for confirmation"),
   ).action(
-    framed<StackFlags>({ action: "destroy", timed: true }, setExit, async (flags, { out, session, confirm }) => {
-      await confirm(`Destroy ${flags.stack} and remove its stack?`);
+    framed<DestroyFlags>({ action: "destroy", timed: true }, setExit, async (flags, { out, session, confirm }) => {
+      const grids = await import("./grid-commands.js");
+      grids.stackOrGrid(flags, "destroy");
       const { destroyExperiment } = await import("../driver/experiment-stack.js");
-      await destroyExperiment(await session(), flags.stack, { onEvent: (e) => out.event(e) });
-      return { stack: flags.stack };
+      if (flags.grid !== undefined) {
+        const grid = flags.grid;
+        const parallel = grids.parallelOf(flags.parallel, 4);
+        const opened = await session();
+        const cells = await grids.gridStacks(opened, grid);
+        await confirm(`Destroy the ${cells.length} experiments of grid ${grid} and remove their stacks?`);
+        await grids.forEachCell(opened, grid, "destroy", parallel, out, (stack, onEvent) =>
+          destroyExperiment(opened, stack, { onEvent }),
+        );
+        (await import("../app/grid.js")).forgetGrid(opened.sandbox, grid);
+        return { stack: grid };
+      }
+      const stack = flags.stack!;
+      await confirm(`Destroy ${stack} and remove its stack?`);
+      await destroyExperiment(await session(), stack, { onEvent: (e) => out.event(e) });
+      return { stack };
     }),
   );
 

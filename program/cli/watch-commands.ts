@@ -5,7 +5,8 @@ import { framed } from "./command-frame.js";
 import { withCommonOptions } from "./common-options.js";
 
 interface AttachFlags {
-  stack: string;
+  stack?: string;
+  grid?: string;
 }
 
 interface LogsFlags {
@@ -40,21 +41,30 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
     program
       .command("attach")
       .description("stream an experiment's events (training, logs, loss, endpoint, cost) until it settles")
-      .requiredOption("-s, --stack <name>", "experiment (stack) name"),
+      .option("-s, --stack <name>", "experiment (stack) name")
+      .option("--grid <name>", "every experiment of this grid at once (events carry their stack)"),
   ).action(
     framed<AttachFlags>({ action: "attach", timed: true }, setExit, async (flags, { out, session: open }) => {
+      const grids = await import("./grid-commands.js");
+      grids.stackOrGrid(flags, "attach");
       const session = await open();
       const { attachExperiment } = await import("../driver/experiment-stack.js");
-      const interrupted = await untilInterrupted((signal) =>
-        attachExperiment(session, flags.stack, (e) => out.event(e), signal),
-      );
+      const target = flags.grid ?? flags.stack!;
+      const option = flags.grid !== undefined ? "--grid" : "--stack";
+      const interrupted = await untilInterrupted(async (signal) => {
+        if (flags.grid === undefined) return attachExperiment(session, target, (e) => out.event(e), signal);
+        const cells = await grids.gridStacks(session, flags.grid);
+        await grids.forEachCell(session, flags.grid, "attach", cells.length, out, (stack, onEvent) =>
+          attachExperiment(session, stack, onEvent, signal),
+        );
+      });
       if (interrupted) {
         throw new InterruptedError(
-          `stopped watching ${flags.stack}`,
-          `run \`zerostack attach --stack ${flags.stack}\` to watch again`,
+          `stopped watching ${target}`,
+          `run \`zerostack attach ${option} ${target}\` to watch again`,
         );
       }
-      return { stack: flags.stack };
+      return { stack: target };
     }),
   );
 

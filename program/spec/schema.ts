@@ -170,6 +170,8 @@ export const experimentSpecSchema = z.strictObject({
   training,
   serving,
   tags: z.record(z.string(), z.string()),
+  /** The grid this experiment is a cell of (`up --zero 2,3 ...`): its objects carry the zerostack:grid tag. */
+  grid: experimentName.optional(),
 });
 
 export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;

@@ -10,6 +10,8 @@ export const TAG_KEYS = {
   stack: "zerostack:stack",
   preset: "zerostack:preset",
   specHash: "zerostack:spec-hash",
+  /** only on the cells of a grid: `ls --grid`, `destroy --grid` and `orphans` find them by it */
+  grid: "zerostack:grid",
 } as const;
 
 // AWS tagging rules (Tagging Best Practices / SageMaker AddTags): at most 50 tags, key 1-128 and
@@ -19,9 +21,12 @@ export const MAX_KEY_LENGTH = 128;
 export const MAX_VALUE_LENGTH = 256;
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** Everything but the user's tags and the TTL: those change in place and must not look like drift. */
+/**
+ * Everything but the user's tags, the grid and the TTL: those change in place and must not look
+ * like drift (a cell re-run alone adopts what its grid created).
+ */
 export function specHashInput(spec: ExperimentSpec): unknown {
-  const { tags: _tags, serving, ...rest } = spec;
+  const { tags: _tags, grid: _grid, serving, ...rest } = spec;
   const { ttlSeconds: _ttl, ...servingRest } = serving;
   return { ...rest, serving: servingRest };
 }
@@ -38,6 +43,7 @@ export function resourceTags(spec: ExperimentSpec, stackName: string = spec.name
     [TAG_KEYS.stack]: stackName,
     [TAG_KEYS.preset]: spec.preset,
     [TAG_KEYS.specHash]: specHash(spec),
+    ...(spec.grid ? { [TAG_KEYS.grid]: spec.grid } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Plan } from "../spec/index.js";
 import { shortHash } from "../spec/canonical.js";
 import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
+import { parseS3Uri } from "../providers/s3-client.js";
 import { bundle } from "../providers/source-bundle.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { Endpoint, EndpointConfig, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
@@ -102,6 +103,8 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
       sourceS3Uri: job.sourceS3Uri,
       specHash: plan.specHash,
       preset: spec.preset,
+      // the grid this experiment is a cell of: `ls --grid` reads it from the state alone
+      ...(spec.grid ? { grid: spec.grid } : {}),
       // what `ls` and `attach` need, readable from the state alone (program/driver/inventory.ts)
       watch: { trainingJob: training.jobName, ...(serving ? { endpoint: serving.endpointName } : {}), cost: plan.cost },
       consoleUrls: consoleUrls(spec.region, training.jobName, serving?.endpointName),
@@ -110,7 +113,7 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
 
     const codeFiles = servingCodeFiles(plan, opts.payloadDir);
     const code = await bundle({ files: codeFiles });
-    const { bucket, key } = splitS3(serving.codeS3Prefix);
+    const { bucket, key } = parseS3Uri(serving.codeS3Prefix.replace(/\/+$/, ""));
     // names come from the plan (plain values, so they can be hashed); dependsOn orders the graph
     const model = new SageMakerModel(
       "model",
@@ -150,6 +153,7 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     outputs.modelName = model.name;
     outputs.endpointName = endpoint.name;
     outputs.endpointStatus = endpoint.status;
+    outputs.endpointCreatedAt = endpoint.createdAt;
     if (opts.ttlExpiresAt) {
       const ttl = new TtlSchedule("endpoint-ttl", {
         name: serving.ttlScheduleName,
@@ -161,10 +165,4 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     }
     return outputs;
   };
-}
-
-function splitS3(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new Error(`not an s3:// URI: ${uri}`);
-  return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, "") };
 }

@@ -135,6 +135,8 @@ function applyOne(run: RunState, e: ProgressEvent, now: number): RunState {
     case "stack":
     case "log":
     case "metric":
+    case "grid":
+    case "cell":
       return run;
   }
 }
