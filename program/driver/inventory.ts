@@ -114,9 +114,17 @@ export function experimentRow(state: StackState, now = Date.now()): ExperimentRo
               : "training-only";
   // The endpoint bills from its creation until now, its TTL deadline, or (found gone by a refresh
   // before the deadline) that refresh: whichever comes first.
+  // Times from SageMaker (the endpoint's CreationTime) and the TTL deadline are on one clock, the
+  // cloud's (the sandbox's own in sandbox mode); Pulumi's resource times are the wall clock's.
   const updated = state.updatedAt ? Date.parse(state.updatedAt) : now;
-  const billedFrom = Date.parse(state.endpointCreatedAt ?? state.createdAt ?? state.updatedAt ?? "") || now;
-  const billedUntil = Math.min(now, deadline ?? now, gone ? updated : now);
+  const started = text(o.endpointCreatedAt) || state.endpointCreatedAt || state.createdAt || state.updatedAt || "";
+  const billedFrom = Date.parse(started) || now;
+  // gone before its deadline: it billed until the refresh that found it gone, at the latest
+  const billedUntil = Math.min(
+    now,
+    deadline ?? now,
+    gone && (deadline === undefined || deadline > now) ? updated : now,
+  );
   const endpointSeconds = endpoint === "InService" ? Math.max(0, (billedUntil - billedFrom) / 1000) : 0;
   const cost = watch?.cost
     ? costSoFar(watch.cost, {

@@ -23,10 +23,21 @@ export interface EndpointInputs {
 export interface EndpointOutputs extends EndpointInputs {
   arn: string;
   status: string;
+  /** ISO CreationTime from DescribeEndpoint ("" when SageMaker gave none) */
+  createdAt: string;
 }
 
 function describe(name: string): Promise<DescribeEndpointCommandOutput | undefined> {
   return orMissing(() => sagemaker().send(new DescribeEndpointCommand({ EndpointName: name })));
+}
+
+/** What the stack keeps of a described endpoint; CreationTime is on SageMaker's clock, as the TTL deadline is. */
+function stateOf(found: DescribeEndpointCommandOutput): Pick<EndpointOutputs, "arn" | "status" | "createdAt"> {
+  return {
+    arn: found.EndpointArn ?? "",
+    status: found.EndpointStatus ?? "",
+    createdAt: found.CreationTime?.toISOString() ?? "",
+  };
 }
 
 async function waitInService(inputs: EndpointInputs): Promise<DescribeEndpointCommandOutput> {
@@ -64,7 +75,7 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
       );
     }
     const ready = await waitInService(inputs);
-    return { id: inputs.name, outs: { ...inputs, arn: ready.EndpointArn ?? "", status: ready.EndpointStatus ?? "" } };
+    return { id: inputs.name, outs: { ...inputs, ...stateOf(ready) } };
   },
 
   async read(id, props) {
@@ -88,7 +99,7 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
       await sagemaker().send(new UpdateEndpointCommand({ EndpointName: id, EndpointConfigName: news.configName }));
     }
     const ready = await waitInService(news);
-    return { outs: { ...news, arn: ready.EndpointArn ?? olds.arn, status: ready.EndpointStatus ?? "" } };
+    return { outs: { ...news, ...stateOf(ready), arn: ready.EndpointArn ?? olds.arn } };
   },
 
   async delete(id) {

@@ -67,11 +67,13 @@ export class Endpoint extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
+  /** SageMaker's CreationTime: where its bill starts */
+  declare readonly createdAt: pulumi.Output<string>;
   constructor(name: string, args: Inputs<EndpointInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       serializedProvider("endpoint"),
       name,
-      { ...args, arn: undefined, status: undefined },
+      { ...args, arn: undefined, status: undefined, createdAt: undefined },
       opts,
       "zerostack",
       "Endpoint",

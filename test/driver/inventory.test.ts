@@ -11,7 +11,7 @@ const cost = derivePlan(specFromPreset("tiny")).cost;
 const servingPerHour = cost.serving!.usdPerHour;
 
 /** A checkpoint as the file backend writes it: stack created at 0, endpoint at +10 min, TTL 30 min. */
-function checkpoint(opts: { updatedAt?: string; withEndpoint?: boolean } = {}) {
+function checkpoint(opts: { updatedAt?: string; withEndpoint?: boolean; endpointCreatedAt?: string } = {}) {
   const type = (t: string) => `pulumi-nodejs:dynamic/zerostack:${t}`;
   const resources = [
     {
@@ -24,6 +24,7 @@ function checkpoint(opts: { updatedAt?: string; withEndpoint?: boolean } = {}) {
         endpointName: "exp-ep",
         endpointStatus: "InService",
         ttlExpiresAt: at(40),
+        ...(opts.endpointCreatedAt ? { endpointCreatedAt: opts.endpointCreatedAt } : {}),
         watch: { cost },
       },
     },
@@ -46,6 +47,10 @@ describe("an experiment's row", () => {
     expect(r.status).toBe("ready");
     expect(r.createdAt).toBe(at(0));
     expect(r.costUsd).toBeCloseTo((servingPerHour * 10) / 60, 6);
+  });
+
+  it("bills from SageMaker's CreationTime, on the clock the deadline is on, when the stack kept it", () => {
+    expect(row(T0 + 20 * 60_000, { endpointCreatedAt: at(12) }).costUsd).toBeCloseTo((servingPerHour * 8) / 60, 6);
   });
 
   it("is expired past its TTL deadline, and its cost stops there", () => {

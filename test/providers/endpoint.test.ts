@@ -15,7 +15,7 @@ const inputs: EndpointInputs = {
 };
 
 function outputsOf(i: EndpointInputs, arn: string): EndpointOutputs {
-  return { ...i, arn, status: "InService" };
+  return { ...i, arn, status: "InService", createdAt: "2026-12-01T10:00:00.000Z" };
 }
 
 beforeEach(() => {
@@ -31,7 +31,14 @@ describe("endpoint create", () => {
     const result = await settle(provider.create(inputs));
     expect(result).toMatchObject({
       ok: true,
-      value: { id: "zs-demo", outs: { status: "InService", arn: expect.stringContaining(":endpoint/zs-demo") } },
+      value: {
+        id: "zs-demo",
+        outs: {
+          status: "InService",
+          arn: expect.stringContaining(":endpoint/zs-demo"),
+          createdAt: expect.stringMatching(/^\d{4}-/),
+        },
+      },
     });
     expect(aws.callsOf("CreateEndpoint")).toHaveLength(1);
     expect(aws.tagsOf("endpoint", "zs-demo")).toEqual(inputs.tags);
