@@ -14,6 +14,16 @@
 // Activations follow Korthikanti et al. 2022 ("Reducing Activation Recomputation"): 34·s·b·h +
 // 5·a·s²·b bytes per layer in 16-bit; with gradient checkpointing only each layer's 16-bit input
 // (2·s·b·h) is kept plus one layer's working set.
+//
+// Calibrated on one H200 (bench/RESULTS.md, 2026-12-01: flan-t5-xl ZeRO-2/3/3-offload, Llama-3.1-8B
+// ZeRO-3, DeepSpeed 0.19.8, bf16): the paper's states missed the transient fp32 copies DeepSpeed
+// makes at the optimizer step, and the old stage-3 buffers (4 x largest layer + 2 bytes/param)
+// were 3-4x too high. What the peaks showed (max_memory_allocated):
+// - stage 2 converts the bf16 gradient partition to fp32 for the step: +4 bytes/param/N;
+// - stage 3 does that one sub-group at a time (sub_group_size, 1e9 in deepspeed.ts): +4 x
+//   min(sub_group_size, params/N), plus the gathered largest layer in 16-bit;
+// - a T5 keeps about 1.6x the paper's activations without checkpointing (gated FFN, fp32 softmax,
+//   the position bias, cross-attention): measured 51 GiB where the formula gave 32 at 16 x 500/150.
 import type { InstanceType } from "./instances.js";
 import { servingInstance, trainingInstance } from "./instances.js";
 import type { ModelSizes } from "./models.js";
@@ -25,6 +35,10 @@ const TRAINING_RUNTIME_BYTES = 2 * GIB;
 // CUDA context plus the generation workspace beside the weights and KV cache.
 const SERVING_RUNTIME_BYTES = 2 * GIB;
 const OFFLOAD_BUFFER_FACTOR = 1.5;
+/** deepspeed.ts's sub_group_size: stage 3 steps the optimizer over this many params at a time. */
+const SUB_GROUP_SIZE = 1e9;
+/** Measured T5 activations over the paper's formula, without checkpointing (H200, 2026-12-01). */
+const SEQ2SEQ_ACTIVATION_FACTOR = 1.6;
 
 export interface TrainingMemory {
   perGpu: {
@@ -76,7 +90,8 @@ function activationBytes(spec: ExperimentSpec): number {
   const longest = Math.max(...segments.map((seg) => seg.s));
   const layerBytes = hp.gradientCheckpointing
     ? segments.reduce((sum, seg) => sum + seg.layers * 2 * seg.s * b * h, 0) + perLayer(longest)
-    : segments.reduce((sum, seg) => sum + seg.layers * perLayer(seg.s), 0);
+    : segments.reduce((sum, seg) => sum + seg.layers * perLayer(seg.s), 0) *
+      (kind === "seq2seq" ? SEQ2SEQ_ACTIVATION_FACTOR : 1);
   // Logits in 16-bit plus the fp32 copy the cross-entropy loss makes.
   const outLen = kind === "seq2seq" ? hp.maxTargetLength : hp.maxSourceLength + hp.maxTargetLength;
   return layerBytes + b * outLen * sizes.vocab * 6;
@@ -97,13 +112,14 @@ export function trainingMemory(
       params = 2 * psi;
       grads = (2 * psi) / n;
       optimizer = (12 * psi) / n;
-      buffers = 0;
+      buffers = (4 * psi) / n; // the fp32 copy of the gradient partition at the step
       break;
     case "3":
       params = (2 * psi) / n;
       grads = (2 * psi) / n;
       optimizer = (12 * psi) / n;
-      buffers = 4 * largest + (2 * psi) / n; // DeepSpeed's estimator counts 18, not 16, bytes/param
+      // one sub-group's fp32 gradients at the step, and the gathered largest layer in 16-bit
+      buffers = 4 * Math.min(SUB_GROUP_SIZE, psi / n) + 2 * largest;
       break;
     case "3-offload":
       params = 0;
