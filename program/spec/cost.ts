@@ -10,13 +10,16 @@ import {
   type PriceBook,
 } from "./prices.js";
 import type { ExperimentSpec } from "./schema.js";
+import { expectedTraining } from "./throughput.js";
 
 export interface TrainingCost {
   instanceType: string;
   instances: number;
   usdPerInstanceHour: number;
-  /** Hours used for `usd`: the caller's estimate, else the max runtime. */
+  /** Hours used for `usd`: the caller's estimate, else the expected time (throughput.ts), else the max runtime. */
   hours: number;
+  /** Where `hours` comes from: "--train-hours", the measured throughput it was scaled from, or "max runtime". */
+  hoursBasis: string;
   usd: number;
   /** If the job runs until MaxRuntimeInSeconds stops it. */
   maxHours: number;
@@ -42,7 +45,7 @@ export interface CostEstimate {
   regionMultiplier: number;
   training: TrainingCost;
   serving: ServingCost | null;
-  /** training.usd + serving.usd */
+  /** training.usd + serving.usd: the expected figure ("≈ $X expected"). */
   totalUsd: number;
   /** training.maxUsd + serving.usd: the most this experiment can bill on demand. */
   maxTotalUsd: number;
@@ -102,13 +105,21 @@ export function estimateCost(spec: ExperimentSpec, options: CostOptions = {}): C
   );
   const perTrainHour = trainPrice.usdPerHour;
   const maxHours = spec.training.maxRuntimeSeconds / 3600;
-  const hours = Math.min(options.trainingHours ?? maxHours, maxHours);
+  const expected = options.trainingHours === undefined ? expectedTraining(spec) : undefined;
+  const hours = Math.min(options.trainingHours ?? expected?.hours ?? maxHours, maxHours);
+  const hoursBasis =
+    options.trainingHours !== undefined
+      ? "--train-hours"
+      : expected === undefined
+        ? "max runtime"
+        : `${expected.samples} samples at ${expected.samplesPerSecPerGpu.toFixed(2)} samples/s per GPU x ${expected.gpus} GPUs: ${expected.basis}${expected.hours > maxHours ? "; longer than the max runtime, which stops it" : ""}`;
   const nodes = spec.training.nodes;
   const training: TrainingCost = {
     instanceType: spec.training.instanceType,
     instances: nodes,
     usdPerInstanceHour: round2(perTrainHour),
     hours,
+    hoursBasis,
     usd: round2(nodes * perTrainHour * hours),
     maxHours,
     maxUsd: round2(nodes * perTrainHour * maxHours),

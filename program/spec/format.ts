@@ -45,6 +45,7 @@ export function formatCost(cost: CostEstimate): string {
   const t = cost.training;
   const lines = [
     `training: ${t.instances} x ${t.instanceType} at ${usd(t.usdPerInstanceHour)}/h x ${t.hours.toFixed(1)} h = ${usd(t.usd)}${t.hours < t.maxHours ? ` (at most ${usd(t.maxUsd)})` : " (max runtime)"}`,
+    `  hours: ${t.hoursBasis}`,
   ];
   if (cost.serving) {
     const s = cost.serving;
@@ -55,7 +56,7 @@ export function formatCost(cost: CostEstimate): string {
     );
   }
   lines.push(
-    `total: ${usd(cost.totalUsd)}, at most ${usd(cost.maxTotalUsd)}${cost.spot ? " (on-demand upper bound; spot bills less)" : ""}`,
+    `total: ≈ ${usd(cost.totalUsd)} expected, at most ${usd(cost.maxTotalUsd)}${cost.spot ? " (on-demand upper bound; spot bills less)" : ""}`,
   );
   lines.push(
     cost.prices.kind === "list-price"
