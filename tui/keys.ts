@@ -10,6 +10,8 @@ export const SCREEN_KEYS: Record<Screen, KeyHelp> = {
     ["↑↓", "select"],
     ["⏎", "open"],
     ["n", "new"],
+    ["space", "mark"],
+    ["c", "compare"],
     ["i", "invoke"],
     ["d", "destroy"],
     ["D", "destroy done"],
@@ -44,6 +46,10 @@ export const SCREEN_KEYS: Record<Screen, KeyHelp> = {
     ["y", "destroy"],
     ["esc", "back"],
   ],
+  compare: [
+    ["r", "refresh"],
+    ["esc", "back"],
+  ],
 };
 
 /** Whether typed characters go into a text field (then letters are not shortcuts). */
@@ -69,6 +75,8 @@ const LETTERS: Partial<Record<Screen, Record<string, Intent>>> = {
     j: { type: "move", delta: 1 },
     k: { type: "move", delta: -1 },
     o: { type: "open" },
+    " ": { type: "mark" },
+    c: { type: "compare" },
     n: { type: "create" },
     i: { type: "invoke" },
     d: { type: "destroy" },
@@ -86,6 +94,7 @@ const LETTERS: Partial<Record<Screen, Record<string, Intent>>> = {
     q: { type: "quit" },
   },
   teardown: { y: { type: "confirm" }, n: { type: "back" }, q: { type: "quit" } },
+  compare: { r: { type: "refresh" }, q: { type: "quit" } },
 };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a typed text must lose

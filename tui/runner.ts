@@ -123,6 +123,12 @@ export function carryOut(command: Command, ctx: RunnerContext): void {
     case "destroy":
       void destroyAll(ctx, backend, command.stacks);
       return;
+    case "compare":
+      backend.compare(command.stacks).then(
+        (result) => enqueue({ type: "compared", result }),
+        (error: unknown) => enqueue({ type: "compare-failed", problem: problemOf(error) }),
+      );
+      return;
     case "invoke":
       backend.invoke(command.stack, command.prompt, command.params).then(
         (r) => enqueue({ type: "invoked", text: r.text, latencyMs: r.latencyMs }),

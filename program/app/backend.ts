@@ -9,6 +9,7 @@ import { parseSpec, type Plan } from "../spec/index.js";
 import type { PriceBook } from "../spec/prices.js";
 import { experimentPlan } from "../stack/experiment-plan.js";
 import { catalog, planChoices, type Placement } from "./choices.js";
+import { compareExperiments } from "./compare.js";
 import { estimateOf } from "./estimate.js";
 import { invokeExperiment } from "./invoke.js";
 import { launchExperiment } from "./launch.js";
@@ -61,6 +62,7 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
     attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal),
     invoke: (stack, prompt, params) => invokeExperiment(session, stack, prompt, params),
     destroy: (stack, onEvent) => destroyExperiment(session, stack, { onEvent }),
+    compare: async (stacks) => compareExperiments(session, stacks, { invoke: true, now: await session.now() }),
   };
 }
 

@@ -2,8 +2,10 @@
 // implementation (program/app/backend.ts) drives Pulumi and AWS, and is loaded with a dynamic
 // import after the first frame. Only types and one error class live here: nothing heavy.
 import type { ProgressEvent } from "../events.js";
+import type { CompareResult } from "./compare-table.js";
 
 export type { ProgressEvent };
+export type { CompareResult, CompareRow, LossPoint } from "./compare-table.js";
 export type OnEvent = (event: ProgressEvent) => void;
 
 /** The user's choices on the New experiment screen; the backend turns them into a spec. */
@@ -126,6 +128,8 @@ export interface Backend {
   invoke(stack: string, prompt: string, params: GenerationParams): Promise<InvokeResult>;
   /** Destroys every resource, then removes the stack. */
   destroy(stack: string, onEvent: OnEvent): Promise<void>;
+  /** The experiments side by side: the axes that differ, losses, throughput, time, cost; loss series. */
+  compare(stacks: string[]): Promise<CompareResult>;
 }
 
 /** Any thrown value as what the UI shows: a message and, where known, the next step. */

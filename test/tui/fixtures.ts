@@ -1,5 +1,6 @@
 // A fixture-driven backend for the TUI tests only (the real one is program/app/backend.ts), and
 // the event scripts the screens are rendered from.
+import { compareResult, rowFromEvents } from "../../program/app/compare-table.js";
 import type { Backend, Catalog, Choices, PlanResult, StackSummary } from "../../program/app/contract.js";
 import type { ProgressEvent } from "../../program/events.js";
 
@@ -191,6 +192,7 @@ export interface FakeCalls {
   invoked: { prompt: string; maxNewTokens: number; temperature: number }[];
   attached: string[];
   aborted: string[];
+  compared: string[][];
 }
 
 export interface FakeOptions {
@@ -204,7 +206,7 @@ export interface FakeOptions {
 
 /** Emits the scripts synchronously (a burst), then resolves; attach waits for its abort. */
 export function fakeBackend(options: FakeOptions = {}): { backend: Backend; calls: FakeCalls } {
-  const calls: FakeCalls = { up: [], destroyed: [], invoked: [], attached: [], aborted: [] };
+  const calls: FakeCalls = { up: [], destroyed: [], invoked: [], attached: [], aborted: [], compared: [] };
   let list = [...(options.stacks ?? stacks)];
   const backend: Backend = {
     sandbox: true,
@@ -236,6 +238,19 @@ export function fakeBackend(options: FakeOptions = {}): { backend: Backend; call
     async invoke(_stack, prompt, params) {
       calls.invoked.push({ prompt, ...params });
       return { text: `echo: ${prompt}`, latencyMs: 42 };
+    },
+    async compare(names) {
+      calls.compared.push(names);
+      // each experiment's row from its event script, as `compare` derives it from a job's record and log
+      return compareResult(
+        names.map((name, i) =>
+          rowFromEvents(name, options.attach?.[name] ?? [], {
+            axes: { zero: i % 2 === 0 ? "2" : "3", nodes: "2", backend: "accelerate" },
+            status: list.find((s) => s.name === name)?.status ?? "unknown",
+            costUsd: 1.5 * (i + 1),
+          }),
+        ),
+      );
     },
     async destroy(stack, onEvent) {
       onEvent({ ...res("endpoint", "zerostack:sagemaker:Endpoint", "done"), op: "delete" });

@@ -11,6 +11,7 @@ import { Help } from "./Help.js";
 import { InvokeScreen } from "./InvokeScreen.js";
 import { NewExperimentScreen } from "./NewExperimentScreen.js";
 import { PlanScreen } from "./PlanScreen.js";
+import { CompareScreen } from "./CompareScreen.js";
 import { ErrorBox } from "./ErrorBox.js";
 import { RunScreen } from "./RunScreen.js";
 import { StacksScreen } from "./StacksScreen.js";
@@ -36,6 +37,8 @@ function Body({ state, rows, columns }: { state: State; rows: number; columns: n
       return <InvokeScreen state={state} />;
     case "teardown":
       return <TeardownScreen state={state} rows={rows} />;
+    case "compare":
+      return <CompareScreen state={state} rows={rows} columns={columns} />;
   }
 }
 

@@ -9,6 +9,7 @@ const TITLES = {
   run: "Run",
   invoke: "Invoke",
   teardown: "Tear down",
+  compare: "Compare",
 } as const;
 
 export function Header({

@@ -17,11 +17,14 @@ export function StackRow({
   stack,
   run,
   selected,
+  marked = false,
   now,
 }: {
   stack: StackSummary;
   run: RunState | undefined;
   selected: boolean;
+  /** marked for Compare (space) */
+  marked?: boolean;
   now: number;
 }) {
   const theme = useTheme();
@@ -44,7 +47,8 @@ export function StackRow({
   const cost = run?.costUsd ?? stack.costUsd;
   return (
     <Text wrap="truncate" inverse={selected}>
-      {selected ? "› " : "  "}
+      {selected ? "›" : " "}
+      {marked ? "+" : " "}
       {stack.name.slice(0, COLUMNS.name - 1).padEnd(COLUMNS.name)}
       <Text color={statusColor}>{status.padEnd(COLUMNS.status)}</Text>
       {(stack.preset ?? "—").slice(0, COLUMNS.preset - 1).padEnd(COLUMNS.preset)}

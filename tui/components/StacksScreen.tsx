@@ -23,6 +23,7 @@ export function StacksScreen({ state, rows }: { state: State; rows: number }) {
           stack={stack}
           run={state.runs[stack.name]}
           selected={first + i === selected}
+          marked={state.marked.includes(stack.name)}
           now={state.now}
         />
       ))}

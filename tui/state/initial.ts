@@ -15,6 +15,8 @@ export function initialState(sandbox: boolean, now: number): State {
     runs: {},
     invoke: null,
     teardown: null,
+    marked: [],
+    compare: null,
     commands: [],
     nextCommandId: 1,
   };
@@ -45,6 +47,7 @@ export function animating(state: State): boolean {
     state.stacks.phase === "loading" ||
     state.preview?.phase === "running" ||
     state.invoke?.phase === "running" ||
+    state.compare?.phase === "loading" ||
     Object.values(state.runs).some((r) => r.phase === "running")
   );
 }

@@ -3,6 +3,7 @@ import { busy, withCommands } from "./initial.js";
 import { newRun, switchHost } from "./run.js";
 import type { Intent, State } from "./types.js";
 import { formIntent } from "./form-intents.js";
+import { compareIntent, openCompare, toggleMark } from "./compare-intents.js";
 import { invokeIntent } from "./invoke-intents.js";
 
 const clamp = (i: number, n: number) => Math.max(0, Math.min(n - 1, i));
@@ -76,6 +77,10 @@ function stacksIntent(state: State, intent: Intent): State {
       return withCommands({ ...state, stacks: { ...state.stacks, phase: "loading" } }, { kind: "list" });
     case "invoke":
       return openInvoke(state, selected);
+    case "mark":
+      return selected ? toggleMark(state, selected) : state;
+    case "compare":
+      return openCompare(state);
     default:
       return state;
   }
@@ -131,5 +136,7 @@ export function applyIntent(state: State, intent: Intent): State {
       return invokeIntent(s, intent);
     case "teardown":
       return teardownIntent(s, intent);
+    case "compare":
+      return compareIntent(s, intent);
   }
 }

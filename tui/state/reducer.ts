@@ -61,13 +61,21 @@ function applyReport(state: State, report: Report): State {
     case "removed": {
       const t = state.teardown;
       const items = state.stacks.items.filter((s) => s.name !== report.stack);
+      const marked = state.marked.filter((m) => m !== report.stack);
       const selected = Math.max(0, Math.min(state.stacks.selected, items.length - 1));
       return {
         ...state,
         stacks: { ...state.stacks, items, selected },
+        marked,
         teardown: t ? { ...t, removed: [...t.removed, report.stack] } : t,
       };
     }
+    case "compared":
+      return state.compare ? { ...state, compare: { ...state.compare, phase: "ready", result: report.result } } : state;
+    case "compare-failed":
+      return state.compare
+        ? { ...state, compare: { ...state.compare, phase: "failed", error: report.problem } }
+        : state;
     case "teardown-finished": {
       const t = state.teardown;
       const teardown = t
@@ -99,6 +107,8 @@ export function reducer(state: State, action: Action): State {
     case "invoked":
     case "invoke-failed":
     case "removed":
+    case "compared":
+    case "compare-failed":
     case "teardown-finished":
       return applyReport(state, action);
     default:

@@ -1,6 +1,7 @@
 // The TUI's whole state: one tree, changed only by the reducer. Components render it.
 import type {
   Catalog,
+  CompareResult,
   Choices,
   GenerationParams,
   PlanResult,
@@ -9,7 +10,7 @@ import type {
 } from "../../program/app/contract.js";
 import type { ProgressEvent, ResourceOp, ResourceStatus } from "../../program/events.js";
 
-export type Screen = "stacks" | "new" | "plan" | "run" | "invoke" | "teardown";
+export type Screen = "stacks" | "new" | "plan" | "run" | "invoke" | "teardown" | "compare";
 
 export interface ErrorView {
   message: string;
@@ -97,6 +98,13 @@ export interface TeardownState {
   error?: ErrorView;
 }
 
+export interface CompareState {
+  stacks: string[];
+  phase: "loading" | "ready" | "failed";
+  result?: CompareResult;
+  error?: ErrorView;
+}
+
 export type Command =
   | { id: number; kind: "list" }
   | { id: number; kind: "plan"; choices: Choices }
@@ -106,6 +114,7 @@ export type Command =
   | { id: number; kind: "detach"; stack: string }
   | { id: number; kind: "destroy"; stacks: string[] }
   | { id: number; kind: "invoke"; stack: string; prompt: string; params: GenerationParams }
+  | { id: number; kind: "compare"; stacks: string[] }
   | { id: number; kind: "exit" };
 export type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, "id"> : never) : never;
 
@@ -125,6 +134,9 @@ export interface State {
   current?: string;
   invoke: InvokeState | null;
   teardown: TeardownState | null;
+  /** Experiments marked (space) on the Stacks screen for Compare. */
+  marked: string[];
+  compare: CompareState | null;
   notice?: string;
   commands: Command[];
   nextCommandId: number;
@@ -150,6 +162,8 @@ export type Intent =
   | { type: "invoke" }
   | { type: "host"; delta: number }
   | { type: "toggle-rehearse" }
+  | { type: "mark" }
+  | { type: "compare" }
   | { type: "quit" };
 
 /** What the backend tells: results and events, delivered in batches on the shared tick. */
@@ -165,6 +179,8 @@ export type Report =
   | { type: "invoked"; text: string; latencyMs: number }
   | { type: "invoke-failed"; problem: ErrorView }
   | { type: "removed"; stack: string }
+  | { type: "compared"; result: CompareResult }
+  | { type: "compare-failed"; problem: ErrorView }
   | { type: "teardown-finished"; problem?: ErrorView };
 
 export type Action = Intent | Report | { type: "tick"; now: number } | { type: "batch"; actions: Action[] };
