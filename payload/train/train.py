@@ -21,6 +21,7 @@ from transformers.trainer_utils import IntervalStrategy
 
 import deepspeed_config
 import distributed
+import hf_token
 import models
 import transfer
 from arguments import EVAL_STRATEGY_FIELD, build_parser, seed_rule_problems
@@ -85,6 +86,9 @@ def main() -> None:
 
     set_seed(training_args.seed)
 
+    # The HF token (a gated model) from Secrets Manager, before any download: local rank 0 of each node.
+    if hf_token.provide_hf_token():
+        logger.info("Hugging Face token: read from the experiment's secret (%s)", hf_token.SECRET_ARN_ENV)
     # The base model: built from a config, or fetched by local rank 0 only, then a barrier (tips 7, 13).
     location = models.fetch(model_args)
     tokenizer = models.load_tokenizer(model_args, location)

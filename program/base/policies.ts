@@ -2,6 +2,7 @@
 // the SageMaker execution role may touch the bucket's prefix, its own logs and metrics, and pull
 // the AWS Deep Learning Containers; the scheduler role may only delete zerostack's endpoints.
 import { DLC_ACCOUNTS } from "../spec/regions.js";
+import { HF_TOKEN_SECRET_PREFIX } from "../spec/names.js";
 import { TAG_KEYS } from "../spec/tags.js";
 
 export interface PolicyStatement {
@@ -98,6 +99,14 @@ export function executionPolicy(input: ExecutionPolicyInput): PolicyDocument {
       Effect: "Allow",
       Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       Resource: [logGroups, `${logGroups}:log-stream:*`],
+    },
+    {
+      // an experiment's HF token (program/providers/hf-token-secret.ts): the job reads it by ARN;
+      // the role reads zerostack's secrets alone (Secrets Manager appends 6 random characters)
+      Sid: "ReadExperimentHfTokens",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: `arn:aws:secretsmanager:${input.region}:${input.accountId}:secret:${HF_TOKEN_SECRET_PREFIX}*`,
     },
     {
       // PutMetricData has no resource-level permissions: the namespace condition scopes it

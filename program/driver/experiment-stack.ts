@@ -5,6 +5,7 @@ import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import { payloadDir } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
+import { hfTokenHash } from "../providers/hf-token-secret.js";
 import { inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
@@ -46,11 +47,12 @@ async function readTtl(stack: Stack): Promise<TtlState | undefined> {
 
 /**
  * A spec with hfToken keeps the token as a secret of its stack (from HF_TOKEN the first time).
- * The training-job provider reads it from ZEROSTACK_HF_TOKEN at create time, so it is never an
- * input and never lands in the state (a captured value would be stored in plaintext: pulumi#8265).
+ * The secret's provider (program/providers/hf-token-secret.ts) reads it from ZEROSTACK_HF_TOKEN,
+ * so it is never an input and never lands in the state (a captured value would be stored in
+ * plaintext: pulumi#8265); the program gets a salted hash of it, to notice a changed token.
  */
-async function provideHfToken(stack: Stack, plan: Plan): Promise<void> {
-  if (!plan.spec.hfToken) return;
+async function provideHfToken(stack: Stack, plan: Plan): Promise<string | undefined> {
+  if (!plan.spec.hfToken) return undefined;
   const given = process.env.HF_TOKEN;
   if (given) await stack.setConfig(CONFIG_KEYS.hfToken, { value: given, secret: true });
   const stored =
@@ -72,6 +74,19 @@ async function provideHfToken(stack: Stack, plan: Plan): Promise<void> {
     );
   }
   process.env.ZEROSTACK_HF_TOKEN = stored;
+  return hfTokenHash(plan.names.hfTokenSecret, stored);
+}
+
+/** The hash of the token the stack holds, for a preview (which never asks for one). */
+async function storedHfTokenHash(stack: Stack | undefined, plan: Plan): Promise<string | undefined> {
+  if (!plan.spec.hfToken || !stack) return undefined;
+  const stored =
+    process.env.HF_TOKEN ??
+    (await stack.getConfig(CONFIG_KEYS.hfToken).then(
+      (v) => v.value,
+      () => undefined,
+    ));
+  return stored ? hfTokenHash(plan.names.hfTokenSecret, stored) : undefined;
 }
 
 /** Pending operations (a killed `up`) are cleared by a refresh that drops pending creates. */
@@ -124,7 +139,7 @@ async function upOnly(
   await clearStaleLocks(ctx, stackName, opts.onEvent);
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
-  await provideHfToken(stack, plan);
+  const hfTokenHash = await provideHfToken(stack, plan);
   const ttl = ttlOf(plan, await readTtl(stack), opts);
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
   if (!ttl)
@@ -141,7 +156,7 @@ async function upOnly(
         }
       : {}),
   });
-  return runUp(ctx, stack, await programOf(plan, base, ttl), opts);
+  return runUp(ctx, stack, await programOf(plan, base, ttl, hfTokenHash), opts);
 }
 
 /** The endpoint's TTL this run gives it: the stored deadline kept, unless the TTL changed or is extended. */
@@ -155,9 +170,14 @@ function ttlOf(
 }
 
 /** The inline program of one experiment: the same for `up` and `preview`, so preview shows what up does. */
-async function programOf(plan: Plan, base: BaseOutputs, ttl: TtlState | undefined) {
+async function programOf(plan: Plan, base: BaseOutputs, ttl: TtlState | undefined, hfTokenHash?: string) {
   const { experiment } = await import("../stack/experiment.js");
-  return experiment(plan, { base, payloadDir: payloadDir(), ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}) });
+  return experiment(plan, {
+    base,
+    payloadDir: payloadDir(),
+    ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}),
+    ...(hfTokenHash ? { hfTokenHash } : {}),
+  });
 }
 
 /**
@@ -172,7 +192,8 @@ export async function previewExperiment(
 ): Promise<Record<string, number>> {
   const existing = await selectStack(ctx, plan.names.stack, noProgram).catch(() => undefined);
   const stored = existing ? await readTtl(existing) : undefined;
-  return preview(ctx, plan.names.stack, await programOf(plan, base, ttlOf(plan, stored, opts)), opts);
+  const program = await programOf(plan, base, ttlOf(plan, stored, opts), await storedHfTokenHash(existing, plan));
+  return preview(ctx, plan.names.stack, program, opts);
 }
 
 /** Follows an experiment from its stack's config, whoever runs (or ran) its `up`. */

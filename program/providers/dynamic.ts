@@ -9,7 +9,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderImpl } from "./provider-impl.js";
 
-export type ProviderKind = "model" | "training-job" | "endpoint-config" | "endpoint" | "ttl-schedule";
+export type ProviderKind =
+  | "model"
+  | "training-job"
+  | "endpoint-config"
+  | "endpoint"
+  | "ttl-schedule"
+  | "hf-token-secret";
 
 export function serializedProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
   return {

@@ -41,8 +41,12 @@ export interface TrainingJobInputs {
   metricDefinitions: { Name: string; Regex: string }[];
   outputS3Uri: string;
   tags: Record<string, string>;
-  /** the job gets HF_TOKEN, read from ZEROSTACK_HF_TOKEN at create time (never an input: see driver/experiment-stack.ts) */
-  needsHfToken: boolean;
+  /**
+   * The ARN of the Secrets Manager secret holding the HF token (program/providers/hf-token-secret.ts):
+   * the job's Environment gets the ARN as HF_TOKEN_SECRET_ARN, never the token, which
+   * DescribeTrainingJob would show in plaintext.
+   */
+  hfTokenSecretArn?: string;
   /** give up waiting after this long (the job keeps running; `up` again resumes waiting) */
   waitTimeoutSeconds: number;
 }
@@ -72,10 +76,8 @@ function uploadSource(inputs: TrainingJobInputs): Promise<{ uri: string; bytes: 
 }
 
 function jobEnvironment(inputs: TrainingJobInputs): Record<string, string> {
-  if (!inputs.needsHfToken) return inputs.environment;
-  const token = process.env.ZEROSTACK_HF_TOKEN;
-  if (!token) throw new Error("this job needs a Hugging Face token: set HF_TOKEN and run `zerostack up` again");
-  return { ...inputs.environment, HF_TOKEN: token };
+  if (!inputs.hfTokenSecretArn) return inputs.environment;
+  return { ...inputs.environment, HF_TOKEN_SECRET_ARN: inputs.hfTokenSecretArn };
 }
 
 function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrainingJobCommand {
@@ -199,7 +201,7 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
       "spot",
       "metricDefinitions",
       "outputS3Uri",
-      "needsHfToken",
+      "hfTokenSecretArn",
       "tags",
     ]);
   },

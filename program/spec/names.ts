@@ -15,6 +15,9 @@ export const SAGEMAKER_NAME_MAX = 63;
 /** EventBridge Scheduler schedule names. */
 export const SCHEDULE_NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
 
+/** Every experiment's secret lives under this prefix: the execution role may read these alone. */
+export const HF_TOKEN_SECRET_PREFIX = "zerostack/";
+
 export interface ResourceNames {
   stack: string;
   trainingJob: string;
@@ -22,6 +25,8 @@ export interface ResourceNames {
   endpointConfig: string;
   endpoint: string;
   ttlSchedule: string;
+  /** the Secrets Manager secret holding the HF token: `zerostack/<experiment>/hf-token` (execution roles may read zerostack/*) */
+  hfTokenSecret: string;
   /** s3://bucket/prefix/<experiment>/<training job>/model/ — where rank 0 uploads the weights. */
   modelS3Uri: string;
   /** s3://bucket/prefix/<experiment>/<training job>/ — SageMaker's OutputDataConfig. */
@@ -95,6 +100,7 @@ export function resourceNames(spec: ExperimentSpec, payload?: PayloadHashes): Re
     endpointConfig: fitName(base, `${serveHash}-epc`),
     endpoint: fitName(base, "ep"),
     ttlSchedule: fitName(base, "ttl", 64),
+    hfTokenSecret: `${HF_TOKEN_SECRET_PREFIX}${base}/hf-token`,
     modelS3Uri: joinS3(bucket, prefix, base, trainingJob, "model"),
     outputS3Uri: joinS3(bucket, prefix, base, trainingJob),
     servingCodeS3Prefix: joinS3(bucket, prefix, base, "serving", model),

@@ -9,7 +9,7 @@ import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
 import { parseS3Uri } from "../providers/s3-client.js";
 import { bundle } from "../providers/source-bundle.js";
 import type { BaseOutputs } from "../base/outputs.js";
-import { Endpoint, EndpointConfig, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
+import { Endpoint, EndpointConfig, HfTokenSecret, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
 
 export interface ExperimentOptions {
   base: BaseOutputs;
@@ -17,6 +17,8 @@ export interface ExperimentOptions {
   payloadDir: string;
   /** when the endpoint's TTL schedule deletes it (ISO, UTC); kept in the stack config */
   ttlExpiresAt?: string;
+  /** the stack's HF token, hashed (program/providers/hf-token-secret.ts hfTokenHash): the value itself is never an input */
+  hfTokenHash?: string;
 }
 
 /** The files of payload/train plus the DeepSpeed JSON the spec derived (Python never invents its own). */
@@ -59,9 +61,14 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     const source = await bundle({ dir: sourceDir, files: sourceFiles });
     const waitSlack = 3600;
 
-    const job = new TrainingJob(
-      "training-job",
-      tagged({
+    // the HF token lives in Secrets Manager; the job gets the secret's ARN (never the token)
+    const secret =
+      spec.hfToken && opts.hfTokenHash
+        ? new HfTokenSecret("hf-token", tagged({ name: plan.names.hfTokenSecret, tokenHash: opts.hfTokenHash }))
+        : undefined;
+
+    const job = new TrainingJob("training-job", {
+      ...tagged({
         name: training.jobName,
         roleArn: opts.base.executionRoleArn,
         image: training.imageUri,
@@ -88,12 +95,13 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
           : {}),
         metricDefinitions: training.metricDefinitions.map((m) => ({ Name: m.Name, Regex: m.Regex })),
         outputS3Uri: training.outputS3Uri,
-        needsHfToken: spec.hfToken,
         waitTimeoutSeconds:
           (training.stoppingCondition.MaxWaitTimeInSeconds ?? training.stoppingCondition.MaxRuntimeInSeconds) +
           waitSlack,
       }),
-    );
+      // known only once the secret exists, so outside the job's spec-hash (its name depends on neither)
+      ...(secret ? { hfTokenSecretArn: secret.arn } : {}),
+    });
 
     const outputs: Record<string, unknown> = {
       trainingJobName: job.name,

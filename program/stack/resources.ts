@@ -6,6 +6,7 @@ import type { TrainingJobInputs } from "../providers/training-job.js";
 import type { EndpointConfigInputs } from "../providers/endpoint-config.js";
 import type { EndpointInputs } from "../providers/endpoint.js";
 import type { TtlScheduleInputs } from "../providers/ttl-schedule.js";
+import type { HfTokenSecretInputs } from "../providers/hf-token-secret.js";
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -86,5 +87,13 @@ export class TtlSchedule extends pulumi.dynamic.Resource {
   declare readonly expiresAt: pulumi.Output<string>;
   constructor(name: string, args: Inputs<TtlScheduleInputs>, opts?: pulumi.CustomResourceOptions) {
     super(serializedProvider("ttl-schedule"), name, { ...args, arn: undefined }, opts, "zerostack", "TtlSchedule");
+  }
+}
+
+export class HfTokenSecret extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly arn: pulumi.Output<string>;
+  constructor(name: string, args: Inputs<HfTokenSecretInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(serializedProvider("hf-token-secret"), name, { ...args, arn: undefined }, opts, "zerostack", "HfTokenSecret");
   }
 }

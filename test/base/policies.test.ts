@@ -59,6 +59,12 @@ describe("execution role", () => {
           ],
         },
         {
+          Sid: "ReadExperimentHfTokens",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:zerostack/*",
+        },
+        {
           Sid: "SageMakerMetrics",
           Effect: "Allow",
           Action: "cloudwatch:PutMetricData",
@@ -131,7 +137,16 @@ describe("execution role", () => {
 
   it("grants only the listed services' actions", () => {
     const services = new Set(actions(executionPolicy(input)).map((a) => a.split(":")[0]));
-    expect([...services].sort()).toEqual(["cloudwatch", "ecr", "logs", "s3"]);
+    expect([...services].sort()).toEqual(["cloudwatch", "ecr", "logs", "s3", "secretsmanager"]);
+  });
+
+  it("lets the job read zerostack's secrets alone: GetSecretValue on the zerostack/ prefix, nothing else", () => {
+    const read = executionPolicy(input).Statement.filter((s) =>
+      list(s.Action).some((a) => a.startsWith("secretsmanager:")),
+    );
+    expect(read.map((s) => [list(s.Action), s.Resource])).toEqual([
+      [["secretsmanager:GetSecretValue"], "arn:aws:secretsmanager:eu-west-1:111122223333:secret:zerostack/*"],
+    ]);
   });
 
   it("scopes logs to SageMaker's log groups in the account and region", () => {

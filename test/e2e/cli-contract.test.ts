@@ -1,12 +1,13 @@
 // The CLI contract under faults (issue 6): kill -9 at many points, concurrent updates, a failed
 // job, secrets, a second process attaching, `logs -f` resumed. Real engine, sandbox cloud.
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonLines, runCli, spawnCli } from "../helpers/cli.js";
-import { control, sagemakerFor, sandboxSuite, zerostackObjects } from "../helpers/sandbox.js";
+import { control, sagemakerFor, sandboxSuite, testCredentials, zerostackObjects } from "../helpers/sandbox.js";
 
 /** mulberry32: a seeded generator, so a failing kill point can be replayed */
 function seeded(seed: number): () => number {
@@ -142,7 +143,7 @@ describe("CLI contract under faults", () => {
     expect((await runCli(["destroy", "--stack", "broken", "--yes"], env)).code).toBe(0);
   });
 
-  it("keeps the HF token out of state files, JSON output and logs, and still hands it to the job", async () => {
+  it("keeps the HF token out of the job's description, state files, output and logs; the job reads it from its secret", async () => {
     const token = "hf_zerostackTestToken0123456789";
     const r = await runCli(upArgs("secret", "--hf-token"), { ...env, HF_TOKEN: token });
     expect(r.code, r.stderr).toBe(0);
@@ -150,8 +151,14 @@ describe("CLI contract under faults", () => {
     const job = await sagemakerFor(endpoint).send(
       new DescribeTrainingJobCommand({ TrainingJobName: outputs.trainingJobName }),
     );
-    expect(job.Environment?.HF_TOKEN).toBe(token); // it reached the job...
-    expect(r.stdout + r.stderr).not.toContain(token); // ...and nowhere else
+    // DescribeTrainingJob shows the secret's ARN, never the token...
+    expect(JSON.stringify(job)).not.toContain(token);
+    const arn = job.Environment?.HF_TOKEN_SECRET_ARN ?? "";
+    expect(arn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:zerostack\/secret\/hf-token-/);
+    // ...and the secret behind it holds the token (what payload/train/hf_token.py reads)
+    const secrets = new SecretsManagerClient({ region: "us-east-1", endpoint, credentials: testCredentials });
+    expect((await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString).toBe(token);
+    expect(r.stdout + r.stderr).not.toContain(token); // nowhere else
     const logs = await runCli(["logs", "--stack", "secret", "--json"], env);
     expect(logs.stdout).not.toContain(token);
     const leaks = allFiles(home).filter(
@@ -161,7 +168,12 @@ describe("CLI contract under faults", () => {
     // a later up without HF_TOKEN uses the stack's secret
     const again = await runCli(upArgs("secret", "--hf-token"), env);
     expect(again.code, again.stderr).toBe(0);
+    expect(jsonLines(again.stdout).filter((e) => e.type === "resource" && e.op !== "same")).toEqual([]);
     expect((await runCli(["destroy", "--stack", "secret", "--yes"], env)).code).toBe(0);
+    // destroy deletes the secret at once
+    await expect(secrets.send(new DescribeSecretCommand({ SecretId: arn }))).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
   });
 
   it("streams the same training, log and metric events to a second process that attaches", async () => {

@@ -32,7 +32,6 @@ beforeAll(async () => {
     metricDefinitions: [],
     outputS3Uri: "s3://zs-bucket/runs/demo/output/",
     tags: { [SPEC_HASH_TAG]: "t1", "zerostack:experiment": "demo" },
-    needsHfToken: false,
     waitTimeoutSeconds: 7200,
   };
 });
