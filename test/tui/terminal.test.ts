@@ -1,7 +1,7 @@
 // The whole flow in a real 80x24 terminal (tmux), on the sandbox cloud with the real Pulumi
 // engine: new (tiny preset) -> plan with preview -> up, watched until loss values and an
-// InService endpoint are on screen -> invoke -> back -> destroy -> removed -> quit. Every
-// captured pane is kept under test/artifacts/tui/ and asserted on.
+// InService endpoint are on screen -> invoke -> back -> compare -> back -> destroy -> removed ->
+// quit. Every captured pane is kept under test/artifacts/tui/ and asserted on.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -85,6 +85,13 @@ describe("the TUI in a real terminal", () => {
     await t.waitFor("Run tiny");
     t.keys("Escape");
     screen = await t.waitFor(/tiny\s+ready\s+tiny/, 60_000);
+    // Compare (the selected experiment, nothing marked): its row and its loss plot, then back
+    t.keys("c");
+    screen = await t.waitFor("training loss by step", 60_000);
+    expect(screen).toMatch(/^zerostack · Compare/m);
+    expect(screen).toMatch(/\* tiny\s+\S+\s+\d+\.\d{3}/);
+    t.keys("Escape");
+    await t.waitFor(/tiny\s+ready\s+tiny/, 60_000);
     t.keys("d");
     await t.waitFor("Destroy this experiment");
     t.keys("y");
