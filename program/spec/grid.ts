@@ -82,6 +82,7 @@ export function expandGrid(flags: PlanFlags & { stack?: string }): { grid: Grid;
   const problems: Problem[] = [];
   const name = flags.name ?? flags.stack ?? (flags.preset ? defaultExperimentName(flags.preset) : "grid");
   const axes: GridAxis[] = [];
+  const { stack: _stack, ...rest } = flags;
   for (const a of GRID_AXES) {
     const text = flags[a.key];
     if (typeof text !== "string" || !text.includes(",")) continue;
@@ -93,9 +94,10 @@ export function expandGrid(flags: PlanFlags & { stack?: string }): { grid: Grid;
       if (seen.has(v)) problems.push({ field: a.flag, message: `${v} is listed twice`, allowed: "each value once" });
       seen.add(v);
     }
-    axes.push({ key: a.key, flag: a.flag, values: [...seen] });
+    // a list with no value left: reported above; the other axes still expand and are checked
+    if (seen.size > 0) axes.push({ key: a.key, flag: a.flag, values: [...seen] });
+    else delete rest[a.key];
   }
-  const { stack: _stack, ...rest } = flags;
   const cells = product(axes).map((values) => {
     const cell = cellName(name, values);
     return { name: cell, values, flags: { ...rest, ...values, name: cell } };
@@ -133,27 +135,27 @@ export function validateGrid(
 ): { grid: Grid; specs: ExperimentSpec[] } {
   const { grid, problems } = expandGrid(flags);
   const specs: ExperimentSpec[] = [];
-  if (problems.length === 0)
-    for (const cell of grid.cells) {
-      try {
-        const { spec } = specFromFlags(cell.flags, readSpecFile);
-        const plan = derivePlan(spec);
-        problems.push(
-          ...plan.errors.map((f) => ({
-            field: `${cell.name}: ${f.field}`,
-            message: `${f.value}: ${f.message}`,
-            ...(f.allowed ? { allowed: f.allowed } : {}),
-          })),
-        );
-        specs.push(inGrid(spec, grid.name));
-      } catch (error) {
-        problems.push(...cellProblems(cell, error));
-      }
+  // every cell is checked even when a list was unreadable: the user fixes everything in one go
+  for (const cell of grid.cells) {
+    try {
+      const { spec } = specFromFlags(cell.flags, readSpecFile);
+      const plan = derivePlan(spec);
+      problems.push(
+        ...plan.errors.map((f) => ({
+          field: `${cell.name}: ${f.field}`,
+          message: `${f.value}: ${f.message}`,
+          ...(f.allowed ? { allowed: f.allowed } : {}),
+        })),
+      );
+      specs.push(inGrid(spec, grid.name));
+    } catch (error) {
+      problems.push(...cellProblems(cell, error));
     }
+  }
   if (problems.length > 0)
     throw new BadInputError(
       problems,
-      `fix the cells listed above (${grid.cells.length} cells); nothing was created; \`zerostack plan\` checks one cell`,
+      `fix what is listed above (a grid of ${grid.cells.length} cells); nothing was created; \`zerostack plan\` checks one cell`,
     );
   return { grid, specs };
 }
