@@ -81,17 +81,25 @@ FAKE_LOCAL_SERVER = textwrap.dedent(
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     parser = argparse.ArgumentParser()
     parser.add_argument("--model-dir"); parser.add_argument("--port", type=int); parser.add_argument("--dtype")
+    parser.add_argument("--code-dir"); parser.add_argument("--image")
     args = parser.parse_args()
     files = sorted(os.listdir(args.model_dir))
+    code = sorted(os.listdir(args.code_dir)) if args.code_dir else None
     if "broken" in files:
         print("OSError: model.safetensors is not a safetensors file", flush=True)
+        sys.exit(1)
+    if "unloadable" in files:  # as payload/serve/local_server.py reports a failed init call
+        print("loading the model", flush=True)
+        print(json.dumps({"event": "failed", "error": "Failed to initialize model: OSError: unloadable weights"}))
+        print("some later line", flush=True)
         sys.exit(1)
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(200); self.end_headers()
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            data = json.dumps({"outputs": "fake:" + body["inputs"], "files": files, "dtype": args.dtype}).encode()
+            data = json.dumps({"outputs": "fake:" + body["inputs"], "files": files, "dtype": args.dtype,
+                               "code": code, "image": args.image}).encode()
             self.send_response(200); self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
         def log_message(self, *a):
@@ -399,13 +407,13 @@ def test_no_node_outlives_the_server(how: str, payload_dir: Path) -> None:
         assert not work.exists()
 
 
-def model_code(weights_uri: str) -> bytes:
-    return bundle({"serving.properties": f"engine=Python\noption.model_id={weights_uri}\noption.dtype=fp16\n"})
+def model_code(weights_uri: str, extra: str = "") -> bytes:
+    return bundle({"serving.properties": f"engine=Python\noption.model_id={weights_uri}\noption.dtype=fp16\n{extra}"})
 
 
-def make_endpoint_objects(sandbox: Sandbox, name: str, weights_uri: str) -> None:
+def make_endpoint_objects(sandbox: Sandbox, name: str, weights_uri: str, extra: str = "") -> None:
     s3, sagemaker = sandbox.client("s3"), sandbox.client("sagemaker")
-    s3.put_object(Bucket=BUCKET, Key=f"code/{name}.tar.gz", Body=model_code(weights_uri))
+    s3.put_object(Bucket=BUCKET, Key=f"code/{name}.tar.gz", Body=model_code(weights_uri, extra))
     sagemaker.create_model(
         ModelName=name,
         ExecutionRoleArn=ROLE,
@@ -447,7 +455,14 @@ def test_endpoint_on_a_rehearsed_model_is_served_updated_and_deleted(rehearsal: 
     assert sagemaker.describe_endpoint(EndpointName="ep")["EndpointStatus"] == "Creating"
     endpoint = wait_endpoint(rehearsal, "ep", "Creating")
     assert endpoint["EndpointStatus"] == "InService", endpoint.get("FailureReason")
-    assert invoke(rehearsal, "ep") == {"outputs": "fake:hello", "files": ["config.json"], "dtype": "fp32"}
+    # local_server.py gets the unpacked ModelDataUrl as its code folder and the Model's image
+    assert invoke(rehearsal, "ep") == {
+        "outputs": "fake:hello",
+        "files": ["config.json"],
+        "dtype": "fp32",
+        "code": ["serving.properties"],
+        "image": "deepspeed:0.22.1",
+    }
     first = rehearsal.get("state")["handlers"]["ep"]
 
     # an update to another (scenario-rehearsed) model: a new server, the old one stops
@@ -487,6 +502,36 @@ def test_endpoint_whose_server_cannot_load_fails_the_health_check(rehearsal: San
     rehearsal.post("clock", {"advance": 10})
     assert sagemaker.describe_endpoint(EndpointName="plain-ep")["EndpointStatus"] == "InService"
     assert invoke(rehearsal, "plain-ep")["sandbox_echo"] is True
+
+
+def test_a_rehearsed_endpoint_whose_model_fails_to_load_fails_with_the_load_error(rehearsal: Sandbox) -> None:
+    sagemaker, s3 = rehearsal.client("sagemaker"), rehearsal.client("s3")
+    s3.put_object(Bucket=BUCKET, Key="models/unloadable/unloadable", Body=b"x")
+    make_endpoint_objects(rehearsal, "unloadable", f"s3://{BUCKET}/models/unloadable/")
+    rehearsal.post("scenario", {"endpoints": {"unloadable-ep": {"rehearse": True}}})
+    sagemaker.create_endpoint(EndpointName="unloadable-ep", EndpointConfigName="unloadable")
+    endpoint = wait_endpoint(rehearsal, "unloadable-ep", "Creating")
+    assert endpoint["EndpointStatus"] == "Failed"
+    reason = endpoint["FailureReason"]
+    assert reason.startswith("The primary container for production variant AllTraffic did not pass the ping")
+    # the init call's error, as local_server.py's `failed` line gives it, not the process's last lines
+    assert "the model failed to load: Failed to initialize model: OSError: unloadable weights" in reason, reason
+    assert "exited" not in reason
+
+
+def test_a_rehearsed_endpoint_with_undocumented_serving_keys_fails_without_a_server(rehearsal: Sandbox) -> None:
+    sagemaker = rehearsal.client("sagemaker")
+    sagemaker.create_training_job(**job_request("keys"))
+    assert wait_final(rehearsal, "keys")["TrainingJobStatus"] == "Completed"
+    rehearsal.client("s3").put_object(Bucket=BUCKET, Key="models/keys/config.json", Body=b"{}")
+    # option.async_mode arrives with DJL 0.33; this model's image is 0.22.1
+    make_endpoint_objects(rehearsal, "keys", f"s3://{BUCKET}/models/keys/", "option.async_mode=true\n")
+    sagemaker.create_endpoint(EndpointName="keys-ep", EndpointConfigName="keys")
+    assert rehearsal.get("state")["rehearsal_processes"] == 0  # no local_server.py was started
+    rehearsal.post("clock", {"advance": 10})
+    endpoint = sagemaker.describe_endpoint(EndpointName="keys-ep")
+    assert endpoint["EndpointStatus"] == "Failed"
+    assert "option.async_mode not documented for djl-deepspeed 0.22.1 images" in endpoint["FailureReason"]
 
 
 def test_a_restarted_sandbox_serves_its_rehearsed_endpoints_again(tmp_path: Path, payload_dir: Path) -> None:

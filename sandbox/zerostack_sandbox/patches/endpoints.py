@@ -8,6 +8,12 @@ configuration until the update completes"); DeleteEndpoint goes through Deleting
 DescribeEndpoint fails with ValidationException "Could not find endpoint ...". Each change is a
 `Transition` that completes when the sandbox clock passes its end, applied when someone looks.
 
+Before either begins, the serving keys of the config's models (serving.properties in the
+ModelDataUrl tarball, OPTION_* variables) are held to what their LMI image documents
+(lmi_keys.py): a key it does not document makes the endpoint fail as a container that cannot start
+does (Creating -> Failed with the ping health-check FailureReason naming the keys; an update rolls
+back to the old config, InService with that FailureReason), simulated and rehearsed endpoints alike.
+
 An `EndpointServer` registered here (register_server) may serve an endpoint's model for real and
 end its transition itself: rehearsal/ registers one. This module knows nothing of what it does.
 """
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from moto.core.responses import ActionResult
@@ -33,12 +39,19 @@ from moto.sagemaker.responses import SageMakerResponse
 from ..clock import clock, to_datetime
 from ..lifecycle import each_backend, locked, observes_time, register_observer
 from ..scenario import EndpointScenario, scenarios
+from . import lmi_keys, model_code
 
 # ProductionVariantInstanceType families of today (CreateEndpointConfig, ProductionVariant).
 INSTANCE_TYPE = re.compile(
     r"^ml\.(t2|t3|m4|m5|m5d|m6i|m7i|c4|c5|c5d|c6i|c7i|r5|r5d|r6i|r7i|p2|p3|p4d|p4de|p5|p5e|p5en"
     r"|g4dn|g5|g6|g6e|inf1|inf2|trn1|trn1n|trn2)\.(medium|large|\d*xlarge)$"
 )
+# What SageMaker reports when the model container never answers /ping (DescribeEndpoint FailureReason).
+HEALTH_CHECK_FAILED = (
+    "The primary container for production variant AllTraffic did not pass the ping health check. "
+    "Please check CloudWatch logs for this endpoint."
+)
+FAILURE_REASON_MAX = 1024  # DescribeEndpointOutput FailureReason: max length 1024 (botocore model)
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,13 @@ class Transition:
     end: float
     scenario: EndpointScenario
     new_config_name: str | None = None
+    refused: str | None = None  # the container cannot start: the FailureReason it ends with
+
+
+def failure_reason(detail: str) -> str:
+    """The health-check FailureReason with the sandbox's detail, within FailureReason's 1024."""
+    text = f"{HEALTH_CHECK_FAILED} ({detail})"
+    return text if len(text) <= FAILURE_REASON_MAX else text[: FAILURE_REASON_MAX - 3] + "..."
 
 
 def validate_instance_type(self: FakeEndpointConfig, instance_type: str) -> None:
@@ -75,6 +95,13 @@ def finish(backend: SageMakerModelBackend, endpoint: FakeEndpoint, now: float) -
     endpoint.last_modified_time = to_datetime(transition.end)
     if transition.kind == "Deleting":
         backend.endpoints.pop(endpoint.endpoint_name, None)
+    elif transition.kind == "Creating" and transition.refused:
+        endpoint.endpoint_status = "Failed"
+        endpoint.failure_reason = transition.refused
+    elif transition.kind == "Updating" and transition.refused:  # rolled back: the old config serves on
+        endpoint.endpoint_status = "InService"
+        endpoint.pending_deployment_summary = None
+        endpoint.failure_reason = transition.refused
     elif transition.kind == "Creating" and transition.scenario.fail:
         endpoint.endpoint_status = "Failed"
         endpoint.failure_reason = transition.scenario.failure_reason
@@ -116,7 +143,32 @@ def register_server(server: EndpointServer) -> EndpointServer:
     return server
 
 
+def refused_keys(backend: SageMakerModelBackend, config_name: str) -> str | None:
+    """Why the config's containers cannot start: serving keys their image does not document."""
+    config = backend.endpoint_configs.get(config_name)
+    problems = []
+    for variant in (config.production_variants if config else None) or []:
+        model = backend._models.get(variant.get("ModelName") or "")
+        for container in model_code.containers(model) if model is not None else []:
+            code = model_code.serving_code(backend.account_id, container)
+            image = code.djl_image
+            bad = lmi_keys.undocumented(image, code.properties) if image is not None else []
+            if bad and image is not None:
+                named = ", ".join(f"{key} (OPTION_ env)" if key in code.from_env else key for key in bad)
+                problems.append(f"{named} not documented for {image.label} images")
+    if not problems:
+        return None
+    return failure_reason(
+        "sandbox: serving.properties " + "; ".join(problems) + "; see sandbox/zerostack_sandbox/patches/lmi_keys.py"
+    )
+
+
 def _serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_name: str) -> None:
+    refused = refused_keys(backend, config_name)
+    if refused is not None:  # the container cannot start: no server is asked, rehearsed or not
+        transition = endpoint.sandbox_transition
+        endpoint.sandbox_transition = replace(transition, refused=refused)
+        return
     for server in _servers:
         if server.serve(backend, endpoint, config_name):
             return

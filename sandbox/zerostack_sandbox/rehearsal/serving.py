@@ -3,27 +3,30 @@
 An endpoint is served for real when its endpoint scenario says `rehearse: true` or when its
 model's weights are the MODEL_S3_PATH of a rehearsed training job. The weights' prefix is found
 the way the LMI container finds it: `option.model_id` (or the legacy `option.s3url`) in the
-serving.properties of the model's ModelDataUrl tarball (what zerostack's model provider uploads),
-else an uncompressed ModelDataSource / a ModelDataUrl ending in `/`, else the container's
-OPTION_MODEL_ID / OPTION_S3URL / HF_MODEL_ID environment.
+serving.properties of the model's ModelDataUrl tarball (what zerostack's model provider uploads)
+or the container's OPTION_MODEL_ID / OPTION_S3URL (patches/model_code.py reads both), else an
+uncompressed ModelDataSource / a ModelDataUrl ending in `/`, else HF_MODEL_ID.
 
 CreateEndpoint (and UpdateEndpoint) then stay Creating (Updating) in real time while the weights
 are copied from the sandbox's S3 into a temporary folder and `local_server.py --model-dir DIR
---port 0` loads them; its ready line makes the endpoint InService with the server registered as
-the endpoint's invoke handler (patches/invoke.py). A server that exits or never gets ready fails
-the endpoint with the health-check FailureReason plus its last lines (an update rolls back to the
-old server instead). DeleteEndpoint, a reset and the server's stop end the process group.
+--code-dir CODE --image FAMILY:DJL --port 0` loads them: CODE holds the tarball's files (as
+SageMaker unpacks ModelDataUrl), so the entry point serving.properties names runs as on the image
+the Model's Image tag names. Its ready line makes the endpoint InService with the server registered
+as the endpoint's invoke handler (patches/invoke.py). A model that fails to load (local_server.py's
+`failed` line: DJL's "Failed to initialize model: ...") fails the endpoint with the health-check
+FailureReason plus that error; a server that exits otherwise or never gets ready, with its last
+lines (an update rolls back to the old server instead). DeleteEndpoint, a reset and the server's
+stop end the process group. Serving keys the image does not document never get here: patches/
+endpoints.py fails such an endpoint before any server is asked.
 
 `SERVER` is this module's hook into patches/endpoints.py (registered by rehearsal.install()).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
-import tarfile
 import tempfile
 import threading
 import time
@@ -35,58 +38,35 @@ from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend, sagemaker
 
 from ..clock import clock
 from ..lifecycle import LOCK, each_backend
-from ..patches import endpoints, invoke
+from ..patches import endpoints, invoke, model_code
 from . import bundle, nodes, settings
 
 READY_TIMEOUT_S = 180.0
 RESTORE = "Restore"  # a served endpoint whose server is started again after a sandbox restart
-MODEL_KEYS = ("option.model_id", "option.s3url")
-ENV_KEYS = ("OPTION_MODEL_ID", "OPTION_S3URL", "HF_MODEL_ID")
-HEALTH = (
-    "The primary container for production variant AllTraffic did not pass the ping health check. "
-    "Please check CloudWatch logs for this endpoint."
-)
+MODEL_KEYS = ("option.model_id", "option.s3url")  # OPTION_MODEL_ID / OPTION_S3URL arrive as these
+ENV_KEYS = ("HF_MODEL_ID",)
 
 
 def _prefix(uri: str) -> str:
     return uri.rstrip("/") + "/"
 
 
-def serving_properties_uri(text: str) -> str | None:
-    for raw in text.splitlines():
-        key, _, value = raw.partition("=")
-        if key.strip() in MODEL_KEYS and value.strip().startswith("s3://"):
-            return _prefix(value.strip())
-    return None
-
-
-def _from_tarball(account_id: str, url: str) -> str | None:
-    body = bundle.read_object(account_id, url)
-    if not body:
-        return None
-    try:
-        with tarfile.open(fileobj=io.BytesIO(body), mode="r:*") as archive:
-            for member in archive.getmembers():
-                if member.isfile() and Path(member.name).name == "serving.properties":
-                    handle = archive.extractfile(member)
-                    if handle is not None:
-                        return serving_properties_uri(handle.read().decode("utf-8", errors="replace"))
-    except tarfile.TarError:
-        return None
+def serving_properties_uri(properties: dict[str, str]) -> str | None:
+    for key in MODEL_KEYS:
+        if properties.get(key, "").startswith("s3://"):
+            return _prefix(properties[key])
     return None
 
 
 def model_weights_uri(account_id: str, model: Any) -> str | None:
     """The s3:// prefix the model's container would load its weights from, if it names one."""
-    containers = [
-        c for c in [getattr(model, "primary_container", None), *(getattr(model, "containers", None) or [])] if c
-    ]
-    for container in containers:
+    for container in model_code.containers(model):
         url = container.get("ModelDataUrl")
-        if isinstance(url, str) and url.startswith("s3://"):
-            found = _prefix(url) if url.endswith("/") else _from_tarball(account_id, url)
-            if found:
-                return found
+        if isinstance(url, str) and url.startswith("s3://") and url.endswith("/"):
+            return _prefix(url)
+        found = serving_properties_uri(model_code.serving_code(account_id, container).properties)
+        if found:
+            return found
         source = (container.get("ModelDataSource") or {}).get("S3DataSource") or {}
         if str(source.get("S3Uri", "")).startswith("s3://") and source.get("CompressionType", "None") == "None":
             return _prefix(source["S3Uri"])
@@ -95,6 +75,12 @@ def model_weights_uri(account_id: str, model: Any) -> str | None:
             if str(environment.get(key, "")).startswith("s3://"):
                 return _prefix(environment[key])
     return None
+
+
+def model_serving_code(account_id: str, model: Any) -> model_code.ServingCode | None:
+    """The primary container's serving code (serving.properties, model.py), for local_server.py."""
+    found = model_code.containers(model) if model is not None else []
+    return model_code.serving_code(account_id, found[0]) if found else None
 
 
 def rehearsed_model_uris(backend: SageMakerModelBackend) -> set[str]:
@@ -119,8 +105,17 @@ def _config_model(backend: SageMakerModelBackend, config_name: str) -> tuple[str
 class ModelServer:
     """One local_server.py for one endpoint; its owner thread lives as long as the process."""
 
-    def __init__(self, backend: SageMakerModelBackend, endpoint: FakeEndpoint, weights_uri: str, kind: str) -> None:
+    def __init__(
+        self,
+        backend: SageMakerModelBackend,
+        endpoint: FakeEndpoint,
+        weights_uri: str,
+        kind: str,
+        code: model_code.ServingCode | None = None,
+    ) -> None:
         self.backend, self.endpoint, self.weights_uri, self.kind = backend, endpoint, weights_uri, kind
+        self.code = code
+        self.load_error: str | None = None  # local_server.py's {"event": "failed"}: the init call failed
         self.name = endpoint.endpoint_name
         self.url: str | None = None
         self.process: nodes.Process | None = None
@@ -143,12 +138,14 @@ class ModelServer:
             if isinstance(event, dict) and event.get("event") == "ready":
                 self.url = f"{event['url']}/invocations"
                 self.ready.set()
+            elif isinstance(event, dict) and event.get("event") == "failed":
+                self.load_error = str(event.get("error"))
 
     def _run(self) -> None:
         try:
             reason = self._serve()
         except Exception as error:  # never leave the endpoint Creating
-            reason = f"{HEALTH} (sandbox rehearsal: {error!r})"
+            reason = endpoints.failure_reason(f"sandbox rehearsal: {error!r}")
         if reason is not None:
             self._failed(reason)
         self._cleanup()
@@ -156,13 +153,15 @@ class ModelServer:
     def _serve(self) -> str | None:
         python = settings.payload_python()
         if python is None:
-            return f"{HEALTH} ({settings.missing_python_reason()})"
+            return endpoints.failure_reason(settings.missing_python_reason())
         script = settings.payload_dir() / "serve" / "local_server.py"
         if not script.is_file():
-            return f"{HEALTH} (sandbox rehearsal: {script} not found; set {settings.PAYLOAD_DIR_VARIABLE})"
+            return endpoints.failure_reason(
+                f"sandbox rehearsal: {script} not found; set {settings.PAYLOAD_DIR_VARIABLE}"
+            )
         files = bundle.read_prefix(self.backend.account_id, self.weights_uri)
         if not files:
-            return f"{HEALTH} (sandbox rehearsal: no model files under {self.weights_uri})"
+            return endpoints.failure_reason(f"sandbox rehearsal: no model files under {self.weights_uri}")
         self.folder = Path(tempfile.mkdtemp(prefix=f"endpoint-{self.name[:40]}-", dir=settings.work_root()))
         model_dir = self.folder / "model"
         for relative, body in files.items():
@@ -178,6 +177,7 @@ class ModelServer:
             "PYTHONUNBUFFERED": "1",
         }
         argv = [python, str(script), "--model-dir", str(model_dir), "--port", "0", "--dtype", "fp32"]
+        argv += self._code_arguments()
         self.process = nodes.Process(argv, script.parent, env, self._sink)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while not self.ready.is_set():
@@ -187,16 +187,38 @@ class ModelServer:
                 self.process.wait_output()
                 if self.ready.is_set():
                     break
+                if self.load_error is not None:  # DJL's "Failed to initialize model: ..." (djl/engine.py)
+                    return endpoints.failure_reason(f"sandbox rehearsal: the model failed to load: {self.load_error}")
                 tail = " | ".join(self.lines[-5:])
-                return f"{HEALTH} (sandbox rehearsal: local_server.py exited {self.process.poll()}: {tail})"
+                return endpoints.failure_reason(
+                    f"sandbox rehearsal: local_server.py exited {self.process.poll()}: {tail}"
+                )
             if time.monotonic() > deadline:
-                return f"{HEALTH} (sandbox rehearsal: local_server.py not ready after {READY_TIMEOUT_S:.0f} s)"
+                return endpoints.failure_reason(
+                    f"sandbox rehearsal: local_server.py not ready after {READY_TIMEOUT_S:.0f} s"
+                )
             self.ready.wait(0.1)
         self._in_service()
         while not self.stop_event.wait(0.5):  # own the process (PR_SET_PDEATHSIG) until released
             if self.process.poll() is not None:
                 break
         return None
+
+    def _code_arguments(self) -> list[str]:
+        """The model's code folder (as SageMaker unpacks ModelDataUrl) and its image, for local_server.py:
+        it runs the entry point serving.properties names, on the image's package versions."""
+        if self.code is None or self.folder is None:
+            return []
+        code_dir = self.folder / "code"
+        code_dir.mkdir(parents=True, exist_ok=True)
+        for name, body in self.code.files.items():
+            (code_dir / name).write_bytes(body)
+        if self.code.from_env:  # OPTION_* variables fill what serving.properties leaves unset, as DJL does
+            text = "".join(f"{key}={value}\n" for key, value in self.code.properties.items())
+            (code_dir / "serving.properties").write_text(text)
+        argv = ["--code-dir", str(code_dir)]
+        image = self.code.djl_image
+        return argv + (["--image", f"{image.family}:{image.djl}"] if image is not None else [])
 
     def _in_service(self) -> None:
         with LOCK:
@@ -307,7 +329,9 @@ def restore_all() -> int:
                     endpoint, "sandbox_rehearsed", None
                 ):
                     invoke.handlers.remove(endpoint.endpoint_name)  # the old server's port is gone
-                    server = ModelServer(backend, endpoint, endpoint.sandbox_rehearsed, RESTORE)
+                    _name, model = _config_model(backend, endpoint.endpoint_config_name)
+                    code = model_serving_code(backend.account_id, model)
+                    server = ModelServer(backend, endpoint, endpoint.sandbox_rehearsed, RESTORE, code)
                     with _lock:
                         _servers.setdefault(endpoint.endpoint_name, []).append(server)
                     server.start()
@@ -318,15 +342,18 @@ def restore_all() -> int:
 def _serve(backend: SageMakerModelBackend, endpoint: FakeEndpoint, config_name: str, kind: str) -> int:
     _model_name, model = _config_model(backend, config_name)
     weights = model_weights_uri(backend.account_id, model) if model is not None else None
-    server = ModelServer(backend, endpoint, weights or "s3://(no model data)/", kind)
+    code = model_serving_code(backend.account_id, model)
+    server = ModelServer(backend, endpoint, weights or "s3://(no model data)/", kind, code)
     with _lock:
         _servers.setdefault(endpoint.endpoint_name, []).append(server)
     if weights is None:
         server.thread = threading.Thread(
             target=server._failed,
             args=(
-                f"{HEALTH} (sandbox rehearsal: the model names no s3:// weights: no option.model_id in "
-                "serving.properties, no ModelDataSource, no OPTION_MODEL_ID)",
+                endpoints.failure_reason(
+                    "sandbox rehearsal: the model names no s3:// weights: no option.model_id in "
+                    "serving.properties, no ModelDataSource, no OPTION_MODEL_ID"
+                ),
             ),
             daemon=True,
         )
