@@ -5,10 +5,13 @@ rehearsals and tests.
 
 The handler runs through djl/engine.py (DJL's Python engine: the init call with the serving
 properties, bytearray bodies, Output codes and headers). `--code-dir` is the model's code folder
-(serving.properties, and model.py when the backend uses the custom handler); without it, or when
-serving.properties names a built-in handler (djl_python.huggingface, vLLM, ...), payload/serve's
-own model.py stands in for the built-in one. `--image family:djl_version` makes the handler see that
-image's transformers/accelerate (djl/families.py) and `--gpus N` that many GPUs.
+(serving.properties, and model.py when the backend uses the custom handler). The entry point is
+chosen as DJL chooses it (option.entryPoint, else model.py, else the image's default); a built-in
+one (djl_python.huggingface, and the engines this machine cannot run: vLLM, TensorRT-LLM,
+DeepSpeed) runs djl/djl_python/huggingface.py, a stand-in that reads the built-in handler's options
+and answers in its shape ([{"generated_text": ...}]). Without `--code-dir` it runs payload/serve's
+own model.py. `--image family:djl_version` makes the handler see that image's transformers and
+accelerate (djl/families.py) and its default entry point, and `--gpus N` that many GPUs.
 
 GET /ping answers 200 once the model is loaded; POST /invocations takes the same JSON as the LMI
 endpoint. The first stdout line is JSON: `{"event": "ready", "port": N, "url": ...}` once the model
@@ -76,19 +79,46 @@ def make_server(worker: engine.PythonEngine, host: str, port: int) -> ThreadingH
     return ThreadingHTTPServer((host, port), Handler)
 
 
+def entry_point(properties: dict[str, str], code_dir: Path | None, image: str | None) -> str:
+    """The handler DJL runs: option.entryPoint, else model.py in the folder, else the image's default
+    (djl/engine.py's sources; families.default_entry_point per DJL version)."""
+    named = properties.get("option.entryPoint")
+    if named:
+        return named
+    if code_dir is not None and (code_dir / "model.py").is_file():
+        return "model.py"
+    if image is None:
+        return "djl_python.huggingface"  # today's images: the default for a model_id
+    family, _, djl = image.partition(":")
+    engine_name = properties.get("engine", "Python")
+    found = families.default_entry_point(engine_name, djl, has_model_id=True)
+    if found is None:
+        raise engine.ModelLoadError(
+            f"no entry point: serving.properties names none, the folder has no model.py, and DJL {djl} "
+            f"({family}) has no default for engine {engine_name}"
+        )
+    return found
+
+
+# Built-in handlers without a stand-in of their own run the huggingface stand-in (djl_python/huggingface.py):
+# same options and answer for the Accelerate path; vLLM, TensorRT-LLM, DeepSpeed kernels need GPUs.
+STAND_IN = "djl_python.huggingface"
+
+
 def worker_for(args: argparse.Namespace) -> engine.PythonEngine:
     properties: dict[str, str] = {}
     if args.code_dir is not None and (args.code_dir / "serving.properties").is_file():
         properties = engine.parse_properties((args.code_dir / "serving.properties").read_text())
-    custom = args.code_dir is not None and (
-        properties.get("option.entryPoint") == "model.py" or (args.code_dir / "model.py").is_file()
-    )
-    code_dir = args.code_dir if custom else SERVE  # payload/serve's model.py stands in for built-ins
+    chosen = entry_point(properties, args.code_dir, args.image)
     init = engine.init_properties(properties, args.model_dir)
     init.setdefault("model_id", str(args.model_dir))
     if args.dtype:
         init["dtype"] = args.dtype
-    return engine.PythonEngine(code_dir, "model.py", init)
+    if args.code_dir is None:  # a plain local run: the payload's own handler
+        return engine.PythonEngine(SERVE, "model.py", init)
+    if chosen.endswith(".py"):  # the model's own handler, from its code folder
+        return engine.PythonEngine(args.code_dir, chosen, init)
+    return engine.PythonEngine(args.code_dir, STAND_IN, init)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,12 +132,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dtype", default=None, help="fp32, fp16 or bf16; overrides option.dtype")
     args = parser.parse_args(argv)
 
-    worker = worker_for(args)
     with contextlib.ExitStack() as stack:
         if args.image:
             family, _, djl = args.image.partition(":")
             stack.enter_context(families.simulated(families.image(family, djl), args.gpus))
         try:
+            worker = worker_for(args)
             worker.initialize()
         except engine.ModelLoadError as error:
             print(json.dumps({"event": "failed", "error": str(error)}), flush=True)

@@ -75,3 +75,104 @@ def test_sigterm_stops_it_cleanly(server: tuple[str, subprocess.Popen[str]]) -> 
     proc = server[1]
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
+
+
+def start(args: list[str]) -> tuple[dict[str, Any], subprocess.Popen[str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "serve.local_server", *args, "--port", "0"],
+        cwd=ROOT,
+        env=payload_env(PYTHONPATH=str(ROOT / "payload")),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    return json.loads(proc.stdout.readline()), proc
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def weights(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("weights")
+    tiny_model.model().save_pretrained(folder)
+    tiny_model.tokenizer().save_pretrained(folder)
+    return folder
+
+
+def code_folder(root: Any, properties: str, custom: bool = False) -> Any:
+    """The unpacked ModelDataUrl, as the sandbox lays it out: serving.properties (and model.py)."""
+    root.mkdir()
+    (root / "serving.properties").write_text(properties)
+    if custom:
+        for name in ("model.py", "handler.py"):
+            (root / name).write_text((ROOT / "payload" / "serve" / name).read_text())
+    return root
+
+
+# what program/spec/serving-properties.ts writes for the tiny preset (accelerate, builtin, LMI 0.38)
+BUILTIN = (
+    "engine=Python\noption.entryPoint=djl_python.huggingface\noption.model_id=s3://b/m/\n"
+    "option.tensor_parallel_degree=1\noption.dtype=fp32\noption.rolling_batch=disable\n"
+)
+
+
+def test_a_builtin_entry_point_answers_in_the_builtin_handlers_shape(weights: Any, tmp_path: Any) -> None:
+    code = code_folder(tmp_path / "code", BUILTIN)
+    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
+    try:
+        assert ready["event"] == "ready", ready
+        status, body = request(
+            ready["url"] + "/invocations",
+            json.dumps({"inputs": "Summarize this", "parameters": {"max_new_tokens": 4}}).encode(),
+        )
+        # djl_python.huggingface: the pipeline's list, one {"generated_text"} per input
+        assert status == 200 and isinstance(body, list) and set(body[0]) == {"generated_text"}, body
+        status, body = request(ready["url"] + "/invocations", json.dumps({"inputs": ["a", "b"]}).encode())
+        assert status == 200 and len(body) == 2
+        status, body = request(ready["url"] + "/invocations", b"{")
+        assert status == 424 and body["code"] == 424  # an exception in inference: Output().error(...)
+    finally:
+        stop(proc)
+
+
+def test_a_custom_entry_point_runs_the_models_own_handler(weights: Any, tmp_path: Any) -> None:
+    properties = "engine=Python\noption.entryPoint=model.py\noption.s3url=s3://b/m/\noption.dtype=fp32\n"
+    code = code_folder(tmp_path / "code", properties, custom=True)
+    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "deepspeed:0.23.0"])
+    try:
+        assert ready["event"] == "ready", ready
+        status, body = request(ready["url"] + "/invocations", json.dumps({"inputs": "Summarize this"}).encode())
+        assert status == 200 and isinstance(body["outputs"], str)
+    finally:
+        stop(proc)
+
+
+def test_the_builtin_handler_reads_its_options(weights: Any, tmp_path: Any) -> None:
+    code = code_folder(tmp_path / "code", BUILTIN.replace("option.dtype=fp32", "option.dtype=float42"))
+    # --dtype is the sandbox's CPU override; without it the handler reads option.dtype as LMI's does
+    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
+    stop(proc)
+    assert ready["event"] == "failed" and "Invalid data type: float42" in ready["error"], ready
+
+
+def test_an_image_without_a_default_handler_fails_the_load(weights: Any, tmp_path: Any) -> None:
+    code = code_folder(tmp_path / "code", "engine=Python\noption.s3url=s3://b/m/\n")
+    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "deepspeed:0.21.0"])
+    stop(proc)
+    assert ready["event"] == "failed" and "no entry point" in ready["error"], ready
+
+
+def test_corrupt_weights_fail_the_init_call(weights: Any, tmp_path: Any) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in weights.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    (broken / "model.safetensors").write_bytes(b"this is not a safetensors file")
+    code = code_folder(tmp_path / "code", BUILTIN)
+    ready, proc = start(["--model-dir", str(broken), "--code-dir", str(code), "--image", "lmi:0.38.0"])
+    stop(proc)
+    assert ready["event"] == "failed" and ready["error"].startswith("Failed to initialize model"), ready
