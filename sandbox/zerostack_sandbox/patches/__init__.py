@@ -105,6 +105,24 @@ PATCHES: tuple[Patch, ...] = (
         "test/sandbox/test_endpoints.py (creating_then_in_service, failed)",
     ),
     Patch(
+        "Serving keys an LMI image does not document (CreateEndpoint / UpdateEndpoint)",
+        "lmi_keys",
+        "DJL Serving drops an option nothing reads, so on AWS such a key fails late or silently (option.s3url "
+        "on an image that reads only model_id leaves the container without weights; it never passes its "
+        "ping). The sandbox reads each variant's model as the container does (serving.properties in the "
+        "ModelDataUrl tarball, then OPTION_* Environment; the family and DJL version from the djl-inference "
+        "image tag) and holds `engine` and `option.*` to the keys that family documents at that version "
+        "(lmi_keys.RULES, each with its djl-serving file:line). Another key fails the endpoint, simulated or "
+        "rehearsed, as a container that cannot start: Creating -> Failed after the scenario delay with the "
+        "ping health-check FailureReason naming the keys; an UpdateEndpoint rolls back (InService on the old "
+        "config, FailureReason set). No server is started for such a model.",
+        "SageMaker API Reference: DescribeEndpoint (FailureReason: 'If the status of the endpoint is Failed, "
+        "or the status is InService but update operation fails'); djl-serving docs and source per "
+        "<version>-dlc branch, cited in patches/lmi_keys.py",
+        "test/sandbox/test_serving_keys.py, test/sandbox/test_rehearsal.py::"
+        "test_a_rehearsed_endpoint_with_undocumented_serving_keys_fails_without_a_server",
+    ),
+    Patch(
         "UpdateEndpoint",
         "endpoints",
         "Missing from moto. Updating -> InService; the new EndpointConfigName (and "
@@ -153,12 +171,16 @@ PATCHES: tuple[Patch, ...] = (
         "weights (option.model_id / option.s3url in the ModelDataUrl's serving.properties, or an "
         "uncompressed ModelDataSource) are a rehearsed job's MODEL_S3_PATH, or whose scenario says "
         "rehearse: true, is Creating until payload/serve/local_server.py has "
-        "loaded them from the sandbox's S3, then InService with that server as its invoke handler; a "
-        "server that never gets ready fails it with the ping health-check FailureReason; "
+        "loaded them from the sandbox's S3 (with --code-dir = the unpacked ModelDataUrl and --image = the "
+        "Model's family:DJL version, so the entry point serving.properties names runs as on that image), "
+        "then InService with that server as its invoke handler; a model whose init call fails gets the "
+        "ping health-check FailureReason with the load error ('the model failed to load: Failed to "
+        "initialize model: ...'), a server that never gets ready the same with its last lines; "
         "DeleteEndpoint stops the server.",
         "SageMaker API Reference: CreateEndpoint, DescribeEndpoint (FailureReason); LMI "
         "serving.properties option.model_id",
-        "test/sandbox/test_rehearsal_payload.py, test/sandbox/test_rehearsal.py",
+        "test/sandbox/test_rehearsal_payload.py, test/sandbox/test_rehearsal.py (served_updated_and_deleted, "
+        "fails_to_load_fails_with_the_load_error); test/e2e/rehearsal.test.ts (trained weights cannot be loaded)",
     ),
     Patch(
         "EventBridge Scheduler one-time schedules",
