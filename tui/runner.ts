@@ -92,10 +92,11 @@ export function carryOut(command: Command, ctx: RunnerContext): void {
       return;
     case "plan":
       try {
-        enqueue({ type: "planned", result: backend.plan(command.choices) });
+        enqueue({ type: "planned", result: backend.plan(command.choices), choices: command.choices });
       } catch (error) {
         enqueue({
           type: "planned",
+          choices: command.choices,
           result: {
             spec: null,
             stack: command.choices.name,

@@ -193,7 +193,18 @@ export async function previewExperiment(
   const existing = await selectStack(ctx, plan.names.stack, noProgram).catch(() => undefined);
   const stored = existing ? await readTtl(existing) : undefined;
   const program = await programOf(plan, base, ttlOf(plan, stored, opts), await storedHfTokenHash(existing, plan));
-  return preview(ctx, plan.names.stack, program, opts);
+  try {
+    return await preview(ctx, plan.names.stack, program, opts);
+  } finally {
+    // the engine previews on a stack: one made for a new experiment's preview is removed again,
+    // so a preview leaves nothing behind (an `up` since then has resources: then it stays)
+    if (!existing) await removeEmptyStack(ctx, plan.names.stack);
+  }
+}
+
+async function removeEmptyStack(ctx: DriverContext, stackName: string): Promise<void> {
+  const workspace = await projectWorkspace(ctx);
+  await workspace.removeStack(stackName).catch(() => undefined); // refused while it has resources
 }
 
 /** Follows an experiment from its stack's config, whoever runs (or ran) its `up`. */

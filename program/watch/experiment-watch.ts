@@ -3,7 +3,7 @@
 // experiment whose `up` runs in this process, in another one, or in one that died.
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { clientSettings } from "../aws/clients.js";
+import { clientSettings, type RetryReport, reportRetries, retryMessage } from "../aws/clients.js";
 import type { EventSink } from "../events.js";
 import type { CostEstimate } from "../spec/index.js";
 import { costSoFar } from "./cost-so-far.js";
@@ -45,8 +45,11 @@ export interface Watching {
 
 export function watchExperiment(target: WatchTarget, sink: EventSink, opts: WatchOptions): Watching {
   const settings = clientSettings();
-  const sagemaker = new SageMakerClient(settings);
-  const logs = new CloudWatchLogsClient(settings);
+  // the SDK retries throttled and transient failures; each retried call is a diagnostic, not an error
+  const retried = (report: RetryReport) =>
+    sink({ type: "diagnostic", severity: "info", message: retryMessage(report) });
+  const sagemaker = reportRetries(new SageMakerClient(settings), retried);
+  const logs = reportRetries(new CloudWatchLogsClient(settings), retried);
   const interval = pollInterval();
   const inner = new AbortController();
   const stop = () => inner.abort();

@@ -15,6 +15,8 @@ Routes (all JSON):
   GET    /_zerostack/stats                     request counters; S3 PutObject count and bytes
   POST   /_zerostack/stats/reset
   GET    /_zerostack/patches                   what the sandbox changes in moto, and why
+  GET    /_zerostack/faults                    injected faults in force, and how many were injected
+  POST   /_zerostack/faults                    {"seed": 7, "services": {"sagemaker": {"throttle_rate": 0.1}}}
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import __version__, patches, rehearsal
 from .clock import clock
+from .faults import FaultPlan, FaultsError, faults
 from .lifecycle import LOCK, each_backend, observe_all
 from .patches import invoke, scheduler
 from .scenario import Scenario, ScenarioError, scenarios
@@ -77,6 +80,15 @@ def scenario(request: Request) -> Response:
     return _json(scenarios.current.to_json())
 
 
+def faults_route(request: Request) -> Response:
+    if request.method == "POST":
+        try:
+            faults.set(FaultPlan.from_json(_body(request)))
+        except FaultsError as error:
+            raise ControlError(400, str(error)) from error
+    return _json(faults.describe())
+
+
 def clock_route(request: Request) -> Response:
     if request.method == "POST":
         body = _body(request)
@@ -105,6 +117,7 @@ def reset(request: Request) -> Response:
         invoke.handlers.clear()
         scheduler.reset()
         stats.reset()
+        faults.set(FaultPlan())
     return _json({"ok": True})
 
 
@@ -169,6 +182,8 @@ ROUTES: dict[tuple[str, str], Callable[[Request], Response]] = {
     ("GET", "stats"): stats_route,
     ("POST", "stats/reset"): stats_route,
     ("GET", "patches"): lambda request: _json(patches.describe()),
+    ("GET", "faults"): faults_route,
+    ("POST", "faults"): faults_route,
 }
 
 

@@ -22,6 +22,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from . import __version__, control, patches, rehearsal, validation
+from .faults import faults
 from .patches.scheduler import Ticker
 from .persistence import Snapshots
 from .stats import stats
@@ -43,6 +44,9 @@ class SandboxApplication:
             answer = control.application(environ, start_response)
         else:
             stats.record(environ)
+            fault = faults.decide(environ)  # injected throttling, 5xx, slowness (faults.py): before anything
+            if fault is not None:
+                return send(fault, start_response)
             refusal = validation.check_request(environ) if self.validate else None
             if refusal is not None:
                 return send(refusal, start_response)

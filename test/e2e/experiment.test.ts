@@ -82,6 +82,14 @@ describe("experiment stack in the sandbox", () => {
     expect(human.stdout).toMatch(/estimate: ≈ \$[\d.]+ expected, at most \$[\d.]+ \(offline table/);
   });
 
+  it("previews a new experiment without leaving a stack behind", async () => {
+    const r = await runCli(["preview", "--preset", "tiny", "--name", "fresh", "--json"], runEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(events(r.stdout).find((e) => e.type === "summary")?.changes).toMatchObject({ create: expect.any(Number) });
+    const rows = jsonResult<Array<{ name: string }>>((await runCli(["ls", "--json"], runEnv)).stdout);
+    expect(rows.map((row) => row.name)).not.toContain("fresh");
+  });
+
   it("uploads a changed payload once: a new training job, the endpoint updated in place", async () => {
     appendFileSync(join(payload, "train", "start.py"), "\n# changed by the test\n");
     await control(endpoint, "stats/reset", {});

@@ -27,7 +27,7 @@ PACKAGE = "zerostack_sandbox"
 
 LAYERS = {"base": 0, "patches": 1, "validation": 1, "rehearsal": 2, "server": 3}
 BASE = {"zerostack_sandbox", "clock", "scenario", "lifecycle", "stats", "training_status"}
-SERVER = {"control", "persistence", "server", "__main__"}
+SERVER = {"control", "faults", "persistence", "server", "__main__"}
 
 # (module, imported module) -> why the import stays inside its function
 FUNCTION_LEVEL_ALLOWED = {

@@ -90,13 +90,31 @@ describe("reducer", () => {
     expect(next.commands.at(-1)).toMatchObject({ kind: "plan", choices: catalog.presets[1]!.defaults });
   });
 
+  it("Enter right after a change waits for that change's plan: a stale plan is never previewed", () => {
+    const s = run(ready(), { type: "create" });
+    const seedPlan = { type: "planned" as const, result: fakePlan(s.form.choices!), choices: s.form.choices! };
+    // the preset changes (a re-plan is queued), and Enter comes before that plan arrives
+    const early = run(s, seedPlan, { type: "cycle", delta: 1 }, { type: "submit" });
+    expect(early.screen).toBe("new");
+    expect(early.notice).toMatch(/not ready/);
+    expect(early.commands.some((c) => c.kind === "preview")).toBe(false);
+    const tiny = early.form.choices!;
+    const ready2 = run(early, { type: "planned", result: fakePlan(tiny), choices: tiny }, { type: "submit" });
+    expect(ready2.commands.at(-1)).toMatchObject({ kind: "preview", stack: tiny.name });
+  });
+
   it("a guard error blocks the plan; a clean plan previews, and up waits for the preview", () => {
     const s = run(ready(), { type: "create" });
     const bad = { ...s.form.choices!, serveInstance: "ml.g5.12xlarge" };
-    const blocked = run(s, { type: "planned", result: fakePlan(bad) }, { type: "submit" });
+    // the backend's answer for the choices on screen: a guard error
+    const blocked = run(s, { type: "planned", result: fakePlan(bad), choices: s.form.choices! }, { type: "submit" });
     expect(blocked.screen).toBe("new");
     expect(blocked.notice).toMatch(/fix the 1 error/);
-    const planned = run(s, { type: "planned", result: fakePlan(s.form.choices!) }, { type: "submit" });
+    const planned = run(
+      s,
+      { type: "planned", result: fakePlan(s.form.choices!), choices: s.form.choices! },
+      { type: "submit" },
+    );
     expect(planned.screen).toBe("plan");
     expect(planned.commands.at(-1)).toMatchObject({ kind: "preview", stack: "seed" });
     const early = run(planned, { type: "confirm" });

@@ -3,6 +3,7 @@
 import { cycleChoice, FIELDS } from "./fields.js";
 import { withCommands } from "./initial.js";
 import { newRun } from "./run.js";
+import type { Choices } from "../../program/app/contract.js";
 import type { FormState, Intent, State } from "./types.js";
 
 const NAME_CHARS = /^[a-z0-9-]+$/;
@@ -12,9 +13,17 @@ function edit(state: State, form: FormState): State {
   return form.choices ? withCommands(next, { kind: "plan", choices: form.choices }) : next;
 }
 
+/** The plan shown was made from the choices on screen (not from the ones before the last key). */
+export function planIsCurrent(form: FormState): boolean {
+  const { choices, plannedFrom } = form;
+  if (!choices || !plannedFrom) return false;
+  return (Object.keys(choices) as (keyof Choices)[]).every((key) => choices[key] === plannedFrom[key]);
+}
+
 function blocked(state: State): string | undefined {
   const plan = state.form.plan;
-  if (!plan) return "the plan is not ready yet";
+  // Enter right after a change must not preview (and so create) the plan of the choices before it
+  if (!plan || !planIsCurrent(state.form)) return "the plan is not ready yet";
   const errors = plan.findings.filter((f) => f.severity === "error").length;
   if (errors > 0 || !plan.spec)
     return `fix the ${errors || ""} error${errors === 1 ? "" : "s"} marked ✗ first`.replace("  ", " ");

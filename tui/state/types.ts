@@ -76,6 +76,8 @@ export interface FormState {
   focus: number;
   rehearse: boolean;
   plan: PlanResult | null;
+  /** the choices `plan` was made from: a plan of older choices (a key faster than the planner) is stale */
+  plannedFrom?: Choices;
   notice?: string;
 }
 
@@ -172,7 +174,7 @@ export type Report =
   | { type: "backend-failed"; problem: ErrorView }
   | { type: "stacks-loaded"; items: StackSummary[] }
   | { type: "stacks-failed"; problem: ErrorView }
-  | { type: "planned"; result: PlanResult }
+  | { type: "planned"; result: PlanResult; choices: Choices }
   | { type: "events"; to: RunTarget; stack: string; events: ProgressEvent[] }
   | { type: "run-started"; to: RunTarget; stack: string; action: RunState["action"]; at: number }
   | { type: "run-finished"; to: RunTarget; stack: string; at: number; problem?: ErrorView }

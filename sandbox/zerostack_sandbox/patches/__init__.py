@@ -220,6 +220,18 @@ PATCHES: tuple[Patch, ...] = (
         "botocore retryhandler/standard retry and @smithy/util-retry (retried codes: 500, 502, 503, 504)",
         "test/sandbox/test_strict_requests.py::test_an_operation_the_sandbox_lacks_is_an_aws_error_that_is_not_retried",
     ),
+    Patch(
+        "Injected faults: throttling, bursts of 5xx, slow answers",
+        "faults",
+        "AWS throttles and has bad minutes; zerostack must ride them out with the SDK's own retries. Per "
+        "service (SigV4 signing name), from a seeded generator: a share of requests answered with the "
+        "service's throttling error (ThrottlingException 400; S3 SlowDown 503; Scheduler 429; IAM "
+        "Throttling), the next N with 503 ServiceUnavailable, every answer delayed. Hooked in server.py "
+        "before validation and moto, so a refused request changes nothing; POST /_zerostack/faults.",
+        "AWS Common Errors (ThrottlingException, 400); S3 API Reference, Error responses (SlowDown, 503); "
+        "EventBridge Scheduler API Reference (ThrottlingException, 429)",
+        "test/sandbox/test_faults.py::test_sagemaker_throttling_is_a_throttling_exception_botocore_retries",
+    ),
 )
 
 _applied = False

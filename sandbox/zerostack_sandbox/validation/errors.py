@@ -52,7 +52,13 @@ class Answer:
         return f"{self.status} {REASONS.get(self.status, 'Error')}"
 
 
-REASONS = {400: "Bad Request", 500: "Internal Server Error", 501: "Not Implemented"}
+REASONS = {
+    400: "Bad Request",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+}
 
 
 def answer(protocol: str, status: int, code: str, message: str, extra: dict[str, str] | None = None) -> Answer:
