@@ -218,7 +218,9 @@ describe("CLI contract under faults", () => {
 
   it("resumes logs -f after a restart with no duplicate and no missing line", async () => {
     await control(endpoint, "clock", { speed: 1 });
-    await control(endpoint, "scenario", { training: { training_s: 20, log_interval_s: 0.4 } });
+    // long enough that the first follower is surely still following when it is stopped, even on a
+    // loaded machine (each CLI start can take seconds there)
+    await control(endpoint, "scenario", { training: { training_s: 45, log_interval_s: 0.4 } });
     const up = spawnCli(upArgs("tailed"), env, { stdio: "ignore" });
     const upDone = collect(up).exited;
     try {
