@@ -59,7 +59,8 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
       onEvent(estimateOf(plan));
       await launchExperiment(session, plan, { onEvent, signal });
     },
-    attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal),
+    // the Run screen shows an experiment's whole story: its history, not only what is new
+    attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal, { fromStart: true }),
     invoke: (stack, prompt, params) => invokeExperiment(session, stack, prompt, params),
     destroy: (stack, onEvent) => destroyExperiment(session, stack, { onEvent }),
     compare: async (stacks) => compareExperiments(session, stacks, { invoke: true, now: await session.now() }),

@@ -7,6 +7,7 @@ import { withCommonOptions } from "./common-options.js";
 interface AttachFlags {
   stack?: string;
   grid?: string;
+  fromStart?: boolean;
 }
 
 interface LogsFlags {
@@ -42,7 +43,8 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
       .command("attach")
       .description("stream an experiment's events (training, logs, loss, endpoint, cost) until it settles")
       .option("-s, --stack <name>", "experiment (stack) name")
-      .option("--grid <name>", "every experiment of this grid at once (events carry their stack)"),
+      .option("--grid <name>", "every experiment of this grid at once (events carry their stack)")
+      .option("--from-start", "the whole history, not only what is new since the last up or attach"),
   ).action(
     framed<AttachFlags>({ action: "attach", timed: true }, setExit, async (flags, { out, session: open }) => {
       const grids = await import("./grid-commands.js");
@@ -52,10 +54,11 @@ export function registerWatchCommands(program: Command, setExit: (code: number) 
       const target = flags.grid ?? flags.stack!;
       const option = flags.grid !== undefined ? "--grid" : "--stack";
       const interrupted = await untilInterrupted(async (signal) => {
-        if (flags.grid === undefined) return attachExperiment(session, target, (e) => out.event(e), signal);
+        const from = { fromStart: flags.fromStart ?? false };
+        if (flags.grid === undefined) return attachExperiment(session, target, (e) => out.event(e), signal, from);
         const cells = await grids.gridStacks(session, flags.grid);
         await grids.forEachCell(session, flags.grid, "attach", cells.length, out, (stack, onEvent) =>
-          attachExperiment(session, stack, onEvent, signal),
+          attachExperiment(session, stack, onEvent, signal, from),
         );
       });
       if (interrupted) {

@@ -2,7 +2,7 @@
 // experiment(plan); destroy needs no spec at all. Stale state a killed process left behind
 // (pending operations, a lock held by a dead process) is cleared first, so a re-run converges.
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
-import { payloadDir } from "../env/paths.js";
+import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { hfTokenHash } from "../providers/hf-token-secret.js";
@@ -15,7 +15,6 @@ import { fromPulumiError } from "./pulumi-errors.js";
 import { BadInputError, ConflictError, OperationFailedError } from "../errors.js";
 import type { EventSink } from "../events.js";
 import type { WatchTarget } from "../watch/experiment-watch.js";
-import type { CursorStore } from "../watch/log-tailer.js";
 
 export const CONFIG_KEYS = {
   spec: "zerostack:spec",
@@ -114,11 +113,17 @@ export async function upExperiment(
   opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
 ): Promise<Record<string, unknown>> {
   if (opts.watch === false) return upOnly(ctx, plan, base, opts);
-  const { watchExperiment } = await import("../watch/experiment-watch.js");
+  const [{ watchExperiment }, { fileWatermark }] = await Promise.all([
+    import("../watch/experiment-watch.js"),
+    import("../watch/watermark.js"),
+  ]);
   const stopWatching = new AbortController();
+  // only what is new since the last up or attach of this experiment
+  const watermark = fileWatermark(watermarkFile(ctx.sandbox, plan.names.stack, ctx.env), plan.training.jobName);
   const watching = watchExperiment(watchTargetOf(plan), opts.onEvent, {
     signal: stopWatching.signal,
     untilSettled: false,
+    watermark,
   });
   try {
     return await upOnly(ctx, plan, base, opts);
@@ -213,18 +218,21 @@ export async function attachExperiment(
   stackName: string,
   onEvent: EventSink,
   signal: AbortSignal,
-  cursors?: CursorStore,
+  opts: { fromStart?: boolean } = {},
 ): Promise<void> {
   const target = await readWatchTarget(ctx, stackName);
-  const [{ watchExperiment }, { isUpdating }] = await Promise.all([
+  const [{ watchExperiment }, { isUpdating }, { fileWatermark }] = await Promise.all([
     import("../watch/experiment-watch.js"),
     import("./locks.js"),
+    import("../watch/watermark.js"),
   ]);
+  // from the experiment's watermark (what an up or attach already streamed), or the whole history
+  const path = watermarkFile(ctx.sandbox, stackName, ctx.env);
   await watchExperiment(target, onEvent, {
     signal,
     untilSettled: true,
     updating: () => isUpdating(ctx, stackName),
-    ...(cursors ? { cursors } : {}),
+    watermark: fileWatermark(path, target.trainingJob, opts.fromStart ?? false),
   }).done;
 }
 

@@ -53,3 +53,8 @@ export function sandboxDir(env: NodeJS.ProcessEnv = process.env): string {
 export function cursorFile(sandbox: boolean, stack: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(stateLayout(sandbox, env).base, "cursors", `${stack}.json`);
 }
+
+/** Where an experiment's watermark lives: how far `up`/`attach` streamed it (program/watch/watermark.ts). */
+export function watermarkFile(sandbox: boolean, stack: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateLayout(sandbox, env).base, "watermarks", `${stack}.json`);
+}

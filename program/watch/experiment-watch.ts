@@ -8,10 +8,11 @@ import type { EventSink } from "../events.js";
 import type { CostEstimate } from "../spec/index.js";
 import { costSoFar } from "./cost-so-far.js";
 import { watchEndpoint } from "./endpoint-watcher.js";
-import { memoryCursors, tailLogs, type CursorStore } from "./log-tailer.js";
+import { memoryCursors, tailLogs } from "./log-tailer.js";
 import { MetricCounter, parseMetricLine } from "./metrics.js";
 import { pollInterval, sleep } from "./poll.js";
 import { TERMINAL_TRAINING, watchTraining } from "./training-watcher.js";
+import type { Watermark } from "./watermark.js";
 
 export interface WatchTarget {
   trainingJob: string;
@@ -28,7 +29,8 @@ export interface WatchOptions {
    * ended and whose endpoint does not exist stops once no update runs: nothing more will come.
    */
   updating?: () => Promise<boolean>;
-  cursors?: CursorStore;
+  /** where to start and what to keep (program/watch/watermark.ts); from the first line without one */
+  watermark?: Watermark;
   /** rank 0's host: the HF Trainer logs metrics there only */
   metricsHost?: string;
   costTickMs?: number;
@@ -60,7 +62,7 @@ export function watchExperiment(target: WatchTarget, sink: EventSink, opts: Watc
   let billable = 0;
   let inServiceSince: Date | undefined;
   let endpointSeconds = 0;
-  const metrics = new MetricCounter();
+  const metrics = opts.watermark?.metrics ?? new MetricCounter();
   const metricsHost = opts.metricsHost ?? "algo-1";
   const logSink: EventSink = (event) => {
     sink(event);
@@ -77,7 +79,7 @@ export function watchExperiment(target: WatchTarget, sink: EventSink, opts: Watc
   });
   const tail = tailLogs(logs, target.trainingJob, logSink, {
     ...pollOpts,
-    cursors: opts.cursors ?? memoryCursors(),
+    cursors: opts.watermark?.cursors ?? memoryCursors(),
     finished: () => TERMINAL_TRAINING.includes(trainingStatus),
   });
   const endpoint = target.endpoint

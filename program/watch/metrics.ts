@@ -25,7 +25,11 @@ export function parseMetricLine(line: string): ParsedMetrics | undefined {
 
 /** Numbers the loss lines of one run: step n is the n-th logged training loss. */
 export class MetricCounter {
-  private step = 0;
+  /** `from`: loss lines numbered already (a watermark resumes where the last stream stopped) */
+  constructor(private step = 0) {}
+  get steps(): number {
+    return this.step;
+  }
   next(parsed: ParsedMetrics): { step: number; values: Record<string, number> } {
     if ("loss" in parsed.values) this.step += 1;
     return { step: this.step, values: parsed.values };

@@ -183,7 +183,10 @@ describe("CLI contract under faults", () => {
     await expect
       .poll(() => jsonLines(upOut.out()).some((e) => e.type === "training"), { timeout: 60_000, interval: 100 })
       .toBe(true);
-    const attached = await runCli(["attach", "--stack", "watched", "--json"], env, { timeoutMs: 90_000 });
+    // the whole history (by default an attach starts where the last up or attach stopped)
+    const attached = await runCli(["attach", "--stack", "watched", "--from-start", "--json"], env, {
+      timeoutMs: 90_000,
+    });
     expect(attached.code, `attach: ${attached.stderr}\nup: ${upOut.out().slice(-1500)}`).toBe(0);
     expect(await upOut.exited).toBe(0);
     // per stream the order is the same; streams interleave as each process polled them

@@ -63,6 +63,8 @@ describe("experiment stack in the sandbox", () => {
     expect(r.code, r.stderr).toBe(0);
     const changed = events(r.stdout).filter((e) => e.type === "resource" && e.op !== "same");
     expect(changed).toEqual([]);
+    // nothing replayed: the finished job's log lines and metrics were streamed by the first up
+    expect(events(r.stdout).filter((e) => e.type === "log" || e.type === "metric")).toEqual([]);
     const stats = await control<UploadStats>(endpoint, "stats");
     expect(stats.s3).toMatchObject({ put_object_count: 0, uploaded_bytes: 0 });
   });
