@@ -1,12 +1,12 @@
 // One experiment's stack: its config holds the spec (plain JSON) and the TTL deadline; up runs
 // experiment(plan); destroy needs no spec at all. Stale state a killed process left behind
 // (pending operations, a lock held by a dead process) is cleared first, so a re-run converges.
-import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { hfTokenHash } from "../providers/hf-token-secret.js";
-import { inventory } from "./inventory.js";
+import { checkpointPending, inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
 import { nextTtl, type TtlState } from "./ttl.js";
@@ -37,11 +37,14 @@ export function watchTargetOf(plan: Plan): WatchTarget {
 
 const noProgram = async () => ({});
 
-async function readTtl(stack: Stack): Promise<TtlState | undefined> {
-  const config = await stack.getAllConfig();
+function ttlFrom(config: ConfigMap): TtlState | undefined {
   const seconds = config[CONFIG_KEYS.ttlSeconds]?.value;
   const expiresAt = config[CONFIG_KEYS.ttlExpiresAt]?.value;
   return seconds && expiresAt ? { ttlSeconds: Number(seconds), expiresAt } : undefined;
+}
+
+async function readTtl(stack: Stack): Promise<TtlState | undefined> {
+  return ttlFrom(await stack.getAllConfig());
 }
 
 /**
@@ -90,8 +93,13 @@ async function storedHfTokenHash(stack: Stack | undefined, plan: Plan): Promise<
 
 /** Pending operations (a killed `up`) are cleared by a refresh that drops pending creates. */
 async function clearPending(ctx: DriverContext, stack: Stack, opts: OperationOptions): Promise<void> {
-  const deployment = await stack.exportStack();
-  const pending = (deployment.deployment as { pending_operations?: unknown[] } | undefined)?.pending_operations ?? [];
+  // a file backend's checkpoint is read directly (no `pulumi stack export` process)
+  const direct = checkpointPending(ctx, stack.name);
+  const pending =
+    direct !== "not-a-file-backend"
+      ? Array.from({ length: direct })
+      : (((await stack.exportStack()).deployment as { pending_operations?: unknown[] } | undefined)
+          ?.pending_operations ?? []);
   if (pending.length === 0) return;
   opts.onEvent({
     type: "diagnostic",
@@ -128,7 +136,10 @@ export async function upExperiment(
   try {
     return await upOnly(ctx, plan, base, opts);
   } finally {
-    await Promise.race([watching.trainingDone, new Promise((r) => setTimeout(r, 3000))]);
+    // a moment for the last log lines; the timer must not keep the process alive once they are in
+    let drain: NodeJS.Timeout | undefined;
+    await Promise.race([watching.trainingDone, new Promise((r) => (drain = setTimeout(r, 3000)))]);
+    clearTimeout(drain);
     stopWatching.abort();
     await watching.done;
   }
@@ -145,22 +156,22 @@ async function upOnly(
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
   const hfTokenHash = await provideHfToken(stack, plan);
-  const ttl = ttlOf(plan, await readTtl(stack), opts);
+  // every `pulumi config` call is a CLI process: read once, write only what changed
+  const config = await stack.getAllConfig();
+  const ttl = ttlOf(plan, ttlFrom(config), opts);
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
   if (!ttl)
     for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt])
-      await stack.removeConfig(key).catch(() => undefined);
-  await stack.setAllConfig({
-    [CONFIG_KEYS.spec]: { value: JSON.stringify(plan.spec) },
-    [CONFIG_KEYS.preset]: { value: plan.spec.preset },
-    [CONFIG_KEYS.watch]: { value: JSON.stringify(watchTargetOf(plan)) },
-    ...(ttl
-      ? {
-          [CONFIG_KEYS.ttlSeconds]: { value: String(ttl.ttlSeconds) },
-          [CONFIG_KEYS.ttlExpiresAt]: { value: ttl.expiresAt },
-        }
-      : {}),
-  });
+      if (config[key]) await stack.removeConfig(key).catch(() => undefined);
+  const wanted: Record<string, string> = {
+    [CONFIG_KEYS.spec]: JSON.stringify(plan.spec),
+    [CONFIG_KEYS.preset]: plan.spec.preset,
+    [CONFIG_KEYS.watch]: JSON.stringify(watchTargetOf(plan)),
+    ...(ttl ? { [CONFIG_KEYS.ttlSeconds]: String(ttl.ttlSeconds), [CONFIG_KEYS.ttlExpiresAt]: ttl.expiresAt } : {}),
+  };
+  if (Object.entries(wanted).some(([key, value]) => config[key]?.value !== value)) {
+    await stack.setAllConfig(Object.fromEntries(Object.entries(wanted).map(([key, value]) => [key, { value }])));
+  }
   return runUp(ctx, stack, await programOf(plan, base, ttl, hfTokenHash), opts);
 }
 

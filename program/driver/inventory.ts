@@ -165,6 +165,15 @@ export function checkpointOutputs(
   return Object.keys(state.outputs).length > 0 ? state.outputs : undefined;
 }
 
+/** How many operations a killed update left pending, from the file-backend checkpoint (0 without one). */
+export function checkpointPending(ctx: DriverContext, stackName: string): number | "not-a-file-backend" {
+  const dir = fileBackendDir(ctx);
+  if (!dir) return "not-a-file-backend";
+  const file = join(dir, ".pulumi", "stacks", PROJECT, `${stackName}.json`);
+  if (!existsSync(file)) return 0;
+  return stackStateOf(stackName, JSON.parse(readFileSync(file, "utf8")) as Checkpoint, false).pendingOperations;
+}
+
 /** `viaEngine` forces the Automation API path (what a non-file backend takes); bench/ compares the two. */
 export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolean } = {}): Promise<StackState[]> {
   const dir = opts.viaEngine ? undefined : fileBackendDir(ctx);

@@ -1,0 +1,60 @@
+// A no-change `up` of a finished experiment next to the engine's floor: `up` of an empty inline
+// stack through the same Automation API, Pulumi CLI and file backend (bench/floor-up.mjs), side by
+// side in one run, median of N each. Prints figures; never passes or fails.
+//   node bench/no-change-up.ts [runs=5]      (after scripts/bootstrap)
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const runs = Number(process.argv[2] ?? 5);
+const home = mkdtempSync(join(tmpdir(), "zerostack-bench-up-"));
+const env: NodeJS.ProcessEnv = { ...process.env, ZEROSTACK_HOME: home, NO_COLOR: "1" };
+for (const key of Object.keys(env)) if (key.startsWith("AWS_")) delete env[key];
+const cli = join(root, "bin", "zerostack");
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+function timed(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): number {
+  const started = performance.now();
+  const run = spawnSync(command, args, { env: { ...env, ...extraEnv }, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`${command} ${args.join(" ")}: exit ${run.status}\n${run.stderr}`);
+  return performance.now() - started;
+}
+
+try {
+  const up = ["up", "--preset", "tiny", "--name", "tiny", "--yes", "--json"];
+  timed(cli, up); // the experiment, trained and in service
+  // the floor runs in the sandbox session's environment, as the CLI's engine does
+  const { endpoint } = JSON.parse(
+    spawnSync("cat", [join(home, "sandbox", "service.json")], { encoding: "utf8" }).stdout,
+  ) as { endpoint: string };
+  const sessionEnv = {
+    ZEROSTACK_ROOT: root,
+    PATH: `${join(root, ".toolchain", "bin")}:${process.env.PATH}`,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "zerostack-sandbox",
+    AWS_SECRET_ACCESS_KEY: "zerostack-sandbox",
+    AWS_REGION: "us-east-1",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  const node = join(root, ".toolchain", "bin", "node");
+  timed(node, [join(root, "bench", "floor-up.mjs")], sessionEnv); // the floor stack exists
+  const noChange: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    noChange.push(timed(cli, up));
+    floor.push(timed(node, [join(root, "bench", "floor-up.mjs")], sessionEnv));
+  }
+  const row = (label: string, xs: number[]) =>
+    console.log(
+      `${label.padEnd(44)}${(median(xs) / 1000).toFixed(2)} s   (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(" ")})`,
+    );
+  console.log(`median of ${runs} each, same sandbox, same file backend`);
+  row("zerostack up, no change (tiny, in service)", noChange);
+  row("engine floor: up of an empty inline stack", floor);
+  console.log(`ratio ${(median(noChange) / median(floor)).toFixed(2)}x`);
+} finally {
+  spawnSync(cli, ["sandbox", "stop"], { env, stdio: "ignore" });
+  rmSync(home, { recursive: true, force: true });
+}
