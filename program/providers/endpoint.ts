@@ -55,9 +55,35 @@ async function waitInService(inputs: EndpointInputs): Promise<DescribeEndpointCo
   });
 }
 
+function removeEndpoint(name: string): Promise<void> {
+  // gone already is fine: e.g. the TTL schedule deleted it
+  return deleteAndWait(
+    `endpoint ${name}`,
+    () => sagemaker().send(new DeleteEndpointCommand({ EndpointName: name })),
+    () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: name })),
+    900,
+  );
+}
+
+/** Waits for InService; an endpoint that went Failed is deleted first: a failed create leaves nothing behind. */
+async function createdOrCleaned(inputs: EndpointInputs): Promise<DescribeEndpointCommandOutput> {
+  try {
+    return await waitInService(inputs);
+  } catch (error) {
+    if ((await describe(inputs.name))?.EndpointStatus === "Failed") await removeEndpoint(inputs.name);
+    throw error;
+  }
+}
+
 export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
   async create(inputs) {
-    const existing = await describe(inputs.name);
+    let existing = await describe(inputs.name);
+    if (existing?.EndpointArn && existing.EndpointStatus === "Failed") {
+      // a Failed endpoint of ours (a killed run left it) is not adopted: it is made again
+      await adoptIfOurs("endpoint", inputs.name, existing.EndpointArn, inputs.tags, listTags);
+      await removeEndpoint(inputs.name);
+      existing = undefined;
+    }
     if (existing?.EndpointArn) {
       await adoptIfOurs("endpoint", inputs.name, existing.EndpointArn, inputs.tags, listTags);
       if (existing.EndpointConfigName !== inputs.configName && existing.EndpointStatus === "InService") {
@@ -74,7 +100,7 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
         }),
       );
     }
-    const ready = await waitInService(inputs);
+    const ready = await createdOrCleaned(inputs);
     return { id: inputs.name, outs: { ...inputs, ...stateOf(ready) } };
   },
 
@@ -103,12 +129,6 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
   },
 
   async delete(id) {
-    // gone already is fine: e.g. the TTL schedule deleted it
-    await deleteAndWait(
-      `endpoint ${id}`,
-      () => sagemaker().send(new DeleteEndpointCommand({ EndpointName: id })),
-      () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: id })),
-      900,
-    );
+    await removeEndpoint(id);
   },
 };

@@ -60,6 +60,9 @@ describe("endpoint create", () => {
     expect((result as { error: Error }).error.message).toBe(
       "endpoint zs-demo failed: The primary container for production variant AllTraffic did not pass the ping health check.",
     );
+    // a failed create leaves nothing behind (Pulumi records nothing of it: destroy would never delete it)
+    expect(aws.actions()).toContain("DeleteEndpoint");
+    await expect(provider.read("zs-demo", undefined)).resolves.toMatchObject({ id: "" });
   });
 
   it("gives up after waitTimeoutSeconds with a message naming the endpoint", async () => {
@@ -69,9 +72,11 @@ describe("endpoint create", () => {
     expect((result as { error: Error }).error.message).toMatch(
       /^endpoint zs-demo: still not done after 120s \(last status Creating\)/,
     );
-    // 0, 5, 15, 35, 65, 95 s: the next poll (125 s) would be past the deadline
+    // 0, 5, 15, 35, 65, 95 s: the next poll (125 s) would be past the deadline; then one look
+    // whether it Failed (to clean up): it did not, so it stays for the next `up` to wait on
     const waits = aws.callsOf("DescribeEndpoint").slice(1);
-    expect(waits.map((c) => (c.at - waits[0]!.at) / 1000)).toEqual([0, 5, 15, 35, 65, 95]);
+    expect(waits.map((c) => (c.at - waits[0]!.at) / 1000)).toEqual([0, 5, 15, 35, 65, 95, 95]);
+    expect(aws.actions()).not.toContain("DeleteEndpoint");
   });
 
   it("adopts its own endpoint left by a killed run, and waits for it without creating another", async () => {
