@@ -64,7 +64,7 @@ try {
 
   const lsFile = time(() => {
     const r = spawnSync(cli, ["ls", "--json"], { env, encoding: "utf8" });
-    const rows = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as unknown[];
+    const rows = JSON.parse(r.stdout.trim().split("\n").at(-2)!) as unknown[]; // the line before `done`
     if (rows.length !== count) throw new Error(`ls listed ${rows.length} stacks, not ${count}`);
   });
   const viaEngineScript = `

@@ -7,6 +7,7 @@ import { stateLayout } from "../env/paths.js";
 import type { CostEstimate } from "../spec/index.js";
 import { costSoFar } from "../watch/cost-so-far.js";
 import { lockDir, readLocks } from "./locks.js";
+import { readStackFiles, s3Backend } from "./s3-checkpoints.js";
 import { listStacks } from "./operations.js";
 import { PROJECT, selectStack, type DriverContext } from "./workspace.js";
 import { BASE_STACK } from "../base/base-names.js";
@@ -188,6 +189,12 @@ export async function stackStates(ctx: DriverContext, opts: { viaEngine?: boolea
         const locked = readLocks(lockDir(ctx, name)!).length > 0;
         return stackStateOf(name, JSON.parse(readFileSync(join(stacksDir, f), "utf8")) as Checkpoint, locked);
       });
+  }
+  // an S3 backend: the checkpoints straight from the bucket, in parallel (program/driver/s3-checkpoints.ts)
+  const s3 = opts.viaEngine ? undefined : s3Backend(stateLayout(ctx.sandbox, ctx.env ?? process.env).backendUrl);
+  if (s3) {
+    const files = await readStackFiles(s3, PROJECT);
+    return files.map((f) => stackStateOf(f.name, f.checkpoint as Checkpoint, f.locked));
   }
   // other backends: each stack's deployment (the checkpoint's shape) through the Automation API
   const listings = await listStacks(ctx);
