@@ -6,6 +6,7 @@ import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { hfTokenHash } from "../providers/hf-token-secret.js";
+import { readCheckpoint } from "./checkpoints.js";
 import { checkpointPending, inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
@@ -37,6 +38,18 @@ export function watchTargetOf(plan: Plan): WatchTarget {
 
 const noProgram = async () => ({});
 
+/** The outputs of the stack's last update, from its checkpoint (no Pulumi process). */
+async function stateOutputs(ctx: DriverContext, stackName: string): Promise<Record<string, unknown>> {
+  const checkpoint = await readCheckpoint(ctx, stackName);
+  const root = checkpoint?.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
+  return root?.outputs ?? {};
+}
+
+function ttlFromOutputs(outputs: Record<string, unknown>, plan: Plan): TtlState | undefined {
+  const expiresAt = outputs.ttlExpiresAt;
+  return typeof expiresAt === "string" && plan.serving ? { ttlSeconds: plan.serving.ttlSeconds, expiresAt } : undefined;
+}
+
 function ttlFrom(config: ConfigMap): TtlState | undefined {
   const seconds = config[CONFIG_KEYS.ttlSeconds]?.value;
   const expiresAt = config[CONFIG_KEYS.ttlExpiresAt]?.value;
@@ -53,7 +66,7 @@ async function readTtl(stack: Stack): Promise<TtlState | undefined> {
  * so it is never an input and never lands in the state (a captured value would be stored in
  * plaintext: pulumi#8265); the program gets a salted hash of it, to notice a changed token.
  */
-async function provideHfToken(stack: Stack, plan: Plan): Promise<string | undefined> {
+async function provideHfToken(ctx: DriverContext, stack: Stack, plan: Plan): Promise<string | undefined> {
   if (!plan.spec.hfToken) return undefined;
   const given = process.env.HF_TOKEN;
   if (given) await stack.setConfig(CONFIG_KEYS.hfToken, { value: given, secret: true });
@@ -63,6 +76,9 @@ async function provideHfToken(stack: Stack, plan: Plan): Promise<string | undefi
       (v) => v.value,
       () => undefined,
     ));
+  // a teammate's experiment: its token is in Secrets Manager already, and the state keeps its hash
+  const kept = stored ? undefined : (await stateOutputs(ctx, stack.name)).hfTokenHash;
+  if (typeof kept === "string") return kept;
   if (!stored) {
     throw new BadInputError(
       [
@@ -155,10 +171,12 @@ async function upOnly(
   await clearStaleLocks(ctx, stackName, opts.onEvent);
   const stack = await openStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
-  const hfTokenHash = await provideHfToken(stack, plan);
+  const hfTokenHash = await provideHfToken(ctx, stack, plan);
   // every `pulumi config` call is a CLI process: read once, write only what changed
   const config = await stack.getAllConfig();
-  const ttl = ttlOf(plan, ttlFrom(config), opts);
+  // the stored deadline: this home's config, else the state (a teammate's experiment)
+  const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, stackName), plan);
+  const ttl = ttlOf(plan, stored, opts);
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
   if (!ttl)
     for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt])
@@ -262,6 +280,11 @@ export async function exportExperiment(ctx: DriverContext, stackName: string): P
 export async function readWatchTarget(ctx: DriverContext, stackName: string): Promise<WatchTarget> {
   const stack = await existingStack(ctx, stackName);
   const raw = (await stack.getAllConfig())[CONFIG_KEYS.watch]?.value;
+  // a teammate's experiment has no config in this home: the state's outputs carry the same target
+  if (!raw) {
+    const fromState = (await stateOutputs(ctx, stackName)).watch as WatchTarget | undefined;
+    if (fromState?.trainingJob) return fromState;
+  }
   if (!raw)
     throw new OperationFailedError(
       `${stackName} has no experiment recorded yet`,

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { stateLayout } from "../env/paths.js";
 import type { CostEstimate } from "../spec/index.js";
 import { costSoFar } from "../watch/cost-so-far.js";
+import type { Checkpoint } from "./checkpoints.js";
 import { lockDir, readLocks } from "./locks.js";
 import { readStackFiles, s3Backend } from "./s3-checkpoints.js";
 import { listStacks } from "./operations.js";
@@ -53,16 +54,6 @@ export interface StackState {
   outputs: Record<string, unknown>;
   pendingOperations: number;
   locked: boolean;
-}
-
-interface Checkpoint {
-  checkpoint?: {
-    latest?: {
-      manifest?: { time?: string };
-      resources?: Array<{ type: string; created?: string; outputs?: Record<string, unknown> }>;
-      pending_operations?: unknown[];
-    };
-  };
 }
 
 /** A stack's state as the file backend stores it. */

@@ -8,8 +8,13 @@ export function fromPulumiError(error: unknown, stack: string, reasons: string[]
     name === "ConcurrentUpdateError" ||
     /currently locked by|conflict: Another update is currently in progress/i.test(message)
   ) {
+    // the DIY backend names each lock's holder (pkg/backend/diy/lock.go, checkForLock):
+    //   "<lock file>: created by user@host (pid N) at <time>"
+    const holders = [...message.matchAll(/created by (\S+ \(pid \d+\))(?: at (.+))?$/gm)].map(
+      (m) => `${m[1]}${m[2] ? ` since ${m[2].trim()}` : ""}`,
+    );
     return new ConflictError(
-      `stack ${stack} is locked by another update`,
+      `stack ${stack} is locked by another update${holders.length > 0 ? `: held by ${holders.join(", ")}` : ""}`,
       `wait for the other \`zerostack\` process to finish; if none is running (a killed process leaves its lock: file-backend locks never expire, pulumi#9253), run \`zerostack cancel --stack ${stack}\``,
       { cause: error },
     );

@@ -63,7 +63,8 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
   return out;
 }
 
-export async function readStackFiles(backend: S3Backend, project: string): Promise<StackFile[]> {
+/** Every stack file of `project` (or the one of `only`), with whether a lock is held on it. */
+export async function readStackFiles(backend: S3Backend, project: string, only?: string): Promise<StackFile[]> {
   const settings = clientSettings();
   const s3 = new S3Client({
     ...settings,
@@ -72,12 +73,14 @@ export async function readStackFiles(backend: S3Backend, project: string): Promi
   });
   const root = backend.prefix ? `${backend.prefix}/.pulumi` : ".pulumi";
   const stacksPrefix = `${root}/stacks/${project}/`;
-  const locksPrefix = `${root}/locks/${project}/`;
+  const locksPrefix = `${root}/locks/${project}/${only ? `${only}/` : ""}`;
   const [stackKeys, lockKeys] = await Promise.all([
-    listAll(s3, backend.bucket, stacksPrefix),
+    listAll(s3, backend.bucket, only ? `${stacksPrefix}${only}.json` : stacksPrefix),
     listAll(s3, backend.bucket, locksPrefix),
   ]);
-  const locked = new Set(lockKeys.map((k) => k.slice(locksPrefix.length).split("/")[0]));
+  const locked = new Set(
+    only ? (lockKeys.length > 0 ? [only] : []) : lockKeys.map((k) => k.slice(locksPrefix.length).split("/")[0]),
+  );
   const files = stackKeys.filter((k) => /\.json(\.gz)?$/.test(k) && !k.slice(stacksPrefix.length).includes("/"));
   return mapLimit(files.sort(), 16, async (key) => {
     const body = await (

@@ -1,6 +1,6 @@
 // One Pulumi workspace per experiment, on the file backend in ZEROSTACK_HOME (or
 // PULUMI_BACKEND_URL), with the engine's own home kept inside ZEROSTACK_HOME too.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalWorkspace, LocalWorkspaceOptions, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { stateLayout, zerostackHome, zerostackRoot } from "../env/paths.js";
@@ -13,8 +13,18 @@ export interface DriverContext {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * The secrets provider of new stacks: ZEROSTACK_SECRETS_PROVIDER (e.g.
+ * `awskms://alias/zerostack?region=us-east-1`, so a team sharing an S3 backend shares the key), else
+ * a passphrase kept in ZEROSTACK_HOME. The sandbox always uses its passphrase.
+ */
+export function secretsProviderOf(ctx: DriverContext, env: NodeJS.ProcessEnv = ctx.env ?? process.env): string {
+  return (!ctx.sandbox && env.ZEROSTACK_SECRETS_PROVIDER) || "passphrase";
+}
+
 function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOptions {
   const env = ctx.env ?? process.env;
+  const secretsProvider = secretsProviderOf(ctx, env);
   const layout = stateLayout(ctx.sandbox, env);
   if (layout.backendUrl.startsWith("file://"))
     mkdirSync(layout.backendUrl.slice("file://".length), { recursive: true });
@@ -24,9 +34,11 @@ function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOp
     workDir,
     pulumiHome: layout.pulumiHome,
     projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url: layout.backendUrl } },
-    secretsProvider: "passphrase",
+    secretsProvider,
     envVars: {
-      PULUMI_CONFIG_PASSPHRASE: configPassphrase(zerostackHome(env), env),
+      ...(secretsProvider === "passphrase"
+        ? { PULUMI_CONFIG_PASSPHRASE: configPassphrase(zerostackHome(env), env) }
+        : {}),
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS: "true",
       // the dynamic providers load their implementation from here (program/providers/dynamic.ts)
@@ -38,15 +50,40 @@ function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOp
 export async function openStack(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
-  const opts = workspaceOptions(ctx, join(layout.workspaces, stackName));
+  const workDir = join(layout.workspaces, stackName);
+  const opts = workspaceOptions(ctx, workDir);
+  await adoptSecretsSettings(ctx, stackName, workDir);
   return LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT, program }, opts);
 }
 
 export async function selectStack(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
-  const opts = workspaceOptions(ctx, join(layout.workspaces, stackName));
+  const workDir = join(layout.workspaces, stackName);
+  const opts = workspaceOptions(ctx, workDir);
+  await adoptSecretsSettings(ctx, stackName, workDir);
   return LocalWorkspace.selectStack({ stackName, projectName: PROJECT, program }, opts);
+}
+
+/**
+ * A stack someone else created (a teammate on the same S3 backend) has no settings file in this
+ * home's workspace: its secrets provider and encrypted data key are copied from the stack's state,
+ * so this user decrypts with the same KMS key (or passphrase salt) instead of a new one of their own.
+ */
+async function adoptSecretsSettings(ctx: DriverContext, stackName: string, workDir: string): Promise<void> {
+  const file = join(workDir, `Pulumi.${stackName}.yaml`);
+  if (existsSync(file)) return;
+  const { readCheckpoint } = await import("./checkpoints.js");
+  const checkpoint = await readCheckpoint(ctx, stackName);
+  const providers = checkpoint?.checkpoint?.latest?.secrets_providers;
+  const state = providers?.state ?? {};
+  const lines =
+    providers?.type === "cloud" && state.url && state.encryptedkey
+      ? [`secretsprovider: ${state.url}`, `encryptedkey: ${state.encryptedkey}`]
+      : providers?.type === "passphrase" && state.salt
+        ? [`encryptionsalt: ${state.salt}`]
+        : [];
+  if (lines.length > 0) writeFileSync(file, `${lines.join("\n")}\n`);
 }
 
 /** A workspace for project-wide operations (list, remove) that need no program. */

@@ -104,6 +104,8 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     });
 
     const outputs: Record<string, unknown> = {
+      // a teammate's `up` reuses it (the token itself is in Secrets Manager): program/driver/experiment-stack.ts
+      ...(secret && opts.hfTokenHash ? { hfTokenHash: opts.hfTokenHash } : {}),
       trainingJobName: job.name,
       trainingJobStatus: job.status,
       billableSeconds: job.billableSeconds,
