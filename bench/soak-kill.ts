@@ -96,8 +96,13 @@ try {
   if (whole.status !== 0) throw new Error(`the calibration up failed: ${lastLine(whole.stdout)}\n${whole.stderr}`);
   run(["destroy", "--stack", "soak-calibrate", "--yes"]);
   const random = seeded(seed);
-  const at = Array.from({ length: points }, (_, i) => Math.round(((i + random()) / points) * wholeMs));
-  console.log(`kill soak: ${points} points over a ${(wholeMs / 1000).toFixed(1)} s up, seed ${seed}`);
+  // a killed run starts cold and competes with the re-runs for the machine: spread the points over
+  // twice the calibrated up, so the later phases (model, endpoint, TTL) are hit too
+  const span = 2 * wholeMs;
+  const at = Array.from({ length: points }, (_, i) => Math.round(((i + random()) / points) * span));
+  console.log(
+    `kill soak: ${points} points over ${(span / 1000).toFixed(1)} s (a whole up took ${(wholeMs / 1000).toFixed(1)} s), seed ${seed}`,
+  );
 
   let converged = 0;
   let left = 0;
