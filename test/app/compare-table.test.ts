@@ -143,7 +143,7 @@ describe("loss series", () => {
     expect(lines[0]).toMatch(/2\.000\|\*/);
     expect(lines[6]).toMatch(/0\.500\|\s+o$/);
     expect(lines[7]).toMatch(/step 0\s+20$/);
-    expect(lines.join("\n")).not.toMatch(/\x1b\[/);
+    expect(lines.join("\n")).not.toContain("\u001b["); // NO_COLOR-safe: no escape sequences
     expect(legend(["a", "b"])).toBe("* a  o b");
     expect(plotSeries([[], []], { width: 40, height: 8 })).toEqual(["(no loss logged yet)"]);
   });

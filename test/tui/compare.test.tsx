@@ -32,7 +32,7 @@ describe("compare screen", () => {
     expect(f).toMatch(/\|.*\*/);
     expect(f).toMatch(/\|.*o/);
     expect(f).toContain("step 0");
-    expect(f).not.toMatch(/\x1b\[/);
+    expect(f).not.toContain("\u001b["); // no colour escapes
     expect(fits(f)).toBe(true);
     expect(ui.calls.compared).toEqual([["seed-run", "tiny"]]);
     await ui.press(KEYS.esc);
