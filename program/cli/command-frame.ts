@@ -30,7 +30,9 @@ export interface CommandContext {
 /** What a command reports back: the stack it acted on, and an exit code other than 0. */
 export interface CommandOutcome {
   stack?: string;
+  /** a result that is not a success: the error event (JSON mode) says `failure` */
   exitCode?: ExitCode;
+  failure?: { message: string; nextStep?: string };
 }
 
 export interface FrameOptions {
@@ -75,6 +77,11 @@ export async function runFramed<F extends object = object>(
   try {
     const outcome = (await body(flags, ctx)) ?? {};
     const exitCode = outcome.exitCode ?? ExitCode.ok;
+    if (exitCode !== ExitCode.ok && json) {
+      // the JSON-lines contract: the last line is `done` or `error`, whatever the outcome
+      const failure = outcome.failure ?? { message: `${options.action} ended with exit code ${exitCode}` };
+      out.event({ type: "error", action: options.action, exitCode, ...failure });
+    }
     if (exitCode === ExitCode.ok && (json || options.timed)) {
       const seconds = (performance.now() - started) / 1000;
       out.event({ type: "done", action: options.action, stack: outcome.stack ?? "", ok: true, seconds });

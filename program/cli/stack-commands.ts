@@ -151,7 +151,15 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
           ? `${flags.stack} is locked by a running process (pid ${holders}); pass --force only if it is not updating this stack`
           : `removed ${removed.length} lock(s) of ${flags.stack}`,
       );
-      return live.length > 0 ? { stack: flags.stack, exitCode: ExitCode.conflict } : { stack: flags.stack };
+      if (live.length === 0) return { stack: flags.stack };
+      return {
+        stack: flags.stack,
+        exitCode: ExitCode.conflict,
+        failure: {
+          message: `${flags.stack} is locked by a running process (pid ${holders})`,
+          nextStep: "wait for it to finish; pass --force only if it is not updating this stack",
+        },
+      };
     }),
   );
 }
