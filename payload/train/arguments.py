@@ -79,27 +79,39 @@ class JobArguments:
     epochs: float | None = field(default=None)
 
 
-# transformers renamed evaluation_strategy to eval_strategy in 4.41; the image carries 4.36.
-EVAL_STRATEGY_FIELD = next(
-    name
-    for name in ("eval_strategy", "evaluation_strategy")
-    if name in {f.name for f in dataclasses.fields(Seq2SeqTrainingArguments)}
-)
+# transformers renamed evaluation_strategy to eval_strategy in 4.41 (the image carries 5.3).
+TRAINING_FIELDS = {f.name for f in dataclasses.fields(Seq2SeqTrainingArguments)}
+EVAL_STRATEGY_FIELD = next(name for name in ("eval_strategy", "evaluation_strategy") if name in TRAINING_FIELDS)
+# transformers >= 4.46 averages tokens across devices by default: it hands the model the token
+# count of the whole world's batch (num_items_in_batch) and multiplies the loss by the number of
+# processes. Models whose loss ignores that count (T5: a plain mean cross-entropy, though its
+# forward takes **kwargs) then report, and backpropagate, N x their loss: 13.2 instead of 6.6 on
+# two processes, 16x on 16 GPUs. Per-device means, as the seed had them, are right for every model.
+TOKEN_AVERAGING = {"average_tokens_across_devices": False} if "average_tokens_across_devices" in TRAINING_FIELDS else {}
 
 
-def build_parser(has_gpu: bool) -> HfArgumentParser:
+def build_parser(has_gpu: bool, distributed: bool | None = None) -> HfArgumentParser:
     """train.py's parser: Seq2SeqTrainingArguments serves both model kinds (a causal run ignores
-    the generation options), with the seed's defaults in place."""
+    the generation options), with the seed's defaults in place. `distributed`: started by torchrun
+    (LOCAL_RANK set), the default."""
+    if distributed is None:
+        distributed = "LOCAL_RANK" in os.environ
     parser = HfArgumentParser((ModelArguments, DataArguments, JobArguments, Seq2SeqTrainingArguments))
-    parser.set_defaults(**seed_defaults(has_gpu, EVAL_STRATEGY_FIELD))
+    parser.set_defaults(**seed_defaults(has_gpu, EVAL_STRATEGY_FIELD, distributed))
     for action in parser._actions:
         if action.dest == "output_dir":
             action.required = False  # it has a default now: the node-local /tmp path
     return parser
 
 
-def seed_defaults(has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD) -> dict[str, Any]:
-    """TrainingArguments defaults that carry the seed's lessons (numbers = tips in payload/README.md)."""
+def seed_defaults(
+    has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD, distributed: bool = True
+) -> dict[str, Any]:
+    """TrainingArguments defaults that carry the seed's lessons (numbers = tips in payload/README.md).
+
+    The DDP backend is named only for a torchrun-started process: accelerate >= 1.x initialises a
+    named backend's process group in __post_init__ and fails in a lone process (no torchrun env).
+    """
     return {
         "output_dir": DEFAULT_OUTPUT_DIR,  # 5, 9: node-local /tmp, never /opt/ml/model or checkpoints
         "save_on_each_node": True,  # 3: no shared storage between nodes
@@ -108,10 +120,11 @@ def seed_defaults(has_gpu: bool, eval_strategy_field: str = EVAL_STRATEGY_FIELD)
         eval_strategy_field: "steps",  # evaluation loss every eval_steps; no compute_metrics (6)
         "disable_tqdm": True,  # one `{'loss': ...}` line per log step for metric regexes
         "report_to": ["none"],  # stdout is the log SageMaker and zerostack read
-        "ddp_backend": "nccl" if has_gpu else "gloo",
+        "ddp_backend": ("nccl" if has_gpu else "gloo") if distributed else None,
         # Every parameter takes part in a fine-tuning step; the search for unused ones costs an
         # extra autograd traversal per step (HF turns it on whenever checkpointing is off).
         "ddp_find_unused_parameters": False,
+        **TOKEN_AVERAGING,
     }
 
 

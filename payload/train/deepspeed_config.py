@@ -120,3 +120,29 @@ def without_gpu_options(
         notes.append(f"no GPU: --bf16 {value} -> false ({reason}); training in fp32")
         out += ["--bf16", "false"]
     return out, notes
+
+
+def optimizer_chain(optimizer: Any) -> list[str]:
+    """Class names from the Trainer's optimizer inwards (accelerate's and DeepSpeed's wrappers,
+    ZeRO's optimizer, the basic one: FusedAdam, or DeepSpeedCPUAdam under offload)."""
+    names: list[str] = []
+    seen: set[int] = set()
+    while optimizer is not None and id(optimizer) not in seen and len(names) < 6:
+        seen.add(id(optimizer))
+        names.append(type(optimizer).__name__)
+        optimizer = getattr(optimizer, "optimizer", None)
+    return names
+
+
+def engine_summary(config: dict[str, Any], optimizer: Any, bf16: bool, fp16: bool) -> str:
+    """One log line saying that DeepSpeed's engine trains, with what (rank 0 logs it at train begin)."""
+    import deepspeed
+
+    precision = "bf16" if bf16 else "fp16" if fp16 else "fp32"
+    zero = config.get("zero_optimization", {})
+    offload = [part for part in ("optimizer", "param") if (zero.get(f"offload_{part}") or {}).get("device") == "cpu"]
+    return (
+        f"DeepSpeed {deepspeed.__version__} engine: ZeRO stage {zero_stage(config)}"
+        f"{' (offload ' + ' and '.join(offload) + ' to CPU)' if offload else ''}, {precision}, "
+        f"optimizer {' > '.join(optimizer_chain(optimizer))}"
+    )

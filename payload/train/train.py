@@ -13,12 +13,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import torch
 from datasets import load_from_disk
-from transformers import Seq2SeqTrainer, Trainer, default_data_collator, set_seed
+from transformers import Seq2SeqTrainer, Trainer, TrainerCallback, default_data_collator, set_seed
 from transformers.trainer_utils import IntervalStrategy
 
+import cpu_ops
 import deepspeed_config
 import distributed
 import hf_token
@@ -40,12 +42,24 @@ def tokens_per_sample(dataset) -> int | None:  # type: ignore[no-untyped-def]
     return source if target == source else source + target
 
 
+class DeepSpeedReport(TrainerCallback):
+    """World rank 0 says, once the engine is up, that DeepSpeed trains and with what."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if state.is_world_process_zero:
+            logger.info(deepspeed_config.engine_summary(self.config, kwargs.get("optimizer"), args.bf16, args.fp16))
+
+
 def main() -> None:
     has_gpu = torch.cuda.is_available()
     if not has_gpu:
         # DeepSpeed picks its accelerator when first imported (TrainingArguments' __post_init__):
-        # on CPU that is its CPU accelerator, with gloo as the backend.
-        os.environ.setdefault("DS_ACCELERATOR", "cpu")
+        # on CPU that is its CPU accelerator, with gloo as the backend; the C++ ops it JIT-builds
+        # there come from the venv's cache (built once, by scripts/bootstrap or the first run).
+        cpu_ops.use_venv_cache()
     # A CPU run (rehearsal, CI) changes only what the CPU forces (fp16 off; bf16 off where gloo
     # refuses it), before TrainingArguments initialises DeepSpeed in its __post_init__.
     argv, cpu_notes = deepspeed_config.without_gpu_options(sys.argv[1:], has_gpu)
@@ -76,8 +90,9 @@ def main() -> None:
         nnodes,
         os.environ.get("SM_MODEL_DIR"),
     )
-    if training_args.deepspeed:
-        errors, warnings = deepspeed_config.config_problems(deepspeed_config.load(training_args.deepspeed), nnodes)
+    ds_config = deepspeed_config.load(training_args.deepspeed) if training_args.deepspeed else None
+    if ds_config is not None:
+        errors, warnings = deepspeed_config.config_problems(ds_config, nnodes)
         problems += errors
         for warning in warnings:
             logger.warning(warning)
@@ -126,7 +141,8 @@ def main() -> None:
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
         data_collator=default_data_collator,  # examples are already padded to fixed lengths
-        callbacks=[ThroughputCallback(tokens_per_sample(train_dataset))],
+        callbacks=[ThroughputCallback(tokens_per_sample(train_dataset))]
+        + ([DeepSpeedReport(ds_config)] if ds_config is not None else []),
         **{tokenizer_kwarg: tokenizer},
     )
     result = trainer.train()

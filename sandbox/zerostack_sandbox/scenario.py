@@ -52,6 +52,10 @@ class TrainingScenario:
     # Run the real payload locally instead of this timeline (rehearsal/): also set by the job's
     # Environment ZEROSTACK_REHEARSE=1. Durations above do not apply to a rehearsed job.
     rehearse: bool = False
+    # A rehearsed job only: {"dotted.key": value} set in the bundle's DeepSpeed config (the file the
+    # `deepspeed` hyperparameter names) before the nodes start, standing in for a derivation bug
+    # (e.g. {"train_batch_size": 7}); the job's log says what was changed.
+    ds_config_edit: dict[str, Any] | None = None
 
     def duration(self, phase: str) -> float:
         return float(getattr(self, f"{phase.lower()}_s"))
@@ -127,6 +131,9 @@ def _build(base: Any, doc: dict[str, Any], where: str) -> Any:
     for key in ("rehearse", "fail"):
         if key in doc and not isinstance(doc[key], bool):
             raise ScenarioError(f"{where}.{key}: expected true or false")
+    edit = doc.get("ds_config_edit")
+    if edit is not None and (not isinstance(edit, dict) or not all(isinstance(k, str) and k for k in edit)):
+        raise ScenarioError(f"{where}.ds_config_edit: expected an object of dotted keys")
     if "log_interval_s" in doc and not doc["log_interval_s"]:
         raise ScenarioError(f"{where}.log_interval_s: must be > 0")
     return replace(base, **doc)

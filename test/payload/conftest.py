@@ -6,6 +6,7 @@ DJL's model folder), so their modules import each other by top-level name; the t
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -23,6 +24,10 @@ for path in (TRAIN, SERVE):
         sys.path.insert(0, str(path))
 
 BUCKET = "zerostack-test"
+# The ds_config.json program/spec/deepspeed.ts derives for the tiny preset (bf16, 2 warm-up steps:
+# WarmupLR) at each ZeRO setting, written by the derivation itself (deepspeedConfig of
+# PRESETS.tiny.spec with training.zero = 2 | 3 | 3-offload, from dist/ after the bootstrap).
+DS_CONFIGS = Path(__file__).resolve().parent / "ds_configs"
 FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -32,6 +37,11 @@ FAKE_AWS = {
 }
 # Nothing may come from the Hugging Face Hub: the tiny model and data are local.
 OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def derived_ds_config(zero: str) -> dict[str, object]:
+    """The derived DeepSpeed config for `zero` in "2", "3", "3-offload"."""
+    return json.loads((DS_CONFIGS / f"zero-{zero}.json").read_text())  # type: ignore[no-any-return]
 
 
 def free_port() -> int:

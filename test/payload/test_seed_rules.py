@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from arguments import build_parser, seed_rule_problems
-from deepspeed_config import config_problems, load, without_gpu_options
+from arguments import build_parser, seed_defaults, seed_rule_problems
+from conftest import derived_ds_config
+from deepspeed_config import config_problems, flag_value, load, without_gpu_options
 
 
 def parse(argv: list[str]) -> tuple:  # type: ignore[type-arg]
@@ -19,10 +20,14 @@ def test_defaults_carry_the_tips() -> None:
     model, data, job, training = parse([])
     assert training.save_on_each_node is True  # tip 3
     assert training.load_best_model_at_end is False  # tip 4
-    assert str(training.save_strategy) in ("no", "IntervalStrategy.NO")  # tip 5
+    assert training.save_strategy == "no"  # tip 5 (a str enum: IntervalStrategy, SaveStrategy in transformers 5)
     assert training.output_dir == "/tmp/output/asset"  # tips 5, 9
     assert training.disable_tqdm is True and training.report_to == []  # one loss dict per log step on stdout
-    assert training.ddp_backend == "gloo"
+    # gloo on CPU, NCCL on GPUs, for a torchrun-started process; a lone process names none (accelerate
+    # would otherwise initialise the named backend's process group without a torchrun env, and fail)
+    assert seed_defaults(has_gpu=False)["ddp_backend"] == "gloo"
+    assert seed_defaults(has_gpu=True)["ddp_backend"] == "nccl"
+    assert training.ddp_backend is None
     assert (model.model_id, model.model_source) == ("zerostack/tiny-t5", "config")
 
 
@@ -109,13 +114,29 @@ def test_load_reads_the_bundle_file(tmp_path: Path) -> None:
         load(path)
 
 
-def test_cpu_run_drops_deepspeed_and_16_bit() -> None:
+def test_cpu_run_drops_deepspeed_and_16_bit_without_deepspeed() -> None:
     argv = ["--deepspeed", "/code/ds_config.json", "--bf16", "true", "--fp16", "false", "--epochs", "1"]
-    out, notes = without_gpu_options(argv, has_gpu=False)
+    out, notes = without_gpu_options(argv, has_gpu=False, has_deepspeed=False)
     model, data, job, training = parse(out)
     assert training.deepspeed is None and training.bf16 is False and training.fp16 is False and job.epochs == 1
     assert any("DeepSpeed skipped" in n for n in notes) and any("--bf16" in n for n in notes)
-    assert without_gpu_options(["--deepspeed=/x.json"], has_gpu=False)[0] == []
+    assert without_gpu_options(["--deepspeed=/x.json"], has_gpu=False, has_deepspeed=False)[0] == []
+
+
+def test_cpu_run_keeps_deepspeed_and_its_config_and_turns_16_bit_off(tmp_path: Path) -> None:
+    config = tmp_path / "ds_config.json"
+    config.write_text(json.dumps(derived_ds_config("3")))
+    argv = ["--deepspeed", str(config), "--bf16", "true", "--fp16", "true"]
+    out, notes = without_gpu_options(argv, has_gpu=False, has_deepspeed=True)
+    assert out[:2] == ["--deepspeed", str(config)] and flag_value(out, "--bf16") == "false"
+    assert flag_value(out, "--fp16") == "false"
+    assert notes[0] == f"no GPU: DeepSpeed on its CPU accelerator (DS_ACCELERATOR=cpu, gloo) with {config}"
+    assert "--fp16 true -> false (fp16 needs a GPU)" in notes[1]
+    assert notes[2] == (
+        "no GPU: --bf16 true -> false (transformers takes bf16 without a GPU only with use_cpu, which turns "
+        "DeepSpeed off); training in fp32"
+    )
+    assert json.loads(config.read_text()) == derived_ds_config("3")  # the file itself is never changed
 
 
 def test_gpu_run_keeps_everything() -> None:

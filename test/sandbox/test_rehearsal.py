@@ -51,6 +51,9 @@ START_PY = textwrap.dedent(
         "key": os.environ["AWS_ACCESS_KEY_ID"],
     }), flush=True)
     mode = hps.get("mode", "ok")
+    if mode == "ds_config":
+        print("ds_config " + json.dumps(json.loads(Path(hps["deepspeed"]).read_text())), flush=True)
+        sys.exit(0)
     if mode == "ok":
         for step in range(3):
             print("{'loss': %s, 'learning_rate': 0.001, 'epoch': %s}" % (2.0 - step * 0.5, (step + 1) / 3), flush=True)
@@ -113,6 +116,9 @@ FAKE_LOCAL_SERVER = textwrap.dedent(
 )
 
 
+DS_CONFIG = json.dumps({"zero_optimization": {"stage": 2, "overlap_comm": True}, "train_batch_size": "auto"})
+
+
 def bundle(files: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
@@ -154,7 +160,9 @@ def rehearsal(rehearsal_server: Sandbox) -> Sandbox:
     s3 = rehearsal_server.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(
-        Bucket=BUCKET, Key=BUNDLE_KEY, Body=bundle({"start.py": START_PY, "helper.py": "# part of the bundle\n"})
+        Bucket=BUCKET,
+        Key=BUNDLE_KEY,
+        Body=bundle({"start.py": START_PY, "helper.py": "# part of the bundle\n", "ds_config.json": DS_CONFIG}),
     )
     s3.put_object(Bucket=BUCKET, Key="data/train/part-0.arrow", Body=b"rows")
     s3.put_object(Bucket=BUCKET, Key="data/train/sub/state.json", Body=b"{}")
@@ -289,6 +297,43 @@ def test_each_node_gets_what_sagemaker_gives_it(rehearsal: Sandbox) -> None:
     assert keys == ["output/env-job/output/model.tar.gz"]
     assert job["ModelArtifacts"]["S3ModelArtifacts"] == f"s3://{BUCKET}/models/env-job/"
     assert not os.path.exists(envs[0]["code"])  # the temporary /opt/ml roots are removed
+
+
+def test_a_scenario_edits_the_bundles_ds_config_and_the_log_says_so(rehearsal: Sandbox) -> None:
+    edit = {"train_batch_size": 7, "zero_optimization.offload_optimizer": {"device": "cpu", "ratio": 0.5}}
+    rehearsal.post("scenario", {"training_jobs": {"ds-edit": {"ds_config_edit": edit}}})
+    sagemaker = rehearsal.client("sagemaker")
+    request = job_request("ds-edit", mode="ds_config")
+    request["HyperParameters"]["deepspeed"] = "ds_config.json"
+    sagemaker.create_training_job(**request)
+    sagemaker.create_training_job(
+        **job_request("ds-plain", mode="ds_config", HyperParameters={**request["HyperParameters"]})
+    )
+    assert wait_final(rehearsal, "ds-edit")["TrainingJobStatus"] == "Completed"
+    assert wait_final(rehearsal, "ds-plain")["TrainingJobStatus"] == "Completed"
+    for name, expected in (
+        (
+            "ds-edit",
+            {
+                "zero_optimization": {
+                    "stage": 2,
+                    "overlap_comm": True,
+                    "offload_optimizer": edit["zero_optimization.offload_optimizer"],
+                },
+                "train_batch_size": 7,
+            },
+        ),
+        ("ds-plain", json.loads(DS_CONFIG)),
+    ):
+        for messages in host_lines(rehearsal, name).values():
+            seen = [json.loads(line[len("ds_config ") :]) for line in messages if line.startswith("ds_config ")]
+            assert seen == [expected], messages
+            notes = [line for line in messages if "scenario ds_config_edit" in line]
+            assert len(notes) == (2 if name == "ds-edit" else 0), messages
+    notes = [line for m in host_lines(rehearsal, "ds-edit").values() for line in m if "ds_config_edit" in line]
+    assert 'ds_config.json train_batch_size: "auto" -> 7' in notes[0]
+    status, body = rehearsal.control("POST", "scenario", {"training_jobs": {"x": {"ds_config_edit": [1]}}})
+    assert status == 400 and "ds_config_edit" in body["error"]
 
 
 def test_scenario_flag_rehearses_without_the_env_variable(rehearsal: Sandbox) -> None:
@@ -566,3 +611,24 @@ def test_a_restarted_sandbox_serves_its_rehearsed_endpoints_again(tmp_path: Path
         assert sandbox.client("sagemaker").describe_endpoint(EndpointName="kept-ep")["EndpointStatus"] == "InService"
     finally:
         stop_server(process)
+
+
+def test_the_failure_reason_reads_a_worker_traceback_that_torchrun_prefixed_with_its_rank() -> None:
+    from zerostack_sandbox.rehearsal.training import failure_reason
+
+    tail = [
+        "[rank0]: Traceback (most recent call last):",
+        '[rank0]:   File "train.py", line 100, in main',
+        "[rank0]: ValueError: refusing to train:",
+        "[rank0]:   save_on_each_node=false leaves nodes without shared storage unable to save",
+        "Traceback (most recent call last):",
+        '  File "run.py", line 293, in launch_agent',
+        "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ",
+        "============================================================",
+    ]
+    reason = failure_reason(tail, 1, ["/venv/bin/python", "start.py"])
+    assert reason == (
+        'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "ValueError: refusing to train:\n'
+        'save_on_each_node=false leaves nodes without shared storage unable to save"\n'
+        'Command "python start.py", exit code: 1'
+    )

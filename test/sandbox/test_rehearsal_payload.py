@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -46,13 +47,13 @@ HYPERPARAMETERS = {
     "max_source_length": "64",
     "max_target_length": "32",
     "generation_max_length": "32",
-    "warmup_steps": "0",
+    "warmup_steps": "2",
     "weight_decay": "0",
     "max_grad_norm": "1",
-    "eval_steps": "20",
+    "eval_steps": "4",
     "logging_steps": "1",
     "seed": "42",
-    "gradient_checkpointing": "false",
+    "gradient_checkpointing": "true",
     "bf16": "true",
     "fp16": "false",
     "deepspeed": "ds_config.json",
@@ -60,38 +61,32 @@ HYPERPARAMETERS = {
     "load_best_model_at_end": "false",
     "output_dir": "/tmp/output/asset",
 }
-# ZeRO-3 as program/spec/deepspeed.ts writes it (shortened); the payload drops DeepSpeed on CPU.
-DS_CONFIG = {
-    "bf16": {"enabled": "auto"},
-    "zero_optimization": {
-        "stage": 3,
-        "overlap_comm": True,
-        "contiguous_gradients": True,
-        "stage3_gather_16bit_weights_on_model_save": True,
-    },
-    "train_batch_size": "auto",
-    "train_micro_batch_size_per_gpu": "auto",
-}
+# ds_config.json as program/spec/deepspeed.ts derives it for the tiny preset, at each ZeRO setting
+# (test/payload/ds_configs): the payload trains with it on DeepSpeed's CPU accelerator.
+DS_CONFIGS = ROOT / "test" / "payload" / "ds_configs"
+ZERO_SETTINGS = ("2", "3", "3-offload")
 NUMBER = "([-+]?[0-9]*[.]?[0-9]+[eE]?[-+]?[0-9]*)"
 METRIC_DEFINITIONS = [
-    {"Name": name, "Regex": f"['\"]{name}['\"]: {NUMBER}"} for name in ("loss", "learning_rate", "epoch", "eval_loss")
+    {"Name": name, "Regex": f"['\"]{name}['\"]: ['\"]?{NUMBER}"}
+    for name in ("loss", "learning_rate", "epoch", "eval_loss")
 ]
 
 pytestmark = pytest.mark.skipif(not PAYLOAD_PYTHON.is_file(), reason=f"payload venv missing: {PAYLOAD_PYTHON}")
 
 
-def source_bundle() -> bytes:
+def source_bundle(zero: str) -> bytes:
     """sourcedir.tar.gz as the training-job provider builds it: payload/train + ds_config.json."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for path in sorted(TRAIN.iterdir()):
             if path.is_file() and path.suffix in (".py", ".txt"):
                 archive.add(path, arcname=path.name)
-        data = json.dumps(DS_CONFIG).encode()
-        info = tarfile.TarInfo("ds_config.json")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+        archive.add(DS_CONFIGS / f"zero-{zero}.json", arcname="ds_config.json")
     return buffer.getvalue()
+
+
+def bundle_key(zero: str) -> str:
+    return f"zerostack/source/zero-{zero}/sourcedir.tar.gz"
 
 
 def serving_code(model_uri: str) -> bytes:
@@ -136,7 +131,8 @@ def staged(rehearsal_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory)
     sandbox = rehearsal_sandbox
     s3 = sandbox.client("s3")
     s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key="zerostack/source/abc123/sourcedir.tar.gz", Body=source_bundle())
+    for zero in ZERO_SETTINGS:
+        s3.put_object(Bucket=BUCKET, Key=bundle_key(zero), Body=source_bundle(zero))
     env = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
     env.update(
         AWS_ACCESS_KEY_ID="testing",
@@ -172,7 +168,7 @@ def staged(rehearsal_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory)
     return sandbox
 
 
-def job_request(name: str, **hyperparameters: str) -> dict:  # type: ignore[type-arg]
+def job_request(name: str, zero: str = "3", **hyperparameters: str) -> dict:  # type: ignore[type-arg]
     return {
         "TrainingJobName": name,
         "RoleArn": "arn:aws:iam::123456789012:role/zerostack-sandbox",
@@ -185,7 +181,7 @@ def job_request(name: str, **hyperparameters: str) -> dict:  # type: ignore[type
             **HYPERPARAMETERS,
             **hyperparameters,
             "sagemaker_program": json.dumps("start.py"),
-            "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/zerostack/source/abc123/sourcedir.tar.gz"),
+            "sagemaker_submit_directory": json.dumps(f"s3://{BUCKET}/{bundle_key(zero)}"),
         },
         "InputDataConfig": [
             {
@@ -254,11 +250,13 @@ def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
         assert f"start.py: node {rank} of 2 (algo-{rank + 1}), master algo-1 at 127.0.0.1" in text
         losses = [ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")]
         assert losses and all({"loss", "learning_rate", "epoch"} <= set(loss) for loss in losses), text[-3000:]
+        assert_deepspeed_trained(text, "3", rank)
     assert "uploaded" in "\n".join(host_logs[0]) and "uploaded" not in "\n".join(host_logs[1])
 
     metrics = {m["MetricName"]: m["Value"] for m in job["FinalMetricDataList"]}
     last_losses = {
-        [ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")][-1]["loss"] for lines in host_logs
+        float([ast.literal_eval(line) for line in lines if line.startswith("{'loss': ")][-1]["loss"])
+        for lines in host_logs
     }
     assert metrics["loss"] in last_losses and {"learning_rate", "epoch"} <= set(metrics), metrics
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=MODEL_PREFIX).get("Contents", [])]
@@ -330,6 +328,26 @@ def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
     wait_for(lambda: sandbox.get("state")["rehearsal_processes"] == 0, timeout_s=15)
 
 
+def assert_deepspeed_trained(text: str, zero: str, rank: int = 0) -> None:
+    """One node's log: the DeepSpeed engine on its CPU accelerator with the derived config, the bf16
+    note; on rank 0 the engine's summary and finite losses that fall (transformers 5 quotes them)."""
+    assert re.search(
+        r"no GPU: DeepSpeed on its CPU accelerator \(DS_ACCELERATOR=cpu, gloo\) with \S+/ds_config.json", text
+    )
+    assert "no GPU: --bf16 true -> false (transformers takes bf16 without a GPU only with use_cpu" in text
+    if rank != 0:
+        return
+    stage = "ZeRO stage 3 (offload optimizer and param to CPU)" if zero == "3-offload" else f"ZeRO stage {zero}"
+    engine = [line for line in text.splitlines() if "DeepSpeed 0.19.8 engine: " in line]
+    assert engine and f"{stage}, fp32, optimizer " in engine[0], engine or text[-3000:]
+    assert engine[0].endswith("DeepSpeedCPUAdam" if zero == "3-offload" else "FusedAdam"), engine
+    steps = [ast.literal_eval(line) for line in text.splitlines() if line.startswith("{'loss': ")]
+    losses = [float(step["loss"]) for step in steps]
+    norms = [float(step["grad_norm"]) for step in steps]
+    assert losses and all(math.isfinite(x) and x > 0 for x in losses + norms), steps
+    assert losses[-1] < losses[0], losses
+
+
 def final_job(sandbox: Sandbox, name: str, timeout_s: float = 120) -> dict:  # type: ignore[type-arg]
     sagemaker = sandbox.client("sagemaker")
     return wait_for(
@@ -351,6 +369,45 @@ def test_a_payload_refusal_fails_the_job_with_its_message(staged: Sandbox) -> No
     reason = job["FailureReason"]
     assert reason.startswith("AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage ")
     assert "ValueError: refusing to train:" in reason and "save_on_each_node=false leaves nodes" in reason, reason
+    wait_for(lambda: staged.get("state")["rehearsal_processes"] == 0, timeout_s=15)
+
+
+def test_zero_2_and_zero_3_offload_rehearse(staged: Sandbox) -> None:
+    sagemaker, logs = staged.client("sagemaker"), staged.client("logs")
+    for zero in ("2", "3-offload"):
+        sagemaker.create_training_job(**job_request(f"tiny-zero-{zero}", zero=zero))
+    for zero in ("2", "3-offload"):
+        name = f"tiny-zero-{zero}"
+        job = final_job(staged, name, timeout_s=300)
+        streams = sorted(
+            s["logStreamName"]
+            for s in logs.describe_log_streams(logGroupName=GROUP, logStreamNamePrefix=f"{name}/")["logStreams"]
+        )
+        texts = ["\n".join(messages(logs, stream)) for stream in streams]
+        assert job["TrainingJobStatus"] == "Completed", (job.get("FailureReason"), [t[-3000:] for t in texts])
+        assert_deepspeed_trained(texts[0], zero)
+    wait_for(lambda: staged.get("state")["rehearsal_processes"] == 0, timeout_s=15)
+
+
+def test_a_broken_deepspeed_config_fails_the_job_with_deepspeeds_message(staged: Sandbox) -> None:
+    # The scenario edits the bundle's ds_config.json (standing in for a derivation bug): an option
+    # of ZeRO-3 only under ZeRO-2, which DeepSpeed's config model refuses when the engine starts.
+    staged.post(
+        "scenario",
+        {
+            "training_jobs": {
+                "tiny-broken": {
+                    "ds_config_edit": {"zero_optimization.offload_optimizer": {"device": "cpu", "ratio": 0.5}}
+                }
+            }
+        },
+    )
+    staged.client("sagemaker").create_training_job(**job_request("tiny-broken", zero="2"))
+    job = final_job(staged, "tiny-broken", timeout_s=180)
+    assert job["TrainingJobStatus"] == "Failed"
+    reason = job["FailureReason"]
+    assert reason.startswith("AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "), reason
+    assert "Partial offloading only supported for ZeRO Stage 3." in reason, reason
     wait_for(lambda: staged.get("state")["rehearsal_processes"] == 0, timeout_s=15)
 
 

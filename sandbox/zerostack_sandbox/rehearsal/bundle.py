@@ -46,6 +46,8 @@ class JobInputs:
     role_arn: str
     hyper_parameters: dict[str, str]
     channels: tuple[Channel, ...]
+    # the scenario's edits to the bundle's DeepSpeed config ({"dotted.key": value}), if any
+    ds_config_edit: dict[str, object] | None = None
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -188,3 +190,31 @@ def lay_out_node(opt_ml: Path, inputs: JobInputs, bundle: bytes, data: dict[str,
     for folder in ("model", "output/data", "output/failure"):
         (opt_ml / folder).mkdir(parents=True, exist_ok=True)
     return code
+
+
+def edit_ds_config(code: Path, inputs: JobInputs) -> list[str]:
+    """Apply the scenario's ds_config_edit to the DeepSpeed config in `code`; one note per change.
+
+    The file is the one the `deepspeed` hyperparameter names, relative to the bundle (as train.py
+    reads it). A missing file or a path through a non-object fails the job before the nodes start.
+    """
+    if not inputs.ds_config_edit:
+        return []
+    name = unquote(inputs.hyper_parameters.get("deepspeed", ""))
+    path = code / name if name else None
+    if path is None or not path.is_file():
+        raise StageError(f"ClientError: the scenario edits ds_config, but the bundle has no DeepSpeed config {name!r}")
+    config = json.loads(path.read_text())
+    notes = []
+    for dotted, value in inputs.ds_config_edit.items():
+        *parents, leaf = dotted.split(".")
+        target = config
+        for part in parents:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise StageError(f"ClientError: the scenario's ds_config_edit {dotted!r} goes through a non-object")
+        before = target.get(leaf, "(absent)")
+        target[leaf] = value
+        notes.append(f"scenario ds_config_edit: {name} {dotted}: {json.dumps(before)} -> {json.dumps(value)}")
+    path.write_text(json.dumps(config, indent=2))
+    return notes

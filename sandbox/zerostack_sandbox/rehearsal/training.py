@@ -54,6 +54,8 @@ MESSAGES = {
     "Starting": "Preparing the instances for training (sandbox rehearsal: local processes)",
 }
 ERROR_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b.*)$")
+# torchrun (torch >= 2.2) prefixes a failed worker's traceback lines with its rank
+RANK_PREFIX = re.compile(r"^\[(?:default)?rank\d+\]: ?")
 MAX_EVENT_CHARS = 256 * 1024 - 26  # PutLogEvents: 256 KB per event including 26 bytes overhead
 
 
@@ -176,9 +178,11 @@ class Runner:
             data = bundle.channel_files(self.inputs)
             hosts = [nodes.host_name(index) for index in range(self.state.instance_count)]
             layouts = []
+            edits: list[str] = []
             for host in hosts:
                 opt_ml = self.root / host / "opt" / "ml"
                 code = bundle.lay_out_node(opt_ml, self.inputs, source, data)
+                edits = bundle.edit_ds_config(code, self.inputs)
                 tmpdir = self.root / host / "tmp"
                 tmpdir.mkdir(parents=True)
                 layouts.append((opt_ml, code, tmpdir))
@@ -198,6 +202,9 @@ class Runner:
         self._enter("Training")
         with LOCK:
             self.state.stream_epoch = int(clock.timestamp())
+        for host in range(1, len(hosts) + 1):
+            for edit in edits:
+                self.note(host, edit)
         port = nodes.free_port()
         module_dir = bundle.unquote(self.inputs.hyper_parameters.get("sagemaker_submit_directory", ""))
         for rank, (opt_ml, code, tmpdir) in enumerate(layouts):
@@ -293,6 +300,7 @@ class Runner:
 def error_blocks(tail: list[str]) -> list[str]:
     """Each exception line of the output with the indented lines of its message that follow it."""
     blocks = []
+    tail = [RANK_PREFIX.sub("", line) for line in tail]
     for index, line in enumerate(tail):
         match = ERROR_LINE.match(line)
         if not match:
@@ -468,6 +476,7 @@ def start_job(job: FakeTrainingJob, new: NewJob) -> None:
         role_arn=job.role_arn,
         hyper_parameters={str(k): str(v) for k, v in (job.hyper_parameters or {}).items()},
         channels=channels,
+        ds_config_edit=new.scenario.ds_config_edit,
     )
     output_path = (job.output_data_config or {}).get("S3OutputPath", "s3://sagemaker-sandbox")
     project(job, state)
