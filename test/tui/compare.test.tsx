@@ -2,7 +2,6 @@
 // same rows `compare` derives, the loss curves overlaid), within 80x24 and without colour.
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import { plotLines } from "../../tui/compare-plot.js";
 import { initialState } from "../../tui/state/initial.js";
 import { reducer } from "../../tui/state/reducer.js";
 import { failedJob, longRun, stacks, T0 } from "./fixtures.js";
@@ -63,22 +62,5 @@ describe("marking", () => {
     s = reducer(s, { type: "back" });
     s = reducer(s, { type: "mark" });
     expect(s.marked).toEqual(["tiny"]);
-  });
-
-  it("plots one marker per series, aligned on step", () => {
-    const lines = plotLines(
-      [
-        [
-          { step: 0, value: 2 },
-          { step: 100, value: 1 },
-        ],
-        [{ step: 50, value: 1.5 }],
-      ],
-      40,
-      6,
-    );
-    expect(lines[0]).toMatch(/2\.000\|\*/);
-    expect(lines[4]).toMatch(/1\.000\|\s+\*$/);
-    expect(lines[2]).toMatch(/\|\s{16}o$/);
   });
 });

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, root, sources } from "./build.js";
 
-// program/app/contract.js is the TUI's contract (types and one small function): the rest of app/ is the backend
-const HEAVY = /@pulumi\/|@aws-sdk\/|\/program\/(driver|stack|providers|aws)\/|\/program\/app\/(?!contract\.js)/;
+// program/app/contract.js (the TUI's contract) and loss-plot.js (a pure plot) are light: the rest of app/ is the backend
+const HEAVY =
+  /@pulumi\/|@aws-sdk\/|\/program\/(driver|stack|providers|aws)\/|\/program\/app\/(?!(contract|loss-plot)\.js)/;
 
 /** Loads `code` (an ES module body) under the import recorder; returns every URL it loaded. */
 function loadedBy(code: string): string[] {
@@ -32,7 +33,7 @@ describe("the TUI's first frame loads nothing heavy", () => {
       const text = readFileSync(file, "utf8");
       for (const match of text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+"([^"]+)"/gm)) {
         expect(match[1], `${file} imports ${match[1]}`).not.toMatch(
-          /@pulumi|@aws-sdk|program\/(driver|stack|providers|aws|cli|sandbox-client)\/|program\/app\/(?!contract\.js)/,
+          /@pulumi|@aws-sdk|program\/(driver|stack|providers|aws|cli|sandbox-client)\/|program\/app\/(?!(contract|loss-plot)\.js)/,
         );
       }
       expect(text, file).not.toMatch(/import\(\s*["'][^"']*(@pulumi|@aws-sdk|program\/app)/);

@@ -2,7 +2,7 @@
 // cost) and their loss curves overlaid on one plot, aligned on step, one marker per experiment.
 import { Box, Text } from "ink";
 import type { CompareRow } from "../../program/app/contract.js";
-import { markerOf, plotLines } from "../compare-plot.js";
+import { markerOf, plotSeries } from "../../program/app/loss-plot.js";
 import type { State } from "../state/types.js";
 import { usd, useTheme } from "../theme.js";
 import { ErrorBox } from "./ErrorBox.js";
@@ -59,10 +59,9 @@ export function CompareScreen({ state, rows, columns }: { state: State; rows: nu
         training loss by step
       </Text>
       <Text>
-        {plotLines(
+        {plotSeries(
           items.map((r) => r.loss),
-          columns - 1,
-          plotHeight,
+          { width: columns - 1, height: plotHeight },
         ).join("\n")}
       </Text>
     </Box>
