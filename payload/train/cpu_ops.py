@@ -3,10 +3,12 @@
 On its CPU accelerator DeepSpeed JIT-compiles C++ ops with g++ and ninja the first time they are
 used: the shared-memory collectives (every engine, in TorchBackend), FusedAdam (the derived
 config's AdamW) and DeepSpeedCPUAdam (ZeRO-Offload). torch.utils.cpp_extension builds them into
-TORCH_EXTENSIONS_DIR. `extensions_dir()` puts that under the venv, in a folder per path the venv
-is reached by: the build files name the sources by absolute path, so two clones sharing one cached
-venv through different links would otherwise rebuild each other's ops. `python cpu_ops.py [--if-needed]`
-builds them ahead (scripts/bootstrap does, once per venv); a GPU job never uses any of this.
+TORCH_EXTENSIONS_DIR. `extensions_dir()` puts that under the venv. The build files name the sources
+by absolute path, so zerostack runs the venv's Python by the venv's real folder (scripts/test,
+scripts/bootstrap, the sandbox's rehearsals): every clone then shares one build. A Python reached
+through another path (a clone's .toolchain link) gets a folder of its own rather than rebuilding the
+shared one. `python cpu_ops.py [--if-needed]` builds them ahead (scripts/bootstrap does, once per
+venv); a GPU job never uses any of this.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ BUILDERS = ("ShareMemCommBuilder", "FusedAdamBuilder", "CPUAdamBuilder")
 
 
 def extensions_dir() -> str:
-    """<real venv>/torch-extensions/<hash of sys.prefix as reached>."""
+    """<real venv>/torch-extensions, or .../<hash of the path> for a venv reached through a link."""
     reached = os.path.abspath(sys.prefix)
-    return str(Path(reached).resolve() / "torch-extensions" / hashlib.sha256(reached.encode()).hexdigest()[:12])
+    real = Path(reached).resolve()
+    if str(real) == reached:
+        return str(real / "torch-extensions")
+    return str(real / "torch-extensions" / hashlib.sha256(reached.encode()).hexdigest()[:12])
 
 
 def use_venv_cache() -> str:

@@ -42,8 +42,16 @@ def payload_python() -> str | None:
     value = os.environ.get(PYTHON_VARIABLE, "").strip()
     if not value:
         return None
-    path = Path(value).expanduser()
+    path = by_real_venv(Path(value).expanduser())
     return str(path) if path.is_file() and os.access(path, os.X_OK) else None
+
+
+def by_real_venv(python: Path) -> Path:
+    """A venv's Python by the venv's real folder, not a link to it (a clone's .toolchain/venv-payload):
+    DeepSpeed's CPU ops are built once per venv only when every run reaches it by one path
+    (payload/train/cpu_ops.py). The interpreter link inside the venv is left alone."""
+    venv = python.parent.parent
+    return venv.resolve() / python.parent.name / python.name if (venv / "pyvenv.cfg").is_file() else python
 
 
 def missing_python_reason() -> str:
