@@ -30,9 +30,10 @@ export function markedProcesses(mark: string): number[] {
 export async function teardown(): Promise<void> {
   const mark = process.env[MARK];
   if (!mark) return;
-  // let processes that are exiting right now finish
+  // let processes that are exiting right now finish (a provider whose engine died exits on its
+  // next check, every second; a loaded machine can take a few)
   let left = markedProcesses(mark);
-  for (let i = 0; i < 50 && left.length > 0; i++) {
+  for (let i = 0; i < 150 && left.length > 0; i++) {
     await new Promise((r) => setTimeout(r, 100));
     left = markedProcesses(mark);
   }
