@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { stateLayout } from "../env/paths.js";
 import type { CostEstimate } from "../spec/index.js";
 import { costSoFar } from "../watch/cost-so-far.js";
-import type { Checkpoint } from "./checkpoints.js";
+import { type Checkpoint, readFileCheckpoint } from "./checkpoints.js";
 import { lockDir, readLocks } from "./locks.js";
 import { readStackFiles, s3Backend } from "./s3-checkpoints.js";
 import { listStacks } from "./operations.js";
@@ -149,21 +149,17 @@ export function checkpointOutputs(
   ctx: DriverContext,
   stackName: string,
 ): Record<string, unknown> | undefined | "not-a-file-backend" {
-  const dir = fileBackendDir(ctx);
-  if (!dir) return "not-a-file-backend";
-  const file = join(dir, ".pulumi", "stacks", PROJECT, `${stackName}.json`);
-  if (!existsSync(file)) return undefined;
-  const state = stackStateOf(stackName, JSON.parse(readFileSync(file, "utf8")) as Checkpoint, false);
+  const checkpoint = readFileCheckpoint(ctx, stackName, PROJECT);
+  if (checkpoint === "not-a-file-backend" || checkpoint === undefined) return checkpoint;
+  const state = stackStateOf(stackName, checkpoint, false);
   return Object.keys(state.outputs).length > 0 ? state.outputs : undefined;
 }
 
 /** How many operations a killed update left pending, from the file-backend checkpoint (0 without one). */
 export function checkpointPending(ctx: DriverContext, stackName: string): number | "not-a-file-backend" {
-  const dir = fileBackendDir(ctx);
-  if (!dir) return "not-a-file-backend";
-  const file = join(dir, ".pulumi", "stacks", PROJECT, `${stackName}.json`);
-  if (!existsSync(file)) return 0;
-  return stackStateOf(stackName, JSON.parse(readFileSync(file, "utf8")) as Checkpoint, false).pendingOperations;
+  const checkpoint = readFileCheckpoint(ctx, stackName, PROJECT);
+  if (checkpoint === "not-a-file-backend" || checkpoint === undefined) return checkpoint ?? 0;
+  return stackStateOf(stackName, checkpoint, false).pendingOperations;
 }
 
 /** `viaEngine` forces the Automation API path (what a non-file backend takes); bench/ compares the two. */
