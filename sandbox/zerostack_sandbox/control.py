@@ -14,6 +14,9 @@ Routes (all JSON):
   GET    /_zerostack/state                     counts for `zerostack sandbox status`
   GET    /_zerostack/stats                     request counters; S3 PutObject count and bytes
   POST   /_zerostack/stats/reset
+  GET    /_zerostack/requests                  {"requests": [{"at", "service", "operation", "method", "target"?}]}
+                                               each AWS request's arrival (epoch seconds, oldest first, the last
+                                               10 000); ?operation=CreateTrainingJob&service=sagemaker&since=EPOCH
   GET    /_zerostack/patches                   what the sandbox changes in moto, and why
   GET    /_zerostack/faults                    injected faults in force, and how many were injected
   POST   /_zerostack/faults                    {"seed": 7, "services": {"sagemaker": {"throttle_rate": 0.1}}}
@@ -171,6 +174,16 @@ def stats_route(request: Request) -> Response:
     return _json(stats.to_json())
 
 
+def requests_route(request: Request) -> Response:
+    since = request.args.get("since")
+    try:
+        after = float(since) if since is not None else None
+    except ValueError as error:
+        raise ControlError(400, f"since: expected epoch seconds, e.g. 1764600000.5, got {since!r}") from error
+    arrivals = stats.arrivals(request.args.get("operation"), request.args.get("service"), after)
+    return _json({"requests": arrivals})
+
+
 ROUTES: dict[tuple[str, str], Callable[[Request], Response]] = {
     ("GET", "health"): health,
     ("GET", "scenario"): scenario,
@@ -181,6 +194,7 @@ ROUTES: dict[tuple[str, str], Callable[[Request], Response]] = {
     ("GET", "state"): state,
     ("GET", "stats"): stats_route,
     ("POST", "stats/reset"): stats_route,
+    ("GET", "requests"): requests_route,
     ("GET", "patches"): lambda request: _json(patches.describe()),
     ("GET", "faults"): faults_route,
     ("POST", "faults"): faults_route,

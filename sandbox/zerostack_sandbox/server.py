@@ -40,10 +40,11 @@ class SandboxApplication:
         self.validate = validation.enabled_by_env() if validate is None else validate
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        arrived_at = time.time()  # first, so the request log's time is the arrival, not after the checks
         if environ.get("PATH_INFO", "").startswith(control.PREFIX):
             answer = control.application(environ, start_response)
         else:
-            stats.record(environ)
+            stats.record(environ, arrived_at)
             fault = faults.decide(environ)  # injected throttling, 5xx, slowness (faults.py): before anything
             if fault is not None:
                 return send(fault, start_response)

@@ -1,15 +1,21 @@
-"""Request counters per AWS action, and S3 upload bytes, read from each HTTP request.
+"""Request counters per AWS action, S3 upload bytes, and a log of when each request arrived.
 
-The TypeScript tests use them to prove that a re-run uploads nothing: `GET /_zerostack/stats`
+The TypeScript tests use the counters to prove that a re-run uploads nothing: `GET /_zerostack/stats`
 shows how many S3 PutObject/UploadPart requests came in and how many payload bytes they carried.
+The log (`GET /_zerostack/requests?operation=CreateTrainingJob`) gives each request's arrival on
+the wall clock, so a benchmark can time a client from its process start to the request that matters
+(bench/submission.ts); it keeps the last LOG_LIMIT requests.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from typing import Any
 from urllib.parse import parse_qs
+
+LOG_LIMIT = 10_000
 
 
 def _service(environ: dict[str, Any]) -> str:
@@ -75,18 +81,42 @@ class RequestStats:
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         self.s3_bytes: Counter[str] = Counter()
+        self.log: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
 
-    def record(self, environ: dict[str, Any]) -> None:
+    def record(self, environ: dict[str, Any], arrived_at: float | None = None) -> None:
+        """Count a request and log its arrival (`time.time()` when the server handed it over, unless given)."""
+        at = time.time() if arrived_at is None else arrived_at
         action = classify(environ)
+        service, _, operation = action.partition(":")
+        entry = {"at": at, "service": service, "operation": operation, "method": environ.get("REQUEST_METHOD", "")}
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            entry["target"] = target
         with self._lock:
             self.requests[action] += 1
             if action in ("s3:PutObject", "s3:UploadPart"):
                 self.s3_bytes[action] += payload_bytes(environ)
+            self.log.append(entry)
 
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
             self.s3_bytes.clear()
+            self.log.clear()
+
+    def arrivals(
+        self, operation: str | None = None, service: str | None = None, since: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Logged requests, oldest first, those matching every filter given (service case-insensitive)."""
+        with self._lock:
+            entries = list(self.log)
+        return [
+            entry
+            for entry in entries
+            if (operation is None or entry["operation"] == operation)
+            and (service is None or entry["service"].lower() == service.lower())
+            and (since is None or entry["at"] >= since)
+        ]
 
     def to_json(self) -> dict[str, Any]:
         with self._lock:

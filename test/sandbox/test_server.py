@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 import urllib.request
 from pathlib import Path
 
 from conftest import Sandbox, start_server, stop_server, training_job_request, wait_for
+from zerostack_sandbox.stats import LOG_LIMIT, RequestStats
 
 
 def test_health(sandbox: Sandbox) -> None:
@@ -85,6 +87,38 @@ def test_stats_count_s3_uploads(sandbox: Sandbox) -> None:
     sandbox.client("sagemaker").list_training_jobs()
     assert sandbox.get("stats")["requests"]["sagemaker:ListTrainingJobs"] == 1
     assert sandbox.post("stats/reset")["s3"]["uploaded_bytes"] == 0
+
+
+def test_request_log_gives_each_arrival_with_its_operation(sandbox: Sandbox) -> None:
+    before = time.time()
+    s3 = sandbox.client("s3")
+    s3.create_bucket(Bucket="zerostack-bucket")
+    sandbox.client("sagemaker").create_training_job(**training_job_request("logged"))
+    after = time.time()
+    sandbox.client("sagemaker").list_training_jobs()
+
+    [created] = sandbox.get("requests?operation=CreateTrainingJob")["requests"]
+    assert created["service"] == "sagemaker"
+    assert created["target"] == "SageMaker.CreateTrainingJob"
+    assert before <= created["at"] <= after  # the wall clock at arrival
+    everything = sandbox.get("requests")["requests"]
+    assert [entry["operation"] for entry in everything] == ["CreateBucket", "CreateTrainingJob", "ListTrainingJobs"]
+    assert [entry["at"] for entry in everything] == sorted(entry["at"] for entry in everything)
+    assert sandbox.get("requests?service=S3")["requests"] == everything[:1]
+    assert sandbox.get(f"requests?since={created['at']}")["requests"] == everything[1:]
+    status, document = sandbox.control("GET", "requests?since=yesterday")
+    assert status == 400 and "since: expected epoch seconds" in document["error"]
+    sandbox.post("stats/reset")
+    assert sandbox.get("requests")["requests"] == []
+
+
+def test_request_log_keeps_only_the_last_requests() -> None:
+    log = RequestStats()
+    for number in range(LOG_LIMIT + 5):
+        log.record({"REQUEST_METHOD": "GET", "PATH_INFO": f"/{number}"}, arrived_at=float(number))
+    kept = log.arrivals()
+    assert len(kept) == LOG_LIMIT
+    assert kept[0]["at"] == 5.0 and kept[-1]["at"] == float(LOG_LIMIT + 4)
 
 
 def test_patches_are_listed(sandbox: Sandbox) -> None:
