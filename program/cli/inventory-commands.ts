@@ -89,7 +89,10 @@ export function registerInventoryCommands(program: Command, setExit: (code: numb
     program
       .command("orphans")
       .description("list zerostack-tagged objects that no stack owns; with --delete, delete them")
-      .option("--delete", "delete the orphans (endpoints first; running training jobs are stopped)")
+      .option(
+        "--delete",
+        "delete the orphans (endpoints first; running training jobs are stopped; secrets go at once, no recovery window)",
+      )
       .option("-y, --yes", "with --delete: do not ask for confirmation"),
   ).action(
     framed<OrphansFlags>({ action: "orphans" }, setExit, async (flags, { out, session, confirm }) => {

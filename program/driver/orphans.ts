@@ -1,5 +1,6 @@
-// Orphans: zerostack-tagged SageMaker objects (and TTL schedules) whose stack no longer exists,
-// found from the tags alone, so nothing keeps billing after its state is lost.
+// Orphans: zerostack-tagged SageMaker objects, TTL schedules and HF token secrets whose stack no
+// longer exists, found from the tags alone, so nothing keeps billing (or holding a token) after its
+// state is lost: an `up` killed before its checkpoint recorded a create, or `rm --force`.
 import {
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
@@ -17,14 +18,17 @@ import {
   ListSchedulesCommand,
   SchedulerClient,
 } from "@aws-sdk/client-scheduler";
+import { DeleteSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { clientSettings } from "../aws/clients.js";
 import { tagValue } from "../providers/lifecycle.js";
 import { DELETE_ENDPOINT_TARGET } from "../providers/ttl-schedule.js";
+import { HF_TOKEN_SECRET_PREFIX } from "../spec/names.js";
+import { TAG_KEYS } from "../spec/tags.js";
 
 import { stackStates } from "./inventory.js";
 import type { DriverContext } from "./workspace.js";
 
-export type OrphanKind = "training-job" | "model" | "endpoint-config" | "endpoint" | "ttl-schedule";
+export type OrphanKind = "training-job" | "model" | "endpoint-config" | "endpoint" | "ttl-schedule" | "secret";
 
 export interface Orphan {
   kind: OrphanKind;
@@ -73,6 +77,33 @@ async function tagged(sm: SageMakerClient): Promise<Tagged[]> {
   ];
 }
 
+/**
+ * zerostack's secrets (the HF token: program/providers/hf-token-secret.ts), found by their name
+ * prefix; ListSecrets returns their tags, so the owner needs no second call.
+ */
+export async function zerostackSecrets(
+  client: SecretsManagerClient,
+): Promise<Array<{ kind: "secret"; name: string; stack: string | undefined }>> {
+  const found: Array<{ kind: "secret"; name: string; stack: string | undefined }> = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListSecretsCommand({
+        Filters: [{ Key: "name", Values: [HF_TOKEN_SECRET_PREFIX] }],
+        MaxResults: 100,
+        NextToken,
+      }),
+    );
+    for (const s of page.SecretList ?? []) {
+      // the name filter matches a prefix of any word: keep only names that start with ours
+      if (!s.Name?.startsWith(HF_TOKEN_SECRET_PREFIX)) continue;
+      found.push({ kind: "secret", name: s.Name, stack: s.Tags?.find((t) => t.Key === TAG_KEYS.stack)?.Value });
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return found;
+}
+
 export async function findOrphans(stacks: Set<string>): Promise<Orphan[]> {
   const settings = clientSettings();
   const sm = new SageMakerClient(settings);
@@ -96,15 +127,21 @@ export async function findOrphans(stacks: Set<string>): Promise<Orphan[]> {
       (full.Description?.startsWith("zerostack TTL") ? endpoint?.replace(/-ep$/, "") : undefined);
     objects.push({ kind: "ttl-schedule", name: s.Name ?? "", stack: owner });
   }
+  objects.push(...(await zerostackSecrets(new SecretsManagerClient(settings))));
   return orphansOf(objects, stacks);
 }
 
-/** Deletes orphans, endpoints first (they bill), running jobs stopped (SageMaker keeps job records). */
+/**
+ * Deletes orphans, endpoints first (they bill), running jobs stopped (SageMaker keeps job records),
+ * secrets last (a running job may still read its token) and at once, with no recovery window, as
+ * `destroy` deletes them.
+ */
 export async function deleteOrphans(orphans: Orphan[]): Promise<void> {
   const settings = clientSettings();
   const sm = new SageMakerClient(settings);
   const scheduler = new SchedulerClient(settings);
-  const order: OrphanKind[] = ["endpoint", "ttl-schedule", "endpoint-config", "model", "training-job"];
+  const secrets = new SecretsManagerClient(settings);
+  const order: OrphanKind[] = ["endpoint", "ttl-schedule", "endpoint-config", "model", "training-job", "secret"];
   for (const kind of order) {
     for (const o of orphans.filter((x) => x.kind === kind)) {
       if (kind === "endpoint") await sm.send(new DeleteEndpointCommand({ EndpointName: o.name }));
@@ -112,6 +149,9 @@ export async function deleteOrphans(orphans: Orphan[]): Promise<void> {
       if (kind === "endpoint-config") await sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: o.name }));
       if (kind === "model") await sm.send(new DeleteModelCommand({ ModelName: o.name }));
       if (kind === "training-job") await sm.send(new StopTrainingJobCommand({ TrainingJobName: o.name }));
+      if (kind === "secret") {
+        await secrets.send(new DeleteSecretCommand({ SecretId: o.name, ForceDeleteWithoutRecovery: true }));
+      }
     }
   }
 }

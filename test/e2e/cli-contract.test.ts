@@ -6,7 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { jsonLines, runCli, spawnCli } from "../helpers/cli.js";
+import { jsonLines, jsonResult, runCli, spawnCli } from "../helpers/cli.js";
 import { control, sagemakerFor, sandboxSuite, testCredentials, zerostackObjects } from "../helpers/sandbox.js";
 
 /** mulberry32: a seeded generator, so a failing kill point can be replayed */
@@ -174,6 +174,41 @@ describe("CLI contract under faults", () => {
     await expect(secrets.send(new DescribeSecretCommand({ SecretId: arn }))).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
+  });
+
+  it("lists a removed stack's objects, its HF token secret included, as orphans; --delete deletes them", async () => {
+    const secrets = new SecretsManagerClient({ region: "us-east-1", endpoint, credentials: testCredentials });
+    const r = await runCli(upArgs("orphaned", "--hf-token"), { ...env, HF_TOKEN: "hf_zerostackOrphanToken0123" });
+    expect(r.code, r.stderr).toBe(0);
+    const orphansNow = async () =>
+      jsonResult<{ orphans: Array<{ kind: string; name: string; stack: string }>; deleted: boolean }>(
+        (await runCli(["orphans", "--json"], env)).stdout,
+      );
+    // while its stack exists, nothing of it is an orphan
+    expect((await orphansNow()).orphans.filter((o) => o.stack === "orphaned")).toEqual([]);
+    // the stack's record goes, its objects stay: each is an orphan, found from its tags
+    const removed = await runCli(["rm", "--stack", "orphaned", "--force", "--yes"], env);
+    expect(removed.code, removed.stderr).toBe(0);
+    const listed = (await orphansNow()).orphans.filter((o) => o.stack === "orphaned");
+    expect(listed.map((o) => o.kind).sort()).toEqual([
+      "endpoint",
+      "endpoint-config",
+      "model",
+      "secret",
+      "ttl-schedule",
+    ]);
+    expect(listed.find((o) => o.kind === "secret")?.name).toBe("zerostack/orphaned/hf-token");
+    const deleted = await runCli(["orphans", "--delete", "--yes", "--json"], env);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(jsonResult<{ deleted: boolean }>(deleted.stdout).deleted).toBe(true);
+    // the secret goes at once (no recovery window), as `destroy` deletes it
+    await expect(
+      secrets.send(new DescribeSecretCommand({ SecretId: "zerostack/orphaned/hf-token" })),
+    ).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    expect((await orphansNow()).orphans).toEqual([]);
+    await expect
+      .poll(() => zerostackObjects(endpoint), { timeout: 60_000, interval: 500 })
+      .toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
   });
 
   it("streams the same training, log and metric events to a second process that attaches", async () => {
