@@ -35,6 +35,8 @@ export interface Finding {
 }
 
 const NEAR_FULL = 0.9;
+/** djl-deepspeed and djl-fastertransformer images read model.safetensors from DJL 0.23.0 (transformers 4.30). */
+export const BUILTIN_READS_SAFETENSORS_FROM = "0.23.0";
 // The seed's ZeRO-2 hang showed up with GPU memory "almost full" but no OOM.
 const ZERO2_HANG_RISK = 0.8;
 const LR_TYPICAL = { min: 1e-6, max: 1e-2 };
@@ -191,7 +193,7 @@ const backendOnImage: Check = (spec) => {
   // gpt_neox, bloom; 0.19/0.20 causal LMs only): neither T5 nor Llama, so the model never loads.
   if (backend === "deepspeed" && found !== undefined && compareVersions(found.djlVersion, "0.22.0") < 0) {
     const newer = imagesCarrying("deepspeed", spec.region).filter(
-      (t) => compareVersions(servingImage(t)?.djlVersion ?? "0", "0.22.0") >= 0,
+      (t) => compareVersions(servingImage(t)?.djlVersion ?? "0", BUILTIN_READS_SAFETENSORS_FROM) >= 0,
     );
     out.push({
       severity: "error",
@@ -200,6 +202,39 @@ const backendOnImage: Check = (spec) => {
       message: `the DeepSpeed handler of DJL ${found.djlVersion} (djl_python.deepspeed) has no support for ${spec.model.id} (${spec.model.kind}); the model would fail to load`,
       allowed: `serving.backend accelerate on ${image}, or serving.image ${some(newer, 3)} for deepspeed`,
       fix: `use --backend accelerate, or --serve-image ${newer[newer.length - 1] ?? "(none)"}`,
+    });
+  }
+  // A built-in handler loads the trained folder with the image's own transformers. The djl-deepspeed
+  // and djl-fastertransformer images before DJL 0.23 carry transformers 4.22-4.29 without the
+  // safetensors package (serving/docker/deepspeed.Dockerfile and fastertransformer.Dockerfile of
+  // 0.19.0-dlc .. 0.22.1-dlc; transformers depends on safetensors from 4.30), so from_pretrained
+  // finds no pytorch_model.bin in a folder training wrote as model.safetensors (transformers 5 writes
+  // nothing else). The custom handler converts the weights at load (payload/serve/handler.py,
+  // loadable_weights). DJL 0.21 has no djl_python.fastertransformer at all (0.21.0-dlc:
+  // engines/python/setup/djl_python/ lists none; it arrives in 0.22.1-dlc).
+  if (
+    spec.serving.handler === "builtin" &&
+    found !== undefined &&
+    (found.family === "deepspeed" || found.family === "fastertransformer") &&
+    compareVersions(found.djlVersion, BUILTIN_READS_SAFETENSORS_FROM) < 0 &&
+    !(backend === "deepspeed" && compareVersions(found.djlVersion, "0.22.0") < 0)
+  ) {
+    const readable = imagesCarrying(backend, spec.region).filter(
+      (t) => compareVersions(servingImage(t)?.djlVersion ?? "0", BUILTIN_READS_SAFETENSORS_FROM) >= 0,
+    );
+    const noModule = backend === "fastertransformer" && compareVersions(found.djlVersion, "0.22.0") < 0;
+    out.push({
+      severity: "error",
+      field: "serving.backend",
+      value: `${backend} on serving.image ${image}`,
+      message: noModule
+        ? `DJL ${found.djlVersion} has no built-in FasterTransformer handler (djl_python.fastertransformer arrives in DJL 0.22.1), and its transformers cannot read model.safetensors; the model would fail to load`
+        : `the built-in ${backend} handler on ${image} loads the model with the image's transformers, which cannot read the model.safetensors training writes (no safetensors package before DJL ${BUILTIN_READS_SAFETENSORS_FROM} on djl-${found.family}); the model would fail to load`,
+      allowed: `serving.image ${some(readable, 3)} for ${backend}${backend === "accelerate" ? `, or serving.handler custom on ${image} (it converts the weights)` : ""}`,
+      fix:
+        backend === "accelerate"
+          ? `set serving.handler to custom, or use --serve-image ${readable[readable.length - 1] ?? "(none)"}`
+          : `use --serve-image ${readable[readable.length - 1] ?? "(none)"}`,
     });
   }
   if (spec.serving.handler === "custom" && backend !== "accelerate") {

@@ -24,12 +24,38 @@ describe("guards", () => {
     );
     expect(list).toHaveLength(1);
     expect(list[0]?.value).toContain("serving.image 0.21.0-deepspeed0.8.3-cu117");
-    expect(list[0]?.fix).toContain("--serve-image 0.22.1-deepspeed0.9.2-cu118");
+    expect(list[0]?.fix).toContain("--serve-image 0.23.0-deepspeed0.9.5-cu118");
     const newer = findings((s) => {
       s.serving.backend = "deepspeed";
-      s.serving.image = "0.22.1-deepspeed0.9.2-cu118";
+      s.serving.image = "0.23.0-deepspeed0.9.5-cu118";
     });
     expect(errorsAt(newer, "serving.backend")).toEqual([]);
+  });
+
+  it("refuses a built-in handler on a djl-deepspeed or djl-fastertransformer image whose transformers cannot read safetensors", () => {
+    const pair = (backend: string, image: string, handler: "builtin" | "custom" = "builtin") =>
+      errorsAt(
+        findings((s) => {
+          (s.serving as { backend: string }).backend = backend;
+          s.serving.image = image;
+          s.serving.handler = handler;
+        }),
+        "serving.backend",
+      );
+    const deepspeed = pair("deepspeed", "0.22.1-deepspeed0.9.2-cu118");
+    expect(deepspeed).toHaveLength(1);
+    expect(deepspeed[0]?.value).toBe("deepspeed on serving.image 0.22.1-deepspeed0.9.2-cu118");
+    expect(deepspeed[0]?.message).toContain("cannot read the model.safetensors");
+    expect(deepspeed[0]?.fix).toBe("use --serve-image 0.23.0-deepspeed0.9.5-cu118");
+    const accelerate = pair("accelerate", "0.21.0-deepspeed0.8.3-cu117");
+    expect(accelerate).toHaveLength(1);
+    expect(accelerate[0]?.fix).toContain("set serving.handler to custom");
+    expect(pair("accelerate", "0.21.0-deepspeed0.8.3-cu117", "custom")).toEqual([]);
+    const ft21 = pair("fastertransformer", "0.21.0-fastertransformer5.3.0-cu117");
+    expect(ft21[0]?.message).toContain("no built-in FasterTransformer handler");
+    expect(pair("fastertransformer", "0.22.1-fastertransformer5.3.0-cu118")).toHaveLength(1);
+    expect(pair("fastertransformer", "0.23.0-fastertransformer5.3.0-cu118")).toEqual([]);
+    expect(pair("deepspeed", "0.23.0-deepspeed0.9.5-cu118")).toEqual([]);
   });
 
   it("every finding names a field, the value, what is allowed and the fix", () => {
