@@ -8,13 +8,15 @@ zerostack_sandbox/patches/lmi_keys.py; the model's keys are read as the containe
 from __future__ import annotations
 
 import io
+import json
 import tarfile
+from pathlib import Path
 
 import pytest
 
 from conftest import ROLE, Sandbox
 from zerostack_sandbox.patches import lmi_keys
-from zerostack_sandbox.patches.model_code import DjlImage, ServingCode, option_key
+from zerostack_sandbox.patches.model_code import DjlImage, ServingCode, option_key, parse_properties
 
 BUCKET = "zerostack-keys"
 REGISTRY = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference"
@@ -74,6 +76,36 @@ REFUSED = [
 @pytest.mark.parametrize(("family", "djl", "properties"), GENERATED)
 def test_what_zerostack_generates_is_documented_for_its_image(family: str, djl: str, properties: dict) -> None:  # type: ignore[type-arg]
     assert lmi_keys.undocumented(DjlImage(family, djl), properties) == []
+
+
+def test_every_file_the_derivation_generates_is_documented_for_its_image() -> None:
+    # test/payload/serving_configs.json: what program/spec/serving-properties.ts writes for every
+    # catalog pair (kept equal to the code by test/spec/serving-configs.test.ts)
+    pairs = json.loads((Path(__file__).resolve().parents[1] / "payload" / "serving_configs.json").read_text())
+    served = [p for p in pairs if p.get("servingProperties")]
+    assert len(served) > 100
+    for pair in served:
+        properties = parse_properties(pair["servingProperties"])
+        assert lmi_keys.undocumented(DjlImage(pair["family"], pair["djl"]), properties) == [], pair["image"]
+
+
+VLLM_PASS_THROUGH = [
+    ("lmi", "0.28.0", "option.gpu_memory_utilization", True),  # a field of 0.28's VllmRbProperties
+    ("lmi", "0.31.0", "option.enable_prefix_caching", False),  # not read before pass-through (0.32)
+    ("lmi", "0.32.0", "option.enable_prefix_caching", True),
+    ("lmi", "0.38.0", "option.tokenizer_mode", True),
+    ("lmi", "0.34.0", "option.speculative_config", False),
+    ("lmi", "0.35.0", "option.speculative_config", True),
+    ("deepspeed", "0.27.0", "option.gpu_memory_utilization", False),  # no vLLM on the image
+]
+
+
+@pytest.mark.parametrize(("family", "djl", "key", "granted"), VLLM_PASS_THROUGH)
+def test_vllm_options_the_guide_names_are_granted_where_the_image_reads_them(
+    family: str, djl: str, key: str, granted: bool
+) -> None:
+    found = lmi_keys.undocumented(DjlImage(family, djl), {**BASE, **WEIGHTS, key: "1"})
+    assert found == ([] if granted else [key])
 
 
 @pytest.mark.parametrize(("family", "djl", "key"), REFUSED)

@@ -105,6 +105,46 @@ RULES: tuple[Rule, ...] = (
         "lmi-dist_user_guide.md:113 (>= 0.27.0); neither engine is on the other families",
     ),
     Rule(
+        _keys(
+            "option.load_format",
+            "option.quantize",
+            "option.max_rolling_batch_prefill_tokens",
+            "option.enforce_eager",
+            "option.gpu_memory_utilization",
+            "option.enable_lora",
+            "option.max_loras",
+            "option.max_lora_rank",
+            "option.lora_extra_vocab_size",
+            "option.max_cpu_loras",
+        ),
+        ("lmi",),
+        source="0.28.0-dlc:engines/python/setup/djl_python/properties_manager/vllm_rb_properties.py:27-52 (the "
+        "fields vLLM's handler reads); 0.28.0-dlc:serving/docs/lmi/user_guides/vllm_user_guide.md:84-105",
+    ),
+    Rule(
+        # vLLM pass-through: from 0.32.0-dlc the handler passes every extra option that is a field of vLLM's
+        # EngineArgs (vllm_rb_properties.py:91 extra='allow', :246-248); the keys granted are those the
+        # user guide names (the EngineArgs of each image's vLLM are not listed here)
+        _keys(
+            "option.quantization",
+            "option.max_num_batched_tokens",
+            "option.cpu_offload_gb",
+            "option.cpu_offload_gb_per_gpu",
+            "option.enable_prefix_caching",
+            "option.tokenizer_mode",
+        ),
+        ("lmi",),
+        since="0.32.0",
+        source="0.32.0-dlc:serving/docs/lmi/user_guides/vllm_user_guide.md:128-152 (pass-through configurations); "
+        "0.32.0-dlc:engines/python/setup/djl_python/properties_manager/vllm_rb_properties.py:91,246-248",
+    ),
+    Rule(
+        _keys("option.speculative_config"),
+        ("lmi",),
+        since="0.35.0",
+        source="0.35.0-dlc:serving/docs/lmi/user_guides/vllm_user_guide.md:178",
+    ),
+    Rule(
         _keys("option.async_mode"),
         ("lmi", "tensorrtllm"),
         since="0.33.0",
