@@ -21,6 +21,7 @@ export const SCREEN_KEYS: Record<Screen, KeyHelp> = {
   new: [
     ["↑↓", "field"],
     ["←→", "change"],
+    ["+-", "values"],
     ["type", "name"],
     ["enter", "plan"],
     ["esc", "back"],
@@ -84,7 +85,7 @@ const LETTERS: Partial<Record<Screen, Record<string, Intent>>> = {
     r: { type: "refresh" },
     q: { type: "quit" },
   },
-  new: { " ": { type: "cycle", delta: 1 } },
+  new: { " ": { type: "cycle", delta: 1 }, "+": { type: "add-value" }, "-": { type: "remove-value" } },
   plan: { y: { type: "confirm" }, t: { type: "toggle-rehearse" }, n: { type: "back" }, q: { type: "quit" } },
   run: {
     h: { type: "host", delta: -1 },

@@ -70,6 +70,45 @@ async function destroyAll(ctx: RunnerContext, backend: Backend, stacks: string[]
   ctx.enqueue({ type: "teardown-finished" });
 }
 
+/**
+ * A grid's up: one run per cell, fed by the events that carry the cell's stack; a `cell` event
+ * finishes that cell's run. A failure before a cell ended (bad input, an interrupt) ends it too.
+ */
+async function upGrid(
+  ctx: RunnerContext,
+  backend: Backend,
+  command: Extract<Command, { kind: "up-grid" }>,
+): Promise<void> {
+  const now = ctx.now ?? Date.now;
+  const signal = track(ctx, `grid:${command.grid}`);
+  const open = new Set(command.cells);
+  for (const stack of command.cells) ctx.enqueue({ type: "run-started", to: "run", stack, action: "up", at: now() });
+  const onEvent = (event: Parameters<Parameters<Backend["upGrid"]>[2]>[0]) => {
+    const stack = event.stack;
+    if (stack === undefined || !open.has(stack)) return;
+    if (event.type === "cell") {
+      open.delete(stack);
+      ctx.enqueue({
+        type: "run-finished",
+        to: "run",
+        stack,
+        at: now(),
+        ...(event.ok ? {} : { problem: { message: event.message ?? `exit ${event.exitCode}` } }),
+      });
+    } else ctx.enqueue({ type: "events", to: "run", stack, events: [event] });
+  };
+  try {
+    await backend.upGrid(command.request, { rehearse: command.rehearse }, onEvent, signal);
+    for (const stack of open) ctx.enqueue({ type: "run-finished", to: "run", stack, at: now() });
+  } catch (error) {
+    for (const stack of open)
+      ctx.enqueue({ type: "run-finished", to: "run", stack, at: now(), problem: problemOf(error) });
+  }
+  if (ctx.controllers.get(`grid:${command.grid}`)?.signal === signal) ctx.controllers.delete(`grid:${command.grid}`);
+  // the cells as the list shows them now
+  carryOut({ id: 0, kind: "list" }, ctx);
+}
+
 export function carryOut(command: Command, ctx: RunnerContext): void {
   const { backend, enqueue } = ctx;
   if (command.kind === "exit") {
@@ -92,7 +131,15 @@ export function carryOut(command: Command, ctx: RunnerContext): void {
       return;
     case "plan":
       try {
-        enqueue({ type: "planned", result: backend.plan(command.choices), choices: command.choices });
+        const { choices, extras } = command;
+        // a grid: its cells' plans as well (the form's own plan still marks its fields)
+        const grid = extras ? backend.planGrid({ choices, extras }) : undefined;
+        enqueue({
+          type: "planned",
+          result: backend.plan(choices),
+          choices,
+          ...(grid && extras ? { grid, extras } : {}),
+        });
       } catch (error) {
         enqueue({
           type: "planned",
@@ -110,6 +157,14 @@ export function carryOut(command: Command, ctx: RunnerContext): void {
       void operation(ctx, "preview", command.stack, "preview", (onEvent, signal) =>
         backend.preview(command.spec, onEvent, signal),
       );
+      return;
+    case "preview-grid":
+      void operation(ctx, "preview", command.grid, "preview", (onEvent, signal) =>
+        backend.previewGrid(command.request, onEvent, signal),
+      );
+      return;
+    case "up-grid":
+      void upGrid(ctx, backend, command);
       return;
     case "up":
       void operation(ctx, "run", command.stack, "up", (onEvent, signal) =>

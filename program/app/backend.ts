@@ -1,6 +1,7 @@
 // The TUI's backend over the driver, the spec module and the session. Loaded by the TUI after
 // its first frame (this module pulls in Pulumi's Automation API and the AWS SDK).
-import type { Backend, SpecDocument } from "./contract.js";
+import { availableParallelism } from "node:os";
+import type { Backend, GridRequest, SpecDocument } from "./contract.js";
 import { openSession, type Session } from "./session.js";
 import { attachExperiment, destroyExperiment, previewExperiment } from "../driver/experiment-stack.js";
 import { BadInputError } from "../errors.js";
@@ -11,6 +12,8 @@ import { experimentPlan } from "../stack/experiment-plan.js";
 import { catalog, planChoices, type Placement } from "./choices.js";
 import { compareExperiments } from "./compare.js";
 import { estimateOf } from "./estimate.js";
+import { DEFAULT_PARALLEL, gridEvent, launchGrid, previewGrid } from "./grid.js";
+import { planGridChoices } from "./grid-choices.js";
 import { invokeExperiment } from "./invoke.js";
 import { launchExperiment } from "./launch.js";
 import { stackSummaries } from "./stacks.js";
@@ -26,9 +29,31 @@ function planOf(spec: SpecDocument, prices: PriceBook, rehearse = false): Plan {
   return plan;
 }
 
+function refuseRehearsalOutsideSandbox(session: Session, rehearse: boolean): void {
+  if (rehearse && !session.sandbox) {
+    throw new BadInputError([
+      {
+        field: "rehearse",
+        message: "runs the payload locally and exists only in the sandbox",
+        allowed: "off, or use the sandbox",
+      },
+    ]);
+  }
+}
+
 export function backendFor(session: Session, prices: PriceBook): Backend {
   const placement: Placement = { bucket: session.base.bucket, region: session.base.region, prices };
   const cat = catalog(placement);
+  /** Every cell checked again before anything starts (exit-2 style, naming cell and field), then planned. */
+  const gridPlans = (request: GridRequest, rehearse: boolean) => {
+    const { result, grid } = planGridChoices(request, (choices) => planChoices(choices, placement));
+    if (result.problems.length > 0)
+      throw new BadInputError(
+        result.problems.map((p) => ({ field: p.field, message: p.message, ...(p.fix ? { allowed: p.fix } : {}) })),
+        `fix what is listed above (a grid of ${result.cells.length} cells); nothing was created`,
+      );
+    return { grid, plans: result.cells.map((c) => planOf(c.plan.spec!, prices, rehearse)) };
+  };
   return {
     sandbox: session.sandbox,
     catalog: () => cat,
@@ -46,18 +71,25 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
       return changes;
     },
     async up(spec, options, onEvent, signal) {
-      if (options.rehearse && !session.sandbox) {
-        throw new BadInputError([
-          {
-            field: "rehearse",
-            message: "runs the payload locally and exists only in the sandbox",
-            allowed: "off, or use the sandbox",
-          },
-        ]);
-      }
+      refuseRehearsalOutsideSandbox(session, options.rehearse);
       const plan = planOf(spec, prices, options.rehearse);
       onEvent(estimateOf(plan));
       await launchExperiment(session, plan, { onEvent, signal });
+    },
+    planGrid: (request) =>
+      planGridChoices(request, (choices) => planChoices(choices, placement), availableParallelism()).result,
+    async previewGrid(request, onEvent, signal) {
+      const { grid, plans } = gridPlans(request, false);
+      const { parallel } = gridEvent(grid.name, plans, DEFAULT_PARALLEL, { rehearse: false });
+      return previewGrid(session, grid.name, plans, parallel, { onEvent, signal });
+    },
+    async upGrid(request, options, onEvent, signal) {
+      refuseRehearsalOutsideSandbox(session, options.rehearse);
+      const { grid, plans } = gridPlans(request, options.rehearse);
+      for (const plan of plans) onEvent(estimateOf(plan));
+      const planned = gridEvent(grid.name, plans, DEFAULT_PARALLEL, { rehearse: options.rehearse });
+      onEvent(planned);
+      await launchGrid(session, grid, plans, planned.parallel, { onEvent, signal });
     },
     // the Run screen shows an experiment's whole story: its history, not only what is new
     attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal, { fromStart: true }),

@@ -114,12 +114,56 @@ export interface UpOptions {
   rehearse: boolean;
 }
 
+/** The choices that may take several values on the New experiment screen: the grid's axes (`up --zero 2,3`). */
+export const GRID_CHOICES = ["zero", "nodes", "backend", "trainInstance", "learningRate", "epochs"] as const;
+export type GridChoiceKey = (typeof GRID_CHOICES)[number];
+
+/** The values an axis takes beyond its choice's own: any set makes the choices a grid. */
+export type GridExtras = { [K in GridChoiceKey]?: Array<Choices[K]> };
+
+/** A grid as the form chose it: the TUI passes it back to preview and up unchanged. */
+export interface GridRequest {
+  choices: Choices;
+  extras: GridExtras;
+}
+
+export interface GridCellPlan {
+  /** the cell's experiment (and stack) name: `<name>-z3-n2` */
+  stack: string;
+  /** the value of each varying axis, as the CLI's flags spell it */
+  values: Record<string, string>;
+  plan: PlanResult;
+}
+
+export interface GridPlanResult {
+  /** the grid's name: the experiment name its cells extend */
+  name: string;
+  /** `ZeRO 2,3 × nodes 1,2` */
+  axes: Array<{ label: string; values: string[] }>;
+  cells: GridCellPlan[];
+  /** every error of every cell, named `<cell>: <field>`; nothing is created while any remains */
+  problems: PlanFinding[];
+  /** the total over the cells; null while a cell has no cost (its spec has errors) */
+  expectedUsd: number | null;
+  maxUsd: number | null;
+  /** cells run at once */
+  parallel: number;
+  /** with rehearse on: cells at once, and why fewer (a machine short of cores) */
+  rehearsal: { parallel: number; note?: string };
+}
+
 export interface Backend {
   readonly sandbox: boolean;
   catalog(): Catalog;
   /** Pure: choices -> spec, guard findings and cost. Never touches AWS. */
   plan(choices: Choices): PlanResult;
   listStacks(): Promise<StackSummary[]>;
+  /** Pure: a grid's cells (one plan each), its bad cells and its total cost. Never touches AWS. */
+  planGrid(request: GridRequest): GridPlanResult;
+  /** Previews every cell (events carry the cell's stack); resolves with the change counts of all. */
+  previewGrid(request: GridRequest, onEvent: OnEvent, signal: AbortSignal): Promise<Record<string, number>>;
+  /** Creates every cell, each in its own stack; `cell` events say how each ended; throws naming failed cells. */
+  upGrid(request: GridRequest, options: UpOptions, onEvent: OnEvent, signal: AbortSignal): Promise<void>;
   /** Preview diff: resource events stream through onEvent; resolves with the change counts. */
   preview(spec: SpecDocument, onEvent: OnEvent, signal: AbortSignal): Promise<Record<string, number>>;
   up(spec: SpecDocument, options: UpOptions, onEvent: OnEvent, signal: AbortSignal): Promise<void>;

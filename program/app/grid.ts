@@ -11,6 +11,8 @@ import { BadInputError, CellsFailedError, ExitCode, exitCodeOf, type ZerostackEr
 import type { EventSink, ProgressEvent } from "../events.js";
 import type { Grid, GridAxis, GridCell } from "../spec/grid.js";
 import type { Plan } from "../spec/index.js";
+import { estimateOf } from "./estimate.js";
+import type { Session } from "./session.js";
 
 export interface GridRecord {
   v: 1;
@@ -33,7 +35,10 @@ function gridsDir(sandbox: boolean, env: NodeJS.ProcessEnv = process.env): strin
   return join(stateLayout(sandbox, env).base, "grids");
 }
 
-export function recordOf(grid: Grid, now = new Date()): GridRecord {
+/** What a grid's record keeps: its name, axes and each cell's name and values. */
+export type GridShape = Pick<Grid, "name" | "axes"> & { cells: ReadonlyArray<Pick<GridCell, "name" | "values">> };
+
+export function recordOf(grid: GridShape, now = new Date()): GridRecord {
   return {
     v: 1,
     name: grid.name,
@@ -215,4 +220,80 @@ export function gridMembers(
       "`zerostack ls` lists the experiments; a grid's cells are named <grid>-<axis values>",
     );
   return members;
+}
+
+/**
+ * The grid's plan as both front ends show it before asking: its cells, how many run at once (a
+ * rehearsal on a machine short of cores: fewer, with the note saying so) and the total expected
+ * and ceiling cost.
+ */
+export function gridEvent(
+  grid: string,
+  plans: readonly Plan[],
+  requested: number,
+  opts: { rehearse: boolean; cores?: number },
+): Extract<ProgressEvent, { type: "grid" }> {
+  const { parallel, note } = gridParallel(requested, plans.length, opts);
+  return {
+    type: "grid",
+    grid,
+    cells: plans.map((p) => p.names.stack),
+    parallel,
+    expectedUsd: plans.reduce((sum, p) => sum + p.cost.totalUsd, 0),
+    maxUsd: plans.reduce((sum, p) => sum + p.cost.maxTotalUsd, 0),
+    ...(note ? { note } : {}),
+  };
+}
+
+/**
+ * Previews every cell (each in its own stack, `parallel` at once): each cell's changes and
+ * estimate come through `onEvent` with its stack; a new cell's empty stack is removed again, so
+ * nothing is created. Resolves with the changes of all cells added up; throws naming the cells
+ * whose preview failed.
+ */
+export async function previewGrid(
+  session: Session,
+  grid: string,
+  plans: readonly Plan[],
+  parallel: number,
+  opts: { onEvent: EventSink; signal?: AbortSignal },
+): Promise<Record<string, number>> {
+  const { previewExperiment } = await import("../driver/experiment-stack.js");
+  const now = await session.now();
+  const totals: Record<string, number> = {};
+  const outcomes = await runGrid(grid, plans, parallel, opts.onEvent, async (plan, onEvent) => {
+    // the engine's own summary event carries the cell's changes
+    const changes = await previewExperiment(session, plan, session.base, {
+      onEvent,
+      now,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    for (const [op, n] of Object.entries(changes)) totals[op] = (totals[op] ?? 0) + n;
+    onEvent(estimateOf(plan));
+  });
+  refuseFailedCells(grid, outcomes, "preview");
+  return totals;
+}
+
+/**
+ * `up` of a grid once it was asked for: the grid's record is kept (so `ls`, `attach`, `destroy
+ * --grid` find it), then every cell is launched, `parallel` at once; throws naming the failed cells.
+ */
+export async function launchGrid(
+  session: Session,
+  grid: GridShape,
+  plans: readonly Plan[],
+  parallel: number,
+  opts: { onEvent: EventSink; signal?: AbortSignal; extendTtl?: boolean },
+): Promise<void> {
+  saveGridRecord(session.sandbox, recordOf(grid));
+  const { launchExperiment } = await import("./launch.js");
+  const outcomes = await runGrid(grid.name, plans, parallel, opts.onEvent, (plan, onEvent) =>
+    launchExperiment(session, plan, {
+      onEvent,
+      extendTtl: opts.extendTtl ?? false,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }),
+  );
+  refuseFailedCells(grid.name, outcomes, "up");
 }

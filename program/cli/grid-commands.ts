@@ -44,50 +44,51 @@ export function parallelOf(text: string | undefined, fallback: number): number {
   return n;
 }
 
-/** `up` of a grid: every cell validated first (exit 2 naming each bad cell), one question, then the cells. */
-export async function upGrid(flags: GridUpFlags, ctx: CommandContext): Promise<CommandOutcome> {
-  const [{ validateGrid }, grids, { estimateOf }] = await Promise.all([
-    import("../spec/grid.js"),
-    import("../app/grid.js"),
-    import("../app/estimate.js"),
-  ]);
+/** Every cell validated (exit 2 naming each bad cell and field), then each cell's plan. */
+async function gridPlans(flags: ExperimentFlags, ctx: CommandContext) {
+  const { validateGrid } = await import("../spec/grid.js");
   const { grid } = validateGrid(flags, (path) => readFileSync(path, "utf8"));
-  const requested = parallelOf(flags.parallel, grids.DEFAULT_PARALLEL);
   const session = await ctx.session();
   const out = cellOutput(ctx.out);
   const plans = [];
-  for (const cell of grid.cells) {
-    const plan = await planFor({ ...cell.flags, rehearse: flags.rehearse ?? false }, session, out, {
-      grid: grid.name,
-    });
-    plans.push(plan);
-    out.event({ ...estimateOf(plan), stack: plan.names.stack });
-  }
-  const { parallel, note } = grids.gridParallel(requested, plans.length, { rehearse: flags.rehearse ?? false });
-  const expected = plans.reduce((sum, p) => sum + p.cost.totalUsd, 0);
-  const ceiling = plans.reduce((sum, p) => sum + p.cost.maxTotalUsd, 0);
-  out.event({
-    type: "grid",
-    grid: grid.name,
-    cells: plans.map((p) => p.names.stack),
-    parallel,
-    expectedUsd: expected,
-    maxUsd: ceiling,
-    ...(note ? { note } : {}),
-  });
+  for (const cell of grid.cells)
+    plans.push(await planFor({ ...cell.flags, rehearse: flags.rehearse ?? false }, session, out, { grid: grid.name }));
+  return { grid, session, out, plans };
+}
+
+/** `up` of a grid: every cell validated first (exit 2 naming each bad cell), one question, then the cells. */
+export async function upGrid(flags: GridUpFlags, ctx: CommandContext): Promise<CommandOutcome> {
+  const [grids, { estimateOf }] = await Promise.all([import("../app/grid.js"), import("../app/estimate.js")]);
+  const requested = parallelOf(flags.parallel, grids.DEFAULT_PARALLEL);
+  const { grid, session, out, plans } = await gridPlans(flags, ctx);
+  for (const plan of plans) out.event(estimateOf(plan));
+  const planned = grids.gridEvent(grid.name, plans, requested, { rehearse: flags.rehearse ?? false });
+  out.event(planned);
   await ctx.confirm(
-    `Create or update the ${plans.length} experiments of grid ${grid.name} (estimated $${expected.toFixed(2)}, at most $${ceiling.toFixed(2)})?`,
+    `Create or update the ${plans.length} experiments of grid ${grid.name} (estimated $${planned.expectedUsd.toFixed(2)}, at most $${planned.maxUsd.toFixed(2)})?`,
   );
-  grids.saveGridRecord(session.sandbox, grids.recordOf(grid));
-  const { launchExperiment } = await import("../app/launch.js");
-  const outcomes = await grids.runGrid(
-    grid.name,
-    plans,
-    parallel,
-    (e) => out.event(e),
-    (plan, onEvent) => launchExperiment(session, plan, { onEvent, extendTtl: flags.extendTtl ?? false }),
-  );
-  grids.refuseFailedCells(grid.name, outcomes, "up");
+  await grids.launchGrid(session, grid, plans, planned.parallel, {
+    onEvent: (e) => out.event(e),
+    extendTtl: flags.extendTtl ?? false,
+  });
+  return { stack: grid.name };
+}
+
+/**
+ * `preview` of a grid: every cell validated first (exit 2 naming each bad cell), then each cell
+ * previewed in its own stack (its changes and estimate), and the grid's total; nothing is created.
+ */
+export async function previewGrid(
+  flags: ExperimentFlags & { parallel?: string },
+  ctx: CommandContext,
+): Promise<CommandOutcome> {
+  const grids = await import("../app/grid.js");
+  const requested = parallelOf(flags.parallel, grids.DEFAULT_PARALLEL);
+  const { grid, session, out, plans } = await gridPlans(flags, ctx);
+  const planned = grids.gridEvent(grid.name, plans, requested, { rehearse: false });
+  await grids.previewGrid(session, grid.name, plans, planned.parallel, { onEvent: (e) => out.event(e) });
+  // the total last: what the whole grid is expected to cost, and its ceiling
+  out.event(planned);
   return { stack: grid.name };
 }
 

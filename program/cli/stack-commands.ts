@@ -28,11 +28,21 @@ const withStack = (cmd: Command) => cmd.requiredOption("-s, --stack <name>", "ex
 
 export function registerStackCommands(program: Command, setExit: (code: number) => void): void {
   withCommonOptions(
-    withSpecOptions(program.command("preview").description("show what `up` would change"))
+    withSpecOptions(
+      program
+        .command("preview")
+        .description(
+          "show what `up` would change; a grid (an axis flag with a list, e.g. --zero 2,3) previews each cell and the total cost",
+        ),
+    )
       .option("-s, --stack <name>", "experiment (stack) name")
-      .option("--diff", "show which inputs of each resource change"),
+      .option("--diff", "show which inputs of each resource change")
+      .option("--parallel <n>", "a grid: cells previewed at once", "4"),
   ).action(
-    framed<ExperimentFlags>({ action: "preview", timed: true }, setExit, async (flags, { out, session: open }) => {
+    framed<ExperimentFlags & { parallel?: string }>({ action: "preview", timed: true }, setExit, async (flags, ctx) => {
+      const { out, session: open } = ctx;
+      const { isGrid } = await import("../spec/grid.js");
+      if (isGrid(flags)) return (await import("./grid-commands.js")).previewGrid(flags, ctx);
       await checkFlags(flags); // bad input: exit 2 before anything starts
       const session = await open();
       const plan = await planFor(flags, session, out);

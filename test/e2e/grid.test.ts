@@ -30,6 +30,46 @@ describe("a grid in the sandbox", () => {
     expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
   });
 
+  it("previews a grid cell by cell with the total cost, names a bad cell, and creates nothing", async () => {
+    const args = ["preview", "--preset", "tiny", "--name", "p", "--zero", "2,3"];
+    const r = await runCli([...args, "--json"], env, { timeoutMs: 150_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const events = jsonLines(r.stdout);
+    const cells = ["p-z2", "p-z3"];
+    // each cell's changes and estimate, carrying its stack
+    const summaries = events.filter((e) => e.type === "summary");
+    expect(summaries.map((e) => e.stack).sort()).toEqual(cells);
+    for (const e of summaries) expect((e.changes as Record<string, number>).create).toBeGreaterThan(0);
+    const estimates = events.filter((e) => e.type === "estimate");
+    expect(estimates.map((e) => e.stack).sort()).toEqual(cells);
+    expect(new Set(events.filter((e) => e.type === "resource").map((e) => e.stack))).toEqual(new Set(cells));
+    // the grid's total: expected and ceiling, the sum of its cells'
+    const grid = events.find((e) => e.type === "grid")!;
+    expect(grid).toMatchObject({ grid: "p", cells });
+    const sum = (key: string) => estimates.reduce((total, e) => total + (e[key] as number), 0);
+    expect(grid.expectedUsd).toBeCloseTo(sum("expectedUsd"), 6);
+    expect(grid.maxUsd).toBeCloseTo(sum("maxUsd"), 6);
+    expect(events.at(-1)).toMatchObject({ type: "done", action: "preview", stack: "p" });
+
+    const human = await runCli(args, env, { timeoutMs: 150_000 });
+    expect(human.code, human.stderr).toBe(0);
+    for (const cell of cells) {
+      expect(human.stdout).toMatch(new RegExp(`^\\[${cell}\\] changes: create \\d`, "m"));
+      expect(human.stdout).toMatch(new RegExp(`^\\[${cell}\\] estimate: ≈ \\$`, "m"));
+    }
+    expect(human.stdout).toMatch(/^grid p: 2 experiments, .*≈ \$\d+\.\d\d expected, at most \$\d+\.\d\d in all/m);
+
+    const bad = await runCli(["preview", "--preset", "tiny", "--name", "pb", "--nodes", "1,3", "--json"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toContain("pb-n3: --nodes (training.nodes)");
+    expect(bad.stdout + bad.stderr).not.toContain("pb-n1:");
+
+    // a preview of new experiments leaves no stack and no object behind
+    const ls = await runCli(["ls", "--json"], env);
+    expect(jsonResult(ls.stdout)).toEqual([]);
+    expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+  }, 400_000);
+
   it("runs a 2 x 2 grid: one cell failing leaves the other three running, exit 1 naming it", async () => {
     // the failing cell's training job, named as `up` will name it
     const plan = await runCli(

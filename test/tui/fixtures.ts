@@ -2,6 +2,7 @@
 // the event scripts the screens are rendered from.
 import { compareResult, rowFromEvents } from "../../program/app/compare-table.js";
 import type { Backend, Catalog, Choices, PlanResult, StackSummary } from "../../program/app/contract.js";
+import { planGridChoices } from "../../program/app/grid-choices.js";
 import type { ProgressEvent } from "../../program/events.js";
 
 export const T0 = Date.parse("2025-06-01T12:00:00Z");
@@ -64,7 +65,10 @@ export const catalog: Catalog = {
   },
 };
 
-/** Two guards like the real ones: TP must divide the GPUs (error), ZeRO-2 on several nodes (warning). */
+/**
+ * Guards like the real ones: TP must divide the GPUs (error), vLLM serves no seq2seq model (error),
+ * ZeRO-2 on several nodes (warning).
+ */
 export function fakePlan(c: Choices): PlanResult {
   const findings: PlanResult["findings"] = [];
   const gpus = GPUS[c.serveInstance] ?? 1;
@@ -74,6 +78,14 @@ export function fakePlan(c: Choices): PlanResult {
       field: "serving.tensorParallelDegree",
       message: `tensor parallel degree ${c.tp} must divide the ${gpus} GPUs of ${c.serveInstance}`,
       fix: `use --tp ${gpus}`,
+    });
+  // as the real guard: vLLM serves causal LMs only, and these presets are T5 (seq2seq)
+  if (c.serving && c.backend === "vllm")
+    findings.push({
+      severity: "error",
+      field: "serving.backend",
+      message: `vllm does not serve seq2seq models such as google/flan-t5-${c.preset === "tiny" ? "small" : "xxl"}`,
+      fix: "use --backend accelerate",
     });
   if (c.zero === "2" && c.nodes > 1)
     findings.push({
@@ -193,6 +205,9 @@ export interface FakeCalls {
   attached: string[];
   aborted: string[];
   compared: string[][];
+  /** each grid up: its cells and the rehearse toggle */
+  upGrid: { rehearse: boolean; cells: string[] }[];
+  previewedGrids: string[][];
 }
 
 export interface FakeOptions {
@@ -206,12 +221,41 @@ export interface FakeOptions {
 
 /** Emits the scripts synchronously (a burst), then resolves; attach waits for its abort. */
 export function fakeBackend(options: FakeOptions = {}): { backend: Backend; calls: FakeCalls } {
-  const calls: FakeCalls = { up: [], destroyed: [], invoked: [], attached: [], aborted: [], compared: [] };
+  const calls: FakeCalls = {
+    up: [],
+    destroyed: [],
+    invoked: [],
+    attached: [],
+    aborted: [],
+    compared: [],
+    upGrid: [],
+    previewedGrids: [],
+  };
+  // the real grid expansion over the fake planner, on a 2-core machine (a rehearsal: one cell at a time)
+  const planGrid: Backend["planGrid"] = (request) => planGridChoices(request, fakePlan, 2).result;
   let list = [...(options.stacks ?? stacks)];
   const backend: Backend = {
     sandbox: true,
     catalog: () => catalog,
     plan: fakePlan,
+    planGrid,
+    async previewGrid(request, onEvent) {
+      const cells = planGrid(request).cells.map((c) => c.stack);
+      calls.previewedGrids.push(cells);
+      for (const stack of cells) {
+        onEvent({ ...res("training-job", "zerostack:sagemaker:TrainingJob", "done"), urn: `urn:${stack}`, stack });
+        onEvent({ ...res("endpoint", "zerostack:sagemaker:Endpoint", "done"), urn: `urn:${stack}:ep`, stack });
+      }
+      return { create: 2 * cells.length };
+    },
+    async upGrid(request, opts, onEvent) {
+      const cells = planGrid(request).cells.map((c) => c.stack);
+      calls.upGrid.push({ rehearse: opts.rehearse, cells });
+      for (const stack of cells) {
+        for (const e of options.upEvents ?? []) onEvent({ ...e, stack });
+        onEvent({ type: "cell", grid: request.choices.name, stack, ok: true, exitCode: 0 });
+      }
+    },
     listStacks: async () => list,
     async preview(_spec, onEvent) {
       onEvent(res("training-job", "zerostack:sagemaker:TrainingJob", "done"));

@@ -64,6 +64,13 @@ describe("the TUI in a real terminal", () => {
     t.keys("Left");
     screen = await t.waitFor("‹ tiny ›");
     expect(screen).toMatch(/cost ≈ \$\d/);
+    // nodes take a second value: a grid of 2, its total cost; `-` makes it one experiment again
+    t.keys("Down", "Down");
+    t.text("+");
+    screen = await t.waitFor("grid tiny: 2 experiments (nodes 2,4)");
+    expect(screen).toMatch(/grid cost ≈ \$\d+\.\d\d expected, at most \$\d+\.\d\d in all/);
+    t.text("-");
+    await t.waitFor(/nodes\s+‹ 2 ›/);
     t.keys("Enter");
     screen = await t.waitFor("y to confirm", 120_000);
     expect(screen).toMatch(/preview: create \d/);

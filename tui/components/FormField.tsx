@@ -8,18 +8,21 @@ import { FindingLine } from "./FindingLine.js";
 export function FormField({
   field,
   value,
+  more,
   focused,
   findings,
   note,
 }: {
   field: Field;
   value: unknown;
+  /** an axis's further values (a grid): shown after the first, `2,3` */
+  more?: readonly unknown[] | undefined;
   focused: boolean;
   findings: PlanFinding[];
   note?: string | undefined;
 }) {
   const theme = useTheme();
-  const shown = formatChoice(field.key, value);
+  const shown = [value, ...(more ?? [])].map((v) => formatChoice(field.key, v)).join(",");
   const mark = findings.some((f) => f.severity === "error") ? "✗" : findings.length > 0 ? "!" : " ";
   return (
     <Box flexDirection="column">

@@ -1,12 +1,14 @@
-// Choose a preset, then change what matters; guards and cost update as you go.
+// Choose a preset, then change what matters; guards and cost update as you go. An axis with
+// several values makes a grid: its size, total cost and bad cells show under the fields.
 import { Box, Text } from "ink";
 import type { PlanFinding } from "../../program/app/contract.js";
-import { FIELDS } from "../state/fields.js";
+import { FIELDS, hasGrid, isGridField } from "../state/fields.js";
 import type { State } from "../state/types.js";
 import { useTheme } from "../theme.js";
 import { CostLine } from "./CostLine.js";
 import { FindingLine } from "./FindingLine.js";
 import { FormField } from "./FormField.js";
+import { GridSummary } from "./GridSummary.js";
 import { StatusIcon } from "./StatusIcon.js";
 
 export function NewExperimentScreen({ state }: { state: State }) {
@@ -27,6 +29,7 @@ export function NewExperimentScreen({ state }: { state: State }) {
   const onField = (key: string): PlanFinding[] => findings.filter((f) => f.field === fieldOf(key));
   const others = findings.filter((f) => !claimed.has(f.field));
   const preset = catalog.presets.find((p) => p.name === choices.preset);
+  const grid = hasGrid(form.extras) ? form.grid : null;
   return (
     <Box flexDirection="column">
       {FIELDS.map((field, i) => (
@@ -34,6 +37,7 @@ export function NewExperimentScreen({ state }: { state: State }) {
           key={field.key}
           field={field}
           value={field.key === "rehearse" ? form.rehearse : choices[field.key]}
+          more={isGridField(field.key) ? form.extras[field.key] : undefined}
           focused={i === form.focus}
           findings={onField(field.key)}
           note={
@@ -53,7 +57,7 @@ export function NewExperimentScreen({ state }: { state: State }) {
         />
       ))}
       {others.length > 3 ? <Text color={theme.dim}> … {others.length - 3} more</Text> : null}
-      <CostLine cost={form.plan?.cost ?? null} />
+      {grid ? <GridSummary grid={grid} /> : <CostLine cost={form.plan?.cost ?? null} />}
     </Box>
   );
 }

@@ -1,29 +1,54 @@
 // The New experiment form and its Plan step: edit choices (each change re-plans, so guards and
-// cost update live), preview the diff, confirm to create.
-import { cycleChoice, FIELDS } from "./fields.js";
+// cost update live), preview the diff, confirm to create. An axis with several values (`+`)
+// makes the form a grid: one experiment per cell, previewed and created with one confirm.
+import { addValue, cycleChoice, cycleLastValue, FIELDS, hasGrid, isGridField, removeValue } from "./fields.js";
 import { withCommands } from "./initial.js";
 import { newRun } from "./run.js";
-import type { Choices } from "../../program/app/contract.js";
+import type { Choices, GridExtras } from "../../program/app/contract.js";
 import type { FormState, Intent, State } from "./types.js";
 
 const NAME_CHARS = /^[a-z0-9-]+$/;
 
 function edit(state: State, form: FormState): State {
   const next = { ...state, form };
-  return form.choices ? withCommands(next, { kind: "plan", choices: form.choices }) : next;
+  if (!form.choices) return next;
+  return withCommands(next, {
+    kind: "plan",
+    choices: form.choices,
+    ...(hasGrid(form.extras) ? { extras: form.extras } : {}),
+  });
 }
+
+const sameExtras = (a: GridExtras, b: GridExtras | undefined) =>
+  JSON.stringify(a) === JSON.stringify(b ?? {}) || (!hasGrid(a) && !hasGrid(b ?? {}));
 
 /** The plan shown was made from the choices on screen (not from the ones before the last key). */
 export function planIsCurrent(form: FormState): boolean {
   const { choices, plannedFrom } = form;
   if (!choices || !plannedFrom) return false;
+  if (!sameExtras(form.extras, form.plannedExtras) || (hasGrid(form.extras) && !form.grid)) return false;
   return (Object.keys(choices) as (keyof Choices)[]).every((key) => choices[key] === plannedFrom[key]);
 }
+
+/** The grid the form plans, when an axis takes several values. */
+export function gridOf(form: FormState) {
+  return hasGrid(form.extras) ? form.grid : null;
+}
+
+const GRID_FIELDS_NOTE =
+  "only ZeRO stage, nodes, train instance, LMI backend, epochs and learning rate take several values";
 
 function blocked(state: State): string | undefined {
   const plan = state.form.plan;
   // Enter right after a change must not preview (and so create) the plan of the choices before it
   if (!plan || !planIsCurrent(state.form)) return "the plan is not ready yet";
+  const grid = gridOf(state.form);
+  if (grid) {
+    const bad = new Set(grid.problems.map((p) => p.field.split(": ")[0]));
+    return grid.problems.length > 0
+      ? `fix the bad cell${bad.size === 1 ? "" : "s"} marked ✗ first (${[...bad].slice(0, 2).join(", ")}${bad.size > 2 ? ", …" : ""})`
+      : undefined;
+  }
   const errors = plan.findings.filter((f) => f.severity === "error").length;
   if (errors > 0 || !plan.spec)
     return `fix the ${errors || ""} error${errors === 1 ? "" : "s"} marked ✗ first`.replace("  ", " ");
@@ -42,10 +67,23 @@ function editIntent(state: State, intent: Intent): State {
     case "toggle-rehearse":
       if (field.key === "rehearse" || intent.type === "toggle-rehearse")
         return { ...state, form: { ...form, rehearse: !form.rehearse } };
-      return edit(state, {
-        ...form,
-        choices: cycleChoice(catalog, choices, field.key, intent.type === "cycle" ? intent.delta : 1),
-      });
+      {
+        const delta = intent.type === "cycle" ? intent.delta : 1;
+        // an axis with several values: ←/→ change its last one
+        if (isGridField(field.key) && (form.extras[field.key]?.length ?? 0) > 0)
+          return edit(state, { ...form, extras: cycleLastValue(catalog, choices, form.extras, field.key, delta) });
+        // a new preset brings its own defaults: one value per axis again
+        const extras = field.key === "preset" ? {} : form.extras;
+        return edit(state, { ...form, extras, choices: cycleChoice(catalog, choices, field.key, delta) });
+      }
+    case "add-value": {
+      if (!isGridField(field.key)) return { ...state, notice: GRID_FIELDS_NOTE };
+      const extras = addValue(catalog, choices, form.extras, field.key);
+      return extras ? edit(state, { ...form, extras }) : { ...state, notice: `every ${field.label} is listed already` };
+    }
+    case "remove-value":
+      if (!isGridField(field.key)) return { ...state, notice: GRID_FIELDS_NOTE };
+      return edit(state, { ...form, extras: removeValue(form.extras, field.key) });
     case "text":
       if (field.key !== "name") return state;
       return NAME_CHARS.test(intent.text)
@@ -58,6 +96,12 @@ function editIntent(state: State, intent: Intent): State {
     case "submit": {
       const why = blocked(state);
       const plan = state.form.plan;
+      const grid = gridOf(state.form);
+      if (!why && grid && choices)
+        return withCommands(
+          { ...state, screen: "plan", preview: newRun(grid.name, "preview", state.now) },
+          { kind: "preview-grid", grid: grid.name, request: { choices, extras: form.extras } },
+        );
       if (why || !plan?.spec) return { ...state, notice: why };
       return withCommands(
         { ...state, screen: "plan", preview: newRun(plan.stack, "preview", state.now) },
@@ -83,6 +127,30 @@ function planIntent(state: State, intent: Intent): State {
     case "confirm":
     case "submit": {
       const why = blocked(state) ?? previewBlocks(state);
+      const grid = gridOf(state.form);
+      const choices = state.form.choices;
+      if (!why && grid && choices) {
+        // asked once: every cell starts, each in its own stack; the list shows them all
+        const cells = grid.cells.map((c) => c.stack);
+        const runs = { ...state.runs };
+        for (const stack of cells) runs[stack] = newRun(stack, "up", state.now);
+        return withCommands(
+          {
+            ...state,
+            screen: "stacks",
+            runs,
+            notice: `grid ${grid.name}: ${cells.length} experiments starting; r refreshes the list, ⏎ opens one`,
+          },
+          {
+            kind: "up-grid",
+            grid: grid.name,
+            cells,
+            request: { choices, extras: state.form.extras },
+            rehearse: state.form.rehearse,
+          },
+          { kind: "list" },
+        );
+      }
       if (why || !plan?.spec) return { ...state, notice: why };
       const runs = { ...state.runs, [plan.stack]: newRun(plan.stack, "up", state.now) };
       return withCommands(

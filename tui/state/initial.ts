@@ -10,7 +10,7 @@ export function initialState(sandbox: boolean, now: number): State {
     catalog: null,
     now,
     stacks: { items: [], phase: "loading", selected: 0 },
-    form: { choices: null, focus: 0, rehearse: false, plan: null },
+    form: { choices: null, focus: 0, rehearse: false, plan: null, extras: {}, grid: null },
     preview: null,
     runs: {},
     invoke: null,

@@ -1,4 +1,5 @@
 // What a key means on each screen: pure state changes plus commands for the runner.
+import { hasGrid } from "./fields.js";
 import { busy, withCommands } from "./initial.js";
 import { newRun, switchHost } from "./run.js";
 import type { Intent, State } from "./types.js";
@@ -12,7 +13,12 @@ export function openForm(state: State): State {
   const first = state.catalog?.presets[0];
   const form = state.form.choices || !first ? state.form : { ...state.form, choices: first.defaults, focus: 0 };
   const next = { ...state, screen: "new" as const, form };
-  return form.choices ? withCommands(next, { kind: "plan", choices: form.choices }) : next;
+  if (!form.choices) return next;
+  return withCommands(next, {
+    kind: "plan",
+    choices: form.choices,
+    ...(hasGrid(form.extras) ? { extras: form.extras } : {}),
+  });
 }
 
 function openRun(state: State, stack: string): State {

@@ -41,7 +41,16 @@ function applyReport(state: State, report: Report): State {
     case "stacks-failed":
       return { ...state, stacks: { ...state.stacks, phase: "failed", error: report.problem } };
     case "planned":
-      return { ...state, form: { ...state.form, plan: report.result, plannedFrom: report.choices } };
+      return {
+        ...state,
+        form: {
+          ...state.form,
+          plan: report.result,
+          plannedFrom: report.choices,
+          grid: report.grid ?? null,
+          plannedExtras: report.extras ?? {},
+        },
+      };
     case "events":
       return withRun(state, report.to, report.stack, (run) => applyEvents(run, report.events, state.now));
     case "run-started": {

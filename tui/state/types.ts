@@ -4,6 +4,9 @@ import type {
   CompareResult,
   Choices,
   GenerationParams,
+  GridExtras,
+  GridPlanResult,
+  GridRequest,
   PlanResult,
   SpecDocument,
   StackSummary,
@@ -78,6 +81,12 @@ export interface FormState {
   plan: PlanResult | null;
   /** the choices `plan` was made from: a plan of older choices (a key faster than the planner) is stale */
   plannedFrom?: Choices;
+  /** the values an axis takes beyond its choice's own (`+` adds one): any makes the form a grid */
+  extras: GridExtras;
+  /** the grid's plan (its cells, bad cells, total cost); null when no axis has several values */
+  grid: GridPlanResult | null;
+  /** the extras `grid` was made from */
+  plannedExtras?: GridExtras;
   notice?: string;
 }
 
@@ -109,7 +118,9 @@ export interface CompareState {
 
 export type Command =
   | { id: number; kind: "list" }
-  | { id: number; kind: "plan"; choices: Choices }
+  | { id: number; kind: "plan"; choices: Choices; extras?: GridExtras }
+  | { id: number; kind: "preview-grid"; grid: string; request: GridRequest }
+  | { id: number; kind: "up-grid"; grid: string; cells: string[]; request: GridRequest; rehearse: boolean }
   | { id: number; kind: "preview"; stack: string; spec: SpecDocument }
   | { id: number; kind: "up"; stack: string; spec: SpecDocument; rehearse: boolean }
   | { id: number; kind: "attach"; stack: string }
@@ -164,6 +175,8 @@ export type Intent =
   | { type: "invoke" }
   | { type: "host"; delta: number }
   | { type: "toggle-rehearse" }
+  | { type: "add-value" }
+  | { type: "remove-value" }
   | { type: "mark" }
   | { type: "compare" }
   | { type: "quit" };
@@ -174,7 +187,7 @@ export type Report =
   | { type: "backend-failed"; problem: ErrorView }
   | { type: "stacks-loaded"; items: StackSummary[] }
   | { type: "stacks-failed"; problem: ErrorView }
-  | { type: "planned"; result: PlanResult; choices: Choices }
+  | { type: "planned"; result: PlanResult; choices: Choices; grid?: GridPlanResult; extras?: GridExtras }
   | { type: "events"; to: RunTarget; stack: string; events: ProgressEvent[] }
   | { type: "run-started"; to: RunTarget; stack: string; action: RunState["action"]; at: number }
   | { type: "run-finished"; to: RunTarget; stack: string; at: number; problem?: ErrorView }
