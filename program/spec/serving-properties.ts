@@ -11,6 +11,21 @@
 //   which vLLM does not serve; option.rolling_batch=disable keeps the Accelerate handler.
 // - vLLM: async mode (option.async_mode=true, rolling_batch disable) is LMI's default from LMI v17
 //   (DJL 0.35.0); older djl-lmi images take option.rolling_batch=vllm.
+// - HF Accelerate with TP > 1: from DJL 0.30 HuggingFaceProperties derives device_map "auto" from
+//   tensor_parallel_degree only when rolling batch is on (0.30.0-dlc engines/python/setup/djl_python/
+//   properties_manager/hf_properties.py:118-140, the same through master :96-118; 0.29.0-dlc :118-139
+//   and 0.28.0-dlc :108-122 without that condition). With rolling_batch=disable the device stays
+//   cuda:{device_id} (hf_properties.py:95-101; the frontend remaps the worker's device to 0 and makes
+//   its TP GPUs visible, 0.31.0-dlc engines/python/src/main/java/ai/djl/python/engine/Connection.java:
+//   269-275) and huggingface.py's pipeline(device=...) puts the whole model on GPU 0 (0.31.0-dlc
+//   huggingface.py:382-386): the seed's T5-XXL would not fit one A10G. option.device_map=auto is read
+//   as given (hf_properties.py:121-124, a str passed to from_pretrained) and shards over them all.
+// - TensorRT-LLM from DJL 0.33 (djl_python.lmi_trtllm.trtllm_async_service): option.dtype reaches
+//   TensorRT-LLM's LLM(dtype=...) untouched (0.33.0-dlc engines/python/setup/djl_python/
+//   properties_manager/trt_properties.py:39,134 and serving/docker/partition/trt_llm_partition.py:
+//   246-249), whose dtype tables know "bfloat16"/"float16"/"float32" only (NVIDIA/TensorRT-LLM
+//   tensorrt_llm/_utils.py _str_to_torch_dtype_dict, _str_to_trt_dtype_dict; str_dtype_to_torch
+//   asserts "Unsupported dtype"), not DJL's "bf16"/"fp16": those images get TensorRT-LLM's names.
 import { BACKENDS } from "./backends.js";
 import { compareVersions, servingImage } from "./images.js";
 import type { ExperimentSpec } from "./schema.js";
@@ -20,6 +35,24 @@ export const DEFAULT_MAX_ROLLING_BATCH_SIZE = 32;
 export const MODEL_ID_ON_S3_FROM = "0.22.0";
 /** LMI v17 (DJL 0.35.0): vLLM's async mode is the default. */
 export const VLLM_ASYNC_FROM = "0.35.0";
+/** DJL 0.30: the HF handler derives device_map from the TP degree only with rolling batch on. */
+export const DEVICE_MAP_FROM_ROLLING_BATCH_ONLY = "0.30.0";
+/** DJL 0.33: TensorRT-LLM's LLM API reads option.dtype as given (trtllm_async_service). */
+export const TRTLLM_LLM_API_FROM = "0.33.0";
+
+const TRTLLM_DTYPES = { bf16: "bfloat16", fp16: "float16" } as const;
+
+/** option.dtype as the spec's image and backend read it. */
+export function servingDtype(spec: ExperimentSpec): string {
+  const image = servingImage(spec.serving.image);
+  if (
+    spec.serving.backend === "trtllm" &&
+    image !== undefined &&
+    compareVersions(image.djlVersion, TRTLLM_LLM_API_FROM) >= 0
+  )
+    return TRTLLM_DTYPES[spec.serving.dtype];
+  return spec.serving.dtype;
+}
 
 export interface ServingProperties {
   record: Record<string, string>;
@@ -57,9 +90,18 @@ export function servingProperties(spec: ExperimentSpec, modelS3Uri: string): Ser
   entries.push([modelKey(spec.serving.image), withTrailingSlash(modelS3Uri)]);
   entries.push(["option.tensor_parallel_degree", String(spec.serving.tensorParallelDegree)]);
   // A model trained in 16-bit loads as fp32 unless told otherwise (the seed's OOM tip).
-  entries.push(["option.dtype", spec.serving.dtype]);
+  entries.push(["option.dtype", servingDtype(spec)]);
   if (spec.serving.backend === "accelerate" && image?.family === "lmi") {
     entries.push(["option.rolling_batch", "disable"]);
+  }
+  // The built-in HF handler with rolling batch off shards over the TP GPUs only when told to (header).
+  if (
+    spec.serving.backend === "accelerate" &&
+    spec.serving.handler === "builtin" &&
+    spec.serving.tensorParallelDegree > 1 &&
+    compareVersions(djl, DEVICE_MAP_FROM_ROLLING_BATCH_ONLY) >= 0
+  ) {
+    entries.push(["option.device_map", "auto"]);
   }
   if ("rollingBatch" in backend) {
     const hp = spec.training.hyperparameters;

@@ -79,8 +79,11 @@ def test_the_built_in_handler_accepts_the_generated_file_and_gets_what_it_needs(
     dtype = pair["dtype"]
     if pair["backend"] == "accelerate":
         assert args["kwargs"]["torch_dtype"] == {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}[dtype]
-        # TP > 0 without a device_map: accelerate shards over the worker's GPUs (< 0.31), or one device
-        if v < (0, 31):
+        # the weights spread over every GPU the TP degree asks for: DJL < 0.30 derives device_map
+        # "auto" from TP; from 0.30, with rolling batch off, only the generated option.device_map does
+        # (without it the model goes whole to cuda:0: the seed's T5-XXL on one of 8 A10Gs)
+        assert args["devices"] == tp, (args["kwargs"], args["device"])
+        if tp > 1:
             assert args["kwargs"]["device_map"] == "auto"
     elif pair["backend"] == "deepspeed":
         assert args["ds_config"]["tensor_parallel"]["tp_size"] == tp
@@ -91,6 +94,8 @@ def test_the_built_in_handler_accepts_the_generated_file_and_gets_what_it_needs(
         assert args["tensor_parallel_size"] == tp
         assert args.get("max_num_seqs", args.get("max_batch_size")) == 32
         assert args["dtype"] in (dtype, builtins.VLLM_DTYPES.get(dtype))
+        if pair["backend"] == "trtllm" and v >= (0, 33):  # TensorRT-LLM's own names (builtins.trtllm)
+            assert args["dtype"] in builtins.TRTLLM_DTYPES
         if pair["backend"] in ("vllm", "lmi-dist"):
             assert args["max_model_len"] > 0
 
@@ -165,6 +170,7 @@ OPTS = {"model_id": DOWNLOADED}
         (lambda: builtins.lmi_dist("0.28.0", OPTS), "Need MPI engine"),
         (lambda: builtins.trtllm("0.25.0", {**OPTS, "rolling_batch": "disable"}), "cannot disable rolling batch"),
         (lambda: builtins.trtllm("0.28.0", {**OPTS, "rolling_batch": "vllm"}), "only supports"),
+        (lambda: builtins.trtllm("0.33.0", {**OPTS, "dtype": "bf16"}), "Unsupported dtype: bf16"),
         (lambda: builtins.deepspeed("0.25.0", {**OPTS, "rolling_batch": "vllm"}), "deepspeed engine only supports"),
         (lambda: builtins.deepspeed("0.23.0", {**OPTS, "task": "summarization"}), "not currently supported"),
         (lambda: builtins.entry_point("deepspeed", "0.21.0", {"engine": "DeepSpeed"}), ".py file not found"),
@@ -174,6 +180,20 @@ def test_the_stand_ins_refuse_what_the_images_refuse(call: Any, message: str) ->
     with pytest.raises(builtins.Refused, match=None) as raised:
         call()
     assert message in str(raised.value)
+
+
+def test_the_hf_handler_places_the_model_as_each_version_does() -> None:
+    eight = {**OPTS, "tensor_parallel_degree": "8", "rolling_batch": "disable"}
+    # 0.29: TP derives device_map "auto" (0.29.0-dlc hf_properties.py:125-129)
+    assert builtins.huggingface("0.29.0", eight, 8)["devices"] == 8
+    # 0.30 on, rolling batch off: no device_map, the whole model on cuda:0
+    for djl in ("0.30.0", "0.31.0", "0.38.0"):
+        placed = builtins.huggingface(djl, eight, 8)
+        assert "device_map" not in placed["kwargs"] and placed["device"] == "cuda:0" and placed["devices"] == 1
+        mapped = builtins.huggingface(djl, {**eight, "device_map": "auto"}, 8)
+        assert mapped["kwargs"]["device_map"] == "auto" and mapped["devices"] == 8
+    # no GPU (the sandbox): the CPU
+    assert builtins.huggingface("0.38.0", eight, 0)["devices"] == 0
 
 
 def test_lmi_dist_accepts_the_mpi_engine_of_the_generated_file() -> None:

@@ -116,6 +116,44 @@ describe("servingProperties", () => {
     expect(trt["option.max_model_len"]).toBeUndefined();
   });
 
+  it("the built-in HF handler with TP > 1 on DJL 0.30+ gets device_map auto (rolling batch off derives none)", () => {
+    const on = (tag: string, preset: string, handler: "builtin" | "custom" = "builtin") =>
+      servingProperties(
+        specWith((s) => {
+          s.serving.image = tag;
+          s.serving.handler = handler;
+        }, preset),
+        S3,
+      ).record;
+    // the seed's T5-XXL on 8 GPUs and Llama 3.1 8B on 4 (accelerate): sharded over the TP GPUs
+    for (const tag of ["0.38.0-lmi29.0.0-cu130", "0.31.0-lmi13.0.0-cu124", "0.30.0-lmi12.0.0-cu124"]) {
+      expect(on(tag, "seed")["option.device_map"], tag).toBe("auto");
+      expect(on(tag, "seed")["option.tensor_parallel_degree"]).toBe("8");
+    }
+    // DJL 0.29 and older derive device_map "auto" from the TP degree themselves
+    expect(on("0.29.0-lmi11.0.0-cu124", "seed")["option.device_map"]).toBeUndefined();
+    expect(on("0.27.0-deepspeed0.12.6-cu121", "seed")["option.device_map"]).toBeUndefined();
+    // one GPU needs no map; the custom handler picks its own (payload/serve/model.py)
+    expect(on("0.38.0-lmi29.0.0-cu130", "flan-t5-xl")["option.device_map"]).toBeUndefined();
+    expect(on("0.38.0-lmi29.0.0-cu130", "seed", "custom")["option.device_map"]).toBeUndefined();
+  });
+
+  it("TensorRT-LLM's LLM API (DJL 0.33+) gets its own dtype names; older trtllm images DJL's", () => {
+    const trt = (tag: string, dtype: "bf16" | "fp16") =>
+      servingProperties(
+        specWith((s) => {
+          s.serving.backend = "trtllm";
+          s.serving.handler = "builtin";
+          s.serving.image = tag;
+          s.serving.dtype = dtype;
+        }, "llama-3.1-8b"),
+        S3,
+      ).record["option.dtype"];
+    expect(trt("0.33.0-tensorrtllm0.21.0-cu128", "bf16")).toBe("bfloat16");
+    expect(trt("0.33.0-tensorrtllm0.21.0-cu128", "fp16")).toBe("float16");
+    expect(trt("0.32.0-tensorrtllm0.12.0-cu125", "bf16")).toBe("bf16");
+  });
+
   it("never serves fp32", () => {
     for (const dtype of ["bf16", "fp16"] as const) {
       expect(

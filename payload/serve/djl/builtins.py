@@ -167,11 +167,16 @@ def huggingface(djl: str, options: Mapping[str, str], gpus: int) -> dict[str, An
     """The kwargs from_pretrained gets, or the refusal.
 
     < 0.25 (0.23.0-dlc P/huggingface.py:121-169): plain reads; a TP degree > 0 without device_map
-    means device_map "auto"; dtype through get_torch_dtype_from_str. 0.25.0-dlc .. 0.30.0-dlc
-    (hf_properties.py 0.28.0-dlc:109-122): TP > 0 with GPUs means device_map "auto" and an assertion
-    that the worker sees exactly TP GPUs; 0.31.0-dlc :97-118 and master: only with rolling batch on,
-    TP*PP must equal the GPUs. `gpus` is what the worker sees: DJL gives a Python worker
-    tensor_parallel_degree GPUs of the instance (J/PyEnv.java getTensorParallelDegree, WorkerPool).
+    means device_map "auto"; dtype through get_torch_dtype_from_str. 0.25.0-dlc .. 0.29.0-dlc
+    (hf_properties.py 0.28.0-dlc:108-122, 0.29.0-dlc:118-139): TP > 0 with GPUs means device_map
+    "auto" and a check that the worker sees exactly TP (0.29: TP*PP) GPUs; from 0.30.0-dlc (:118-140,
+    0.31.0-dlc and master :96-118) only with rolling batch on. Without a device_map the model goes
+    whole to `device` = cuda:{device_id} (0.30.0-dlc hf_properties.py:95-101; huggingface.py's
+    pipeline(device=...), 0.31.0-dlc huggingface.py:382-386), and a TP worker's device_id is 0 (the
+    frontend remaps it and makes its TP GPUs visible, 0.31.0-dlc J/Connection.java:269-275): one GPU
+    holds the model however many the worker sees. `gpus` is what the worker sees: DJL gives a Python
+    worker tensor_parallel_degree GPUs of the instance (J/PyEnv.java getTensorParallelDegree,
+    WorkerPool). The result's "devices" is how many GPUs the weights are spread over.
     """
     v = _v(djl)
     kwargs: dict[str, Any] = {}
@@ -183,24 +188,40 @@ def huggingface(djl: str, options: Mapping[str, str], gpus: int) -> dict[str, An
             kwargs["device_map"] = "auto"
         if options.get("dtype"):
             kwargs["torch_dtype"] = torch_dtype_name(options["dtype"], auto=False)
-        return {"model": options.get("model_id") or options.get("model_dir"), "kwargs": kwargs, "tp": tp}
+        model = options.get("model_id") or options.get("model_dir")
+        return {"model": model, "kwargs": kwargs, "tp": tp, **_placement(kwargs, gpus)}
     base = properties(djl, options)
     tp = _int(options.get("tensor_parallel_degree", -1), "tensor_parallel_degree")  # HuggingFaceProperties: -1
     kwargs["trust_remote_code"] = base["trust_remote_code"]
     rolling_on = base["rolling_batch"] != "disable"
     if options.get("device_map"):
         kwargs["device_map"] = options["device_map"]
-    elif tp > 0 and gpus > 0 and (v < (0, 31) or rolling_on):
+    elif tp > 0 and gpus > 0 and (v < (0, 30) or rolling_on):
         kwargs["device_map"] = "auto"
         if gpus != tp:
             raise Refused(
                 f"TP degree ({tp}) doesn't match available GPUs ({gpus})"
-                if v < (0, 31)
+                if v < (0, 29)
                 else f"TP*PP degree ({tp}) doesn't match available GPUs ({gpus})"
             )
     if base["dtype"]:
         kwargs["torch_dtype"] = torch_dtype_name(base["dtype"].lower(), auto=True)
-    return {"model": base["model_id_or_path"], "kwargs": kwargs, "tp": tp, "rolling_batch": base["rolling_batch"]}
+    return {
+        "model": base["model_id_or_path"],
+        "kwargs": kwargs,
+        "tp": tp,
+        "rolling_batch": base["rolling_batch"],
+        **_placement(kwargs, gpus),
+    }
+
+
+def _placement(kwargs: Mapping[str, Any], gpus: int) -> dict[str, Any]:
+    """Where from_pretrained puts the weights: a device_map spreads them over every GPU the worker
+    sees (accelerate's "auto"); without one they go whole to cuda:0 (the worker's device_id, see
+    huggingface() above), or stay on the CPU when the worker sees no GPU."""
+    if kwargs.get("device_map"):
+        return {"device": None, "devices": gpus}
+    return {"device": "cuda:0", "devices": 1} if gpus > 0 else {"device": None, "devices": 0}
 
 
 # -- vLLM (VllmRbProperties) ---------------------------------------------------------------------------
@@ -261,13 +282,29 @@ def lmi_dist(djl: str, options: Mapping[str, str]) -> dict[str, Any]:
     return args
 
 
+# NVIDIA/TensorRT-LLM tensorrt_llm/_utils.py _str_to_torch_dtype_dict (the floating keys; int8/int32/
+# int64/bool/fp8 are there too) -- what LLM(dtype=...) can turn into a torch or TensorRT type
+TRTLLM_DTYPES = ("bfloat16", "float16", "float32", "int8", "int32", "int64", "bool", "fp8")
+
+
 def trtllm(djl: str, options: Mapping[str, str]) -> dict[str, Any]:
     """TensorRtLlmProperties: 0.25.0-dlc .. 0.26.0-dlc P/properties_manager/trt_properties.py:16-37 rolling
     batch auto | trtllm (disable: "You cannot disable rolling batch for TensorRT LLM."); 0.27.0-dlc ..
-    0.32.0-dlc :16-33 auto | trtllm | disable; 0.33.0-dlc :28-69 no check, dtype str = 'auto', extra
-    keys allowed, tensor_parallel_degree -> tensor_parallel_size (:113)."""
+    0.32.0-dlc :16-33 auto | trtllm | disable; 0.33.0-dlc :27-69 no check, dtype str = 'auto', extra
+    keys allowed, tensor_parallel_degree -> tensor_parallel_size (:137).
+
+    From 0.33.0-dlc the dtype goes untouched to TensorRT-LLM's LLM(dtype=...) (trt_properties.py:134;
+    the ahead-of-time build too, serving/docker/partition/trt_llm_partition.py:246-249), whose LLM
+    args accept any string (llm_args.py validate_dtype only rewrites 'auto' and refuses bfloat16
+    before SM 80) and whose dtype tables name bfloat16 | float16 | float32 (and int/fp8 types), not
+    DJL's bf16 | fp16 | fp32: str_dtype_to_torch / str_dtype_to_trt assert "Unsupported dtype: bf16"
+    (NVIDIA/TensorRT-LLM tensorrt_llm/_utils.py, _str_to_torch_dtype_dict and _str_to_trt_dtype_dict).
+    Before 0.33 DJL's own TensorRT-LLM toolkit takes DJL's names (not checked here)."""
     base = properties(djl, options)
     v = _v(djl)
+    dtype = options.get("dtype", "auto")
+    if v >= (0, 33) and dtype != "auto" and dtype not in TRTLLM_DTYPES:
+        raise Refused(f"AssertionError: Unsupported dtype: {dtype}")
     rolling = str(options.get("rolling_batch", base["rolling_batch"])).lower()
     if v < (0, 33):
         allowed = ("auto", "trtllm") if v < (0, 27) else ("auto", "trtllm", "disable")
@@ -282,7 +319,7 @@ def trtllm(djl: str, options: Mapping[str, str]) -> dict[str, Any]:
         "model": base["model_id_or_path"],
         "tensor_parallel_size": base["tensor_parallel_degree"],
         "max_batch_size": base["max_rolling_batch_size"],
-        "dtype": options.get("dtype", "auto"),
+        "dtype": dtype,
     }
 
 
