@@ -6,12 +6,17 @@ rehearsals and tests.
 The handler runs through djl/engine.py (DJL's Python engine: the init call with the serving
 properties, bytearray bodies, Output codes and headers). `--code-dir` is the model's code folder
 (serving.properties, and model.py when the backend uses the custom handler). The entry point is
-chosen as DJL chooses it (option.entryPoint, else model.py, else the image's default); a built-in
-one (djl_python.huggingface, and the engines this machine cannot run: vLLM, TensorRT-LLM,
-DeepSpeed) runs djl/djl_python/huggingface.py, a stand-in that reads the built-in handler's options
-and answers in its shape ([{"generated_text": ...}]). Without `--code-dir` it runs payload/serve's
-own model.py. `--image family:djl_version` makes the handler see that image's transformers and
-accelerate (djl/families.py) and its default entry point, and `--gpus N` that many GPUs.
+chosen as DJL chooses it (option.entryPoint, else model.py, else the image's default). With
+`--image`, a built-in one first goes through djl/builtins.py, the image's own option checks for that
+handler (HuggingFaceProperties, vLLM / LMI-Dist / TensorRT-LLM / DeepSpeed properties, by DJL
+version): what the image refuses fails the init call here with the handler's message, as the
+image's worker would (engine.init_raised). The worker sees the TP degree's GPUs, as DJL gives a
+Python worker (`--gpus` overrides). Then djl_python.huggingface, and the engines this machine
+cannot run (vLLM, TensorRT-LLM, DeepSpeed), run djl/djl_python/huggingface.py, a stand-in that
+reads the built-in handler's options and answers in its shape ([{"generated_text": ...}]). Without
+`--code-dir` it runs payload/serve's own model.py. `--image family:djl_version` makes the handler
+see that image's transformers and accelerate (djl/families.py; a family with no facts there,
+djl-tensorrtllm, runs on this machine's) and its default entry point, and `--gpus N` that many GPUs.
 
 GET /ping answers 200 once the model is loaded; POST /invocations takes the same JSON as the LMI
 endpoint. The first stdout line is JSON: `{"event": "ready", "port": N, "url": ...}` once the model
@@ -33,7 +38,7 @@ from pathlib import Path
 SERVE = Path(__file__).resolve().parent
 sys.path.insert(0, str(SERVE))  # handler.py and djl/ sit next to this file
 
-from djl import engine, families  # noqa: E402
+from djl import builtins, engine, families  # noqa: E402
 
 
 def make_server(worker: engine.PythonEngine, host: str, port: int) -> ThreadingHTTPServer:
@@ -105,6 +110,28 @@ def entry_point(properties: dict[str, str], code_dir: Path | None, image: str | 
 STAND_IN = "djl_python.huggingface"
 
 
+def worker_gpus(properties: dict[str, str], gpus: int) -> int:
+    """The GPUs a Python worker sees: its tensor_parallel_degree of the instance's (DJL sets
+    CUDA_VISIBLE_DEVICES to them, 0.31.0-dlc engines/python/src/main/java/ai/djl/python/engine/
+    Connection.java:269-275), unless --gpus says otherwise."""
+    if gpus > 0:
+        return gpus
+    tp = properties.get("option.tensor_parallel_degree", "").strip()
+    return int(tp) if tp.isdigit() else 0
+
+
+def check_builtin(properties: dict[str, str], init: dict[str, str], image: str, gpus: int) -> None:
+    """The image's option checks for its built-in handler (djl/builtins.py), on the options the model
+    gives (before the sandbox's CPU dtype): a refusal is the handler raising in its init call."""
+    family, _, djl = image.partition(":")
+    try:
+        builtins.load(family, djl, properties, init, gpus=worker_gpus(properties, gpus))
+    except builtins.NoStandIn:
+        return  # a handler the model names that no image builds in: nothing to check it against
+    except builtins.Refused as refusal:
+        raise engine.init_raised(refusal) from None
+
+
 def worker_for(args: argparse.Namespace) -> engine.PythonEngine:
     properties: dict[str, str] = {}
     if args.code_dir is not None and (args.code_dir / "serving.properties").is_file():
@@ -112,6 +139,8 @@ def worker_for(args: argparse.Namespace) -> engine.PythonEngine:
     chosen = entry_point(properties, args.code_dir, args.image)
     init = engine.init_properties(properties, args.model_dir)
     init.setdefault("model_id", str(args.model_dir))
+    if args.code_dir is not None and args.image and not chosen.endswith(".py"):
+        check_builtin(properties, init, args.image, args.gpus)
     if args.dtype:
         init["dtype"] = args.dtype
     if args.code_dir is None:  # a plain local run: the payload's own handler
@@ -135,7 +164,9 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.ExitStack() as stack:
         if args.image:
             family, _, djl = args.image.partition(":")
-            stack.enter_context(families.simulated(families.image(family, djl), args.gpus))
+            facts = families.known_image(family, djl)
+            if facts is not None:
+                stack.enter_context(families.simulated(facts, args.gpus))
         try:
             worker = worker_for(args)
             worker.initialize()

@@ -176,3 +176,46 @@ def test_corrupt_weights_fail_the_init_call(weights: Any, tmp_path: Any) -> None
     ready, proc = start(["--model-dir", str(broken), "--code-dir", str(code), "--image", "lmi:0.38.0"])
     stop(proc)
     assert ready["event"] == "failed" and ready["error"].startswith("Failed to initialize model"), ready
+
+
+# The generated files of test/payload/serving_configs.json for TensorRT-LLM on DJL 0.33 (one GPU):
+# the old generator's `bf16` and today's `bfloat16`.
+TRTLLM_033 = (
+    "engine=MPI\noption.model_id=s3://b/m/\noption.tensor_parallel_degree=1\noption.dtype={dtype}\n"
+    "option.rolling_batch=trtllm\noption.max_rolling_batch_size=32\n"
+)
+
+
+def test_a_builtin_handler_runs_its_images_option_checks_before_the_model_loads(weights: Any, tmp_path: Any) -> None:
+    # djl/builtins.py: TensorRT-LLM 0.33 passes dtype to TensorRT-LLM, which knows no "bf16"; the
+    # check sees the model's own dtype, not the sandbox's CPU override (--dtype fp32)
+    code = code_folder(tmp_path / "bf16", TRTLLM_033.format(dtype="bf16"))
+    args = ["--model-dir", str(weights), "--code-dir", str(code), "--image", "tensorrtllm:0.33.0", "--dtype", "fp32"]
+    ready, proc = start(args)
+    stop(proc)
+    assert ready["event"] == "failed", ready
+    # as DJL reports a handler's init exception: Output().error(str(e)), then the failed worker
+    assert ready["error"].startswith("Failed to initialize model: prediction failure: "), ready
+    assert json.loads(ready["error"].split(": ", 2)[2])["error"] == "AssertionError: Unsupported dtype: bf16"
+
+    # LMI v15 (DJL 0.33) removed lmi-dist from RollingBatchEnum: refused by Properties, though the
+    # huggingface stand-in alone would have served it
+    code = code_folder(tmp_path / "lmi-dist", BUILTIN.replace("rolling_batch=disable", "rolling_batch=lmi-dist"))
+    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.35.0"])
+    stop(proc)
+    assert ready["event"] == "failed" and "rolling_batch: Input should be 'vllm', 'auto'" in ready["error"], ready
+
+
+def test_what_the_images_checks_accept_is_served(weights: Any, tmp_path: Any) -> None:
+    # today's TensorRT-LLM file passes the checks (djl-tensorrtllm has no transformers facts: this
+    # machine's run the stand-in), and a TP 2 HF file on two GPUs with device_map
+    code = code_folder(tmp_path / "bfloat16", TRTLLM_033.format(dtype="bfloat16"))
+    args = ["--model-dir", str(weights), "--code-dir", str(code), "--image", "tensorrtllm:0.33.0", "--dtype", "fp32"]
+    ready, proc = start(args)
+    stop(proc)
+    assert ready["event"] == "ready", ready
+    tp2 = BUILTIN.replace("tensor_parallel_degree=1", "tensor_parallel_degree=2") + "option.device_map=auto\n"
+    code = code_folder(tmp_path / "tp2", tp2)
+    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
+    stop(proc)
+    assert ready["event"] == "ready", ready

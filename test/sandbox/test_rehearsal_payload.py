@@ -427,3 +427,59 @@ def test_stop_ends_a_real_run(staged: Sandbox) -> None:
     job = final_job(staged, "tiny-stopped", timeout_s=30)
     assert job["TrainingJobStatus"] == "Stopped" and job["SecondaryStatus"] == "Stopped"
     wait_for(lambda: staged.get("state")["rehearsal_processes"] == 0, timeout_s=15)
+
+
+def test_a_rehearsed_builtin_handler_refused_by_its_images_checks_fails_with_the_handlers_error(
+    rehearsal_sandbox: Sandbox,
+) -> None:
+    """local_server.py runs payload/serve/djl/builtins.py's checks for the Model's image before the
+    model loads: the TensorRT-LLM 0.33 file the old generator wrote (dtype bf16, which TensorRT-LLM's
+    LLM refuses) fails the endpoint with the handler's error, as the image's worker would."""
+    sandbox = rehearsal_sandbox
+    s3, sagemaker = sandbox.client("s3"), sandbox.client("sagemaker")
+    bucket = "builtin-checks"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="model/config.json", Body=b"{}")  # never read: refused first
+    text = (
+        f"engine=MPI\noption.model_id=s3://{bucket}/model/\noption.tensor_parallel_degree=1\n"
+        "option.dtype=bf16\noption.rolling_batch=trtllm\noption.max_rolling_batch_size=32\n"
+    )
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("serving.properties")
+        info.size = len(text)
+        archive.addfile(info, io.BytesIO(text.encode()))
+    s3.put_object(Bucket=bucket, Key="code/model.tar.gz", Body=buffer.getvalue())
+    sagemaker.create_model(
+        ModelName="trt-bf16",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
+        PrimaryContainer={
+            "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.33.0-tensorrtllm0.21.0-cu128",
+            "ModelDataUrl": f"s3://{bucket}/code/model.tar.gz",
+        },
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="trt-bf16",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "trt-bf16",
+                "InstanceType": "ml.g5.2xlarge",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+    sandbox.post("scenario", {"endpoints": {"trt-bf16": {"rehearse": True}}})
+    sagemaker.create_endpoint(EndpointName="trt-bf16", EndpointConfigName="trt-bf16")
+    endpoint = wait_for(
+        lambda: (e := sagemaker.describe_endpoint(EndpointName="trt-bf16"))["EndpointStatus"] != "Creating" and e,
+        timeout_s=90,
+        interval_s=0.3,
+    )
+    assert endpoint["EndpointStatus"] == "Failed"
+    reason = endpoint["FailureReason"]
+    assert reason.startswith("The primary container for production variant AllTraffic did not pass the ping"), reason
+    assert "the model failed to load: Failed to initialize model: prediction failure: " in reason, reason
+    assert "AssertionError: Unsupported dtype: bf16" in reason, reason
+    assert "trt-bf16" not in sandbox.get("state")["handlers"]
+    sagemaker.delete_endpoint(EndpointName="trt-bf16")

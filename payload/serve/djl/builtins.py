@@ -26,6 +26,10 @@ class Refused(ValueError):
     """What the image's handler raises at init: the worker fails, the model never loads."""
 
 
+class NoStandIn(LookupError):
+    """An entry point this module has no stand-in for (a handler the model names that is not built in)."""
+
+
 @dataclass
 class Loaded:
     entry_point: str
@@ -403,6 +407,6 @@ def load(family: str, djl: str, serving_properties: Mapping[str, str], init: Map
         else:
             args = hf
     else:
-        raise Refused(f"no stand-in for entry point {point}")
+        raise NoStandIn(f"no stand-in for entry point {point}")
     model = args.get("model")
     return Loaded(point, str(model), args)

@@ -141,12 +141,23 @@ class PythonEngine:
         except ModelLoadError:
             raise
         if output.code >= 300:
-            detail = output.body().decode("utf-8", errors="replace")
-            raise ModelLoadError(f"Failed to initialize model: {output.message}: {detail}")
+            raise load_failed(output)
         return output
 
     def invoke(self, body: bytes | bytearray, content_type: str | None = "application/json") -> Output:
         return self._call(request(body, {}, content_type))
+
+
+def load_failed(output: Output) -> ModelLoadError:
+    """An init answer with code >= 300 fails the worker (PyProcess.java:91-95)."""
+    detail = output.body().decode("utf-8", errors="replace")
+    return ModelLoadError(f"Failed to initialize model: {output.message}: {detail}")
+
+
+def init_raised(error: Exception) -> ModelLoadError:
+    """What an exception the handler raises in its init call becomes: Output().error(str(e)), code
+    424 (djl_python_engine.py:119-121), then the failed worker."""
+    return load_failed(Output().error(str(error)))
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,8 @@ __all__ = [
     "engine_for",
     "http_answer",
     "init_properties",
+    "init_raised",
+    "load_failed",
     "parse_properties",
     "with_environment",
 ]

@@ -76,6 +76,14 @@ def image(family: str, djl: str) -> Image:
     return IMAGES[(family, below[-1])]
 
 
+def known_image(family: str, djl: str) -> Image | None:
+    """image(), or None for a family this file has no facts for (djl-tensorrtllm)."""
+    try:
+        return image(family, djl)
+    except KeyError:
+        return None
+
+
 def default_entry_point(engine: str, djl: str, has_model_id: bool) -> str | None:
     """The handler DJL picks when serving.properties names none and the folder has no model.py.
 

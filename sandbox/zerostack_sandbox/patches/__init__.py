@@ -172,7 +172,9 @@ PATCHES: tuple[Patch, ...] = (
         "uncompressed ModelDataSource) are a rehearsed job's MODEL_S3_PATH, or whose scenario says "
         "rehearse: true, is Creating until payload/serve/local_server.py has "
         "loaded them from the sandbox's S3 (with --code-dir = the unpacked ModelDataUrl and --image = the "
-        "Model's family:DJL version, so the entry point serving.properties names runs as on that image), "
+        "Model's family:DJL version, so the entry point serving.properties names runs as on that image; a "
+        "built-in one first passes payload/serve/djl/builtins.py's option checks of that image, whose "
+        "refusal is the init call failing), "
         "then InService with that server as its invoke handler; a model whose init call fails gets the "
         "ping health-check FailureReason with the load error ('the model failed to load: Failed to "
         "initialize model: ...'), a server that never gets ready the same with its last lines; "
@@ -180,7 +182,8 @@ PATCHES: tuple[Patch, ...] = (
         "SageMaker API Reference: CreateEndpoint, DescribeEndpoint (FailureReason); LMI "
         "serving.properties option.model_id",
         "test/sandbox/test_rehearsal_payload.py, test/sandbox/test_rehearsal.py (served_updated_and_deleted, "
-        "fails_to_load_fails_with_the_load_error); test/e2e/rehearsal.test.ts (trained weights cannot be loaded)",
+        "fails_to_load_fails_with_the_load_error; test_rehearsal_payload.py builtin_handler_refused); "
+        "test/e2e/rehearsal.test.ts (trained weights cannot be loaded)",
     ),
     Patch(
         "EventBridge Scheduler one-time schedules",

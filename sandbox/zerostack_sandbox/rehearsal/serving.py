@@ -11,7 +11,8 @@ CreateEndpoint (and UpdateEndpoint) then stay Creating (Updating) in real time w
 are copied from the sandbox's S3 into a temporary folder and `local_server.py --model-dir DIR
 --code-dir CODE --image FAMILY:DJL --port 0` loads them: CODE holds the tarball's files (as
 SageMaker unpacks ModelDataUrl), so the entry point serving.properties names runs as on the image
-the Model's Image tag names. Its ready line makes the endpoint InService with the server registered
+the Model's Image tag names (a built-in one after payload/serve/djl/builtins.py's option checks of
+that image, whose refusal is a failed init call). Its ready line makes the endpoint InService with the server registered
 as the endpoint's invoke handler (patches/invoke.py). A model that fails to load (local_server.py's
 `failed` line: DJL's "Failed to initialize model: ...") fails the endpoint with the health-check
 FailureReason plus that error; a server that exits otherwise or never gets ready, with its last
