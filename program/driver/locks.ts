@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { EventSink } from "../events.js";
 import { pidAlive } from "../env/process.js";
 import { stateLayout } from "../env/paths.js";
+import { repairStateSidecars } from "./state-sidecars.js";
 import { PROJECT, type DriverContext } from "./workspace.js";
 
 export interface StackLock {
@@ -51,8 +52,18 @@ function removeLock(lock: StackLock): void {
   rmSync(`${lock.file}.attrs`, { force: true });
 }
 
-/** Removes the locks of processes that died on this host; returns the live ones left. */
+/**
+ * Removes the locks of processes that died on this host, and the state sidecars a killed process
+ * left unreadable (program/driver/state-sidecars.ts); returns the live locks left.
+ */
 export async function clearStaleLocks(ctx: DriverContext, stackName: string, onEvent: EventSink): Promise<StackLock[]> {
+  for (const file of repairStateSidecars(ctx, PROJECT, stackName)) {
+    onEvent({
+      type: "diagnostic",
+      severity: "warning",
+      message: `removed ${file}: a killed process left it unreadable (Pulumi would fail with "failed to load checkpoint: EOF")`,
+    });
+  }
   const dir = lockDir(ctx, stackName);
   if (!dir) return [];
   const live: StackLock[] = [];

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { LocalWorkspace, LocalWorkspaceOptions, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { stateLayout, zerostackHome, zerostackRoot } from "../env/paths.js";
 import { configPassphrase } from "./passphrase.js";
+import { repairStateSidecars } from "./state-sidecars.js";
 
 export const PROJECT = "zerostack";
 
@@ -52,6 +53,7 @@ export async function openStack(ctx: DriverContext, stackName: string, program: 
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
   const workDir = join(layout.workspaces, stackName);
   const opts = workspaceOptions(ctx, workDir);
+  repairStateSidecars(ctx, PROJECT, stackName); // a killed process's half-written one fails every command
   await adoptSecretsSettings(ctx, stackName, workDir);
   return LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT, program }, opts);
 }
@@ -61,6 +63,7 @@ export async function selectStack(ctx: DriverContext, stackName: string, program
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
   const workDir = join(layout.workspaces, stackName);
   const opts = workspaceOptions(ctx, workDir);
+  repairStateSidecars(ctx, PROJECT, stackName);
   await adoptSecretsSettings(ctx, stackName, workDir);
   return LocalWorkspace.selectStack({ stackName, projectName: PROJECT, program }, opts);
 }
@@ -90,5 +93,6 @@ async function adoptSecretsSettings(ctx: DriverContext, stackName: string, workD
 export async function projectWorkspace(ctx: DriverContext): Promise<LocalWorkspace> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
+  repairStateSidecars(ctx, PROJECT); // listing reads every stack's checkpoint
   return LocalWorkspace.create(workspaceOptions(ctx, join(layout.workspaces, "_project")));
 }

@@ -3,7 +3,7 @@
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonLines, jsonResult, runCli, spawnCli } from "../helpers/cli.js";
@@ -82,6 +82,30 @@ describe("CLI contract under faults", () => {
       });
     }
   }, 900_000);
+
+  it("converges after a kill that left the checkpoint's sidecar empty (fileblob's truncate-then-write)", async () => {
+    // Pulumi's file backend writes `<checkpoint>.attrs` by os.Create then one write, before the new
+    // checkpoint is renamed into place: a kill between the two leaves this state, and every Pulumi
+    // command then failed with "failed to load checkpoint: EOF" (the kill test's exit 1, seed 1125)
+    const child = spawnCli(upArgs("sidecar"), env, { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    const run = collect(child);
+    await expect
+      .poll(() => jsonLines(run.out()).some((e) => e.type === "resource"), { timeout: 60_000, interval: 50 })
+      .toBe(true);
+    process.kill(-child.pid!, "SIGKILL");
+    await run.exited;
+    const sidecar = join(home, "sandbox", "state", ".pulumi", "stacks", "zerostack", "sidecar.json.attrs");
+    expect(existsSync(sidecar)).toBe(true);
+    writeFileSync(sidecar, "");
+    const again = await runCli(upArgs("sidecar"), env);
+    const last = again.stdout.trim().split("\n").at(-1);
+    expect(again.code, `${last}\n${again.stderr}`).toBe(0);
+    expect(
+      jsonLines(again.stdout).some((e) => e.type === "diagnostic" && String(e.message).includes("sidecar.json.attrs")),
+    ).toBe(true);
+    expect((await runCli(["destroy", "--stack", "sidecar", "--yes"], env)).code).toBe(0);
+    expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
+  });
 
   it("cancels gracefully on Ctrl-C (exit 130), and the same up then converges", async () => {
     await control(endpoint, "scenario", { training: { training_s: 100 } });
