@@ -116,8 +116,8 @@ function phaseLengths(timed: Array<{ ms: number; event: UpEvent }>, totalMs: num
   );
 }
 
-/** What is left in the sandbox cloud: SageMaker objects, running jobs, TTL schedules, HF token secrets. */
-async function zerostackObjects(endpoint: string): Promise<number> {
+/** The names of what is left in the sandbox cloud: SageMaker objects, running jobs, TTL schedules, HF token secrets. */
+async function zerostackObjects(endpoint: string): Promise<string[]> {
   const settings = {
     region: "us-east-1",
     endpoint,
@@ -134,15 +134,19 @@ async function zerostackObjects(endpoint: string): Promise<number> {
       new ListSecretsCommand({ Filters: [{ Key: "name", Values: ["zerostack/"] }] }),
     ),
   ]);
-  return (
-    (models.Models?.length ?? 0) +
-    (configs.EndpointConfigs?.length ?? 0) +
-    (endpoints.Endpoints?.length ?? 0) +
-    (jobs.TrainingJobSummaries?.length ?? 0) +
-    (schedules.Schedules?.length ?? 0) +
-    (secrets.SecretList?.length ?? 0)
-  );
+  return [
+    ...(models.Models ?? []).map((m) => m.ModelName ?? ""),
+    ...(configs.EndpointConfigs ?? []).map((c) => c.EndpointConfigName ?? ""),
+    ...(endpoints.Endpoints ?? []).map((e) => e.EndpointName ?? ""),
+    ...(jobs.TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? ""),
+    ...(schedules.Schedules ?? []).map((x) => x.Name ?? ""),
+    ...(secrets.SecretList ?? []).map((x) => x.Name ?? ""),
+  ];
 }
+
+/** What an experiment left: its objects are named `<name>-...`, its secret `zerostack/<name>/hf-token`. */
+const leftBy = (names: string[], name: string) =>
+  names.filter((n) => n.startsWith(`${name}-`) || n.startsWith(`zerostack/${name}/`)).length;
 
 /**
  * Starts an up and kills it (SIGKILL to its whole process group: the CLI, the engine, the provider
@@ -212,7 +216,6 @@ try {
   );
 
   let converged = 0;
-  let left = 0;
   const hit = new Map<string, { killed: number; converged: number }>();
   for (const [i, { phase, delayMs }] of plan.entries()) {
     const name = `soak-${i}`;
@@ -221,10 +224,9 @@ try {
     const again = run(upArgs(name));
     const ok = again.status === 0 && lastLine(again.stdout).includes('"type":"done"');
     const destroyed = run(["destroy", "--stack", name, "--yes"]);
-    const objects = await zerostackObjects(endpoint);
+    const objects = leftBy(await zerostackObjects(endpoint), name);
     const good = ok && destroyed.status === 0 && objects === 0;
     if (good) converged += 1;
-    left += objects;
     const tally = hit.get(interrupted) ?? { killed: 0, converged: 0 };
     hit.set(interrupted, { killed: tally.killed + 1, converged: tally.converged + (good ? 1 : 0) });
     const verdict = ok ? "converged" : `FAILED (exit ${again.status}): ${lastLine(again.stdout)}`;
@@ -238,7 +240,10 @@ try {
     const t = hit.get(p);
     console.log(`  ${p.padEnd(22)} ${t ? `${t.converged}/${t.killed}` : "0"}`);
   }
-  console.log(`converged ${converged}/${points}, objects left ${left} (seed ${seed})`);
+  const left = await zerostackObjects(endpoint);
+  console.log(
+    `converged ${converged}/${points}, objects left ${left.length} (seed ${seed})${left.length ? `: ${left.join(", ")}` : ""}`,
+  );
 } finally {
   run(["sandbox", "stop"]);
   rmSync(home, { recursive: true, force: true });
