@@ -5,13 +5,14 @@ import type { ConfigMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
+import type { SourceBundle } from "../providers/source-bundle.js";
 import { hfTokenHash } from "../providers/hf-token-secret.js";
 import { readCheckpoint } from "./checkpoints.js";
 import { checkpointPending, inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
 import { nextTtl, type TtlState } from "./ttl.js";
-import { openStack, projectWorkspace, selectStack, type DriverContext } from "./workspace.js";
+import { openOrCreateStack, projectWorkspace, pulumiCli, selectStack, type DriverContext } from "./workspace.js";
 import { fromPulumiError } from "./pulumi-errors.js";
 import { BadInputError, ConflictError, OperationFailedError } from "../errors.js";
 import type { EventSink } from "../events.js";
@@ -136,22 +137,41 @@ export async function upExperiment(
   base: BaseOutputs,
   opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
 ): Promise<Record<string, unknown>> {
-  if (opts.watch === false) return upOnly(ctx, plan, base, opts);
-  const [{ watchExperiment }, { fileWatermark }] = await Promise.all([
-    import("../watch/experiment-watch.js"),
-    import("../watch/watermark.js"),
-  ]);
-  const stopWatching = new AbortController();
-  // only what is new since the last up or attach of this experiment
-  const watermark = fileWatermark(watermarkFile(ctx.sandbox, plan.names.stack, ctx.env), plan.training.jobName);
-  const watching = watchExperiment(watchTargetOf(plan), opts.onEvent, {
-    signal: stopWatching.signal,
-    untilSettled: false,
-    watermark,
-  });
+  // started first, they run while the rest gets ready: `pulumi version` (openOrCreateStack reports
+  // its failure), and the source bundle built and uploaded before the engine's provider needs it
+  void pulumiCli().catch(() => undefined);
+  const { stageTrainingSource } = await import("../stack/experiment.js");
+  const source = stageTrainingSource(plan, payloadDir());
   try {
-    return await upOnly(ctx, plan, base, opts);
+    return await upWatched(ctx, plan, base, opts, source.bundle);
   } finally {
+    await source.uploaded.catch(() => 0); // a failed upload is the provider's to retry or report
+  }
+}
+
+async function upWatched(
+  ctx: DriverContext,
+  plan: Plan,
+  base: BaseOutputs,
+  opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
+  source: Promise<SourceBundle>,
+): Promise<Record<string, unknown>> {
+  if (opts.watch === false) return upOnly(ctx, plan, base, opts, source);
+  const stopWatching = new AbortController();
+  // the watchers' modules (two AWS SDK clients) load while the engine gets ready, not before it
+  const started = Promise.all([import("../watch/experiment-watch.js"), import("../watch/watermark.js")]).then(
+    ([{ watchExperiment }, { fileWatermark }]) =>
+      watchExperiment(watchTargetOf(plan), opts.onEvent, {
+        signal: stopWatching.signal,
+        untilSettled: false,
+        // only what is new since the last up or attach of this experiment
+        watermark: fileWatermark(watermarkFile(ctx.sandbox, plan.names.stack, ctx.env), plan.training.jobName),
+      }),
+  );
+  try {
+    return await upOnly(ctx, plan, base, opts, source);
+  } finally {
+    const watching = await started;
     // a moment for the last log lines; the timer must not keep the process alive once they are in
     let drain: NodeJS.Timeout | undefined;
     await Promise.race([watching.trainingDone, new Promise((r) => (drain = setTimeout(r, 3000)))]);
@@ -166,14 +186,16 @@ async function upOnly(
   plan: Plan,
   base: BaseOutputs,
   opts: OperationOptions & { extendTtl?: boolean; now?: Date },
+  source: Promise<SourceBundle>,
 ): Promise<Record<string, unknown>> {
   const stackName = plan.names.stack;
   await clearStaleLocks(ctx, stackName, opts.onEvent);
-  const stack = await openStack(ctx, stackName, noProgram);
+  const { stack, created } = await openOrCreateStack(ctx, stackName, noProgram);
   await clearPending(ctx, stack, opts);
   const hfTokenHash = await provideHfToken(ctx, stack, plan);
-  // every `pulumi config` call is a CLI process: read once, write only what changed
-  const config = await stack.getAllConfig();
+  // every `pulumi config` call is a CLI process: read once (a stack made just now has none; the
+  // token just set is not among what is compared below), write only what changed
+  const config: ConfigMap = created ? {} : await stack.getAllConfig();
   // the stored deadline: this home's config, else the state (a teammate's experiment)
   const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, stackName), plan);
   const ttl = ttlOf(plan, stored, opts);
@@ -190,7 +212,7 @@ async function upOnly(
   if (Object.entries(wanted).some(([key, value]) => config[key]?.value !== value)) {
     await stack.setAllConfig(Object.fromEntries(Object.entries(wanted).map(([key, value]) => [key, { value }])));
   }
-  return runUp(ctx, stack, await programOf(plan, base, ttl, hfTokenHash), opts);
+  return runUp(ctx, stack, await programOf(plan, base, ttl, hfTokenHash, source), opts);
 }
 
 /** The endpoint's TTL this run gives it: the stored deadline kept, unless the TTL changed or is extended. */
@@ -204,13 +226,20 @@ function ttlOf(
 }
 
 /** The inline program of one experiment: the same for `up` and `preview`, so preview shows what up does. */
-async function programOf(plan: Plan, base: BaseOutputs, ttl: TtlState | undefined, hfTokenHash?: string) {
+async function programOf(
+  plan: Plan,
+  base: BaseOutputs,
+  ttl: TtlState | undefined,
+  hfTokenHash?: string,
+  source?: Promise<SourceBundle>,
+) {
   const { experiment } = await import("../stack/experiment.js");
   return experiment(plan, {
     base,
     payloadDir: payloadDir(),
     ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}),
     ...(hfTokenHash ? { hfTokenHash } : {}),
+    ...(source ? { source } : {}),
   });
 }
 

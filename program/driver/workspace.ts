@@ -2,7 +2,13 @@
 // PULUMI_BACKEND_URL), with the engine's own home kept inside ZEROSTACK_HOME too.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalWorkspace, LocalWorkspaceOptions, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
+import type {
+  LocalWorkspace,
+  LocalWorkspaceOptions,
+  PulumiCommand,
+  PulumiFn,
+  Stack,
+} from "@pulumi/pulumi/automation/index.js";
 import { stateLayout, zerostackHome, zerostackRoot } from "../env/paths.js";
 import { configPassphrase } from "./passphrase.js";
 import { repairStateSidecars } from "./state-sidecars.js";
@@ -48,14 +54,52 @@ function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOp
   };
 }
 
+let pulumiCommand: Promise<PulumiCommand> | undefined;
+
+/**
+ * The Pulumi CLI, its version checked once per process: each LocalWorkspace runs `pulumi version`
+ * otherwise (a grid opens many). Calling it early overlaps that process with other work.
+ */
+export function pulumiCli(): Promise<PulumiCommand> {
+  pulumiCommand ??= import("@pulumi/pulumi/automation/index.js")
+    .then(({ PulumiCommand }) => PulumiCommand.get())
+    .catch((error: unknown) => {
+      pulumiCommand = undefined; // the next open tries again (and fails the same way, if it must)
+      throw error;
+    });
+  return pulumiCommand;
+}
+
 export async function openStack(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
+  return (await openOrCreateStack(ctx, stackName, program)).stack;
+}
+
+/**
+ * The stack, made when it does not exist. `created` says it was made now with no config file
+ * before it, so its config is empty: on a file backend a missing checkpoint is known without a
+ * Pulumi process (`pulumi stack select` failing first, as createOrSelectStack does, costs one).
+ */
+export async function openOrCreateStack(
+  ctx: DriverContext,
+  stackName: string,
+  program: PulumiFn,
+): Promise<{ stack: Stack; created: boolean }> {
+  const [{ LocalWorkspace }, { readFileCheckpoint }] = await Promise.all([
+    import("@pulumi/pulumi/automation/index.js"),
+    import("./checkpoints.js"),
+  ]);
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
   const workDir = join(layout.workspaces, stackName);
-  const opts = workspaceOptions(ctx, workDir);
+  const opts = { ...workspaceOptions(ctx, workDir), pulumiCommand: await pulumiCli() };
+  const args = { stackName, projectName: PROJECT, program };
+  const settingsFile = join(workDir, `Pulumi.${stackName}.yaml`);
   repairStateSidecars(ctx, PROJECT, stackName); // a killed process's half-written one fails every command
+  if (readFileCheckpoint(ctx, stackName, PROJECT) === undefined && !existsSync(settingsFile)) {
+    const made = await LocalWorkspace.createStack(args, opts).catch(() => undefined); // made meanwhile: select
+    if (made) return { stack: made, created: true };
+  }
   await adoptSecretsSettings(ctx, stackName, workDir);
-  return LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT, program }, opts);
+  return { stack: await LocalWorkspace.createOrSelectStack(args, opts), created: false };
 }
 
 export async function selectStack(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {

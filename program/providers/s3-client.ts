@@ -32,6 +32,17 @@ export async function putIfAbsent(
   tagging?: string,
 ): Promise<number> {
   if (await objectExists(bucket, key)) return 0;
+  return putObject(bucket, key, body, contentType, tagging);
+}
+
+/** Uploads the object; the bytes sent. */
+export async function putObject(
+  bucket: string,
+  key: string,
+  body: Buffer,
+  contentType: string,
+  tagging?: string,
+): Promise<number> {
   await s3().send(
     new PutObjectCommand({
       Bucket: bucket,

@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { create } from "tar";
 import { listPayloadFiles } from "../env/payload.js";
 
 const EPOCH = new Date("2000-01-01T00:00:00Z");
@@ -40,6 +39,7 @@ export async function bundle(spec: BundleSpec): Promise<SourceBundle> {
       for (const rel of listPayloadFiles(spec.dir)) place(rel, (to) => copyFileSync(join(spec.dir!, rel), to));
     for (const [rel, content] of Object.entries(spec.files ?? {})) place(rel, (to) => writeFileSync(to, content));
     const files = [...names].sort();
+    const { create } = await import("tar"); // here: a provider that finds its bundle staged never loads tar
     const chunks: Buffer[] = [];
     const stream = create({ cwd: stage, gzip: { level: 9 }, portable: true, mtime: EPOCH, noDirRecurse: true }, files);
     for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
@@ -60,7 +60,8 @@ export async function uploadBundle(
   spec: BundleSpec,
   plannedSha256: string,
   target: { bucket: string; prefix: string; name: string },
-  putIfAbsent: (bucket: string, key: string, body: Buffer) => Promise<number>,
+  /** uploads (or skips: the caller's choice); the bytes sent */
+  put: (bucket: string, key: string, body: Buffer) => Promise<number>,
 ): Promise<{ uri: string; bytes: number }> {
   const built = await bundle(spec);
   if (built.sha256 !== plannedSha256) {
@@ -69,5 +70,5 @@ export async function uploadBundle(
     );
   }
   const key = bundleKey(target.prefix, target.name, built.sha256);
-  return { uri: `s3://${target.bucket}/${key}`, bytes: await putIfAbsent(target.bucket, key, built.bytes) };
+  return { uri: `s3://${target.bucket}/${key}`, bytes: await put(target.bucket, key, built.bytes) };
 }

@@ -13,9 +13,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { adoptIfOurs, immutableDiff, orMissing, toTagList, updateTags, waitUntil } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
 import { listTags, sagemaker, tagging } from "./sagemaker-client.js";
-import { putIfAbsent } from "./s3-client.js";
+import { objectExists, putIfAbsent, putObject } from "./s3-client.js";
 import { objectTagging } from "./object-tags.js";
-import { uploadBundle } from "./source-bundle.js";
+import { bundleKey, uploadBundle } from "./source-bundle.js";
 
 export interface TrainingJobInputs {
   name: string;
@@ -65,13 +65,31 @@ function describe(name: string): Promise<DescribeTrainingJobCommandOutput | unde
   return orMissing(() => sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name })));
 }
 
-function uploadSource(inputs: TrainingJobInputs): Promise<{ uri: string; bytes: number }> {
+/** Where a job's source bundle lives: content-addressed (bundleKey), so the key names the bytes. */
+export function sourceBundleKey(inputs: Pick<TrainingJobInputs, "sourcePrefix" | "sourceSha256">): string {
+  return bundleKey(inputs.sourcePrefix, "sourcedir", inputs.sourceSha256);
+}
+
+// source bundles are needed only when a job starts: the base bucket expires old ones (by this tag)
+const SOURCE_OBJECT = { contentType: "application/gzip", tagging: objectTagging("source-bundle") };
+
+/** Uploads a built source bundle unless its key exists; the bytes sent (0 when it was there). */
+export function putSourceBundle(bucket: string, key: string, bytes: Buffer): Promise<number> {
+  return putIfAbsent(bucket, key, bytes, SOURCE_OBJECT.contentType, SOURCE_OBJECT.tagging);
+}
+
+/**
+ * The planned bundle in S3. `up` stages it while the engine starts (program/driver/experiment-stack.ts):
+ * then its key, which names the planned bytes, exists and nothing is built again here.
+ */
+async function uploadSource(inputs: TrainingJobInputs): Promise<{ uri: string; bytes: number }> {
+  const key = sourceBundleKey(inputs);
+  if (await objectExists(inputs.bucket, key)) return { uri: `s3://${inputs.bucket}/${key}`, bytes: 0 };
   return uploadBundle(
     { dir: inputs.sourceDir, files: inputs.sourceFiles },
     inputs.sourceSha256,
     { bucket: inputs.bucket, prefix: inputs.sourcePrefix, name: "sourcedir" },
-    // source bundles are needed only when a job starts: the base bucket expires old ones
-    (bucket, key, body) => putIfAbsent(bucket, key, body, "application/gzip", objectTagging("source-bundle")),
+    (bucket, key, body) => putObject(bucket, key, body, SOURCE_OBJECT.contentType, SOURCE_OBJECT.tagging),
   );
 }
 

@@ -7,7 +7,8 @@ import type { Plan } from "../spec/index.js";
 import { shortHash } from "../spec/canonical.js";
 import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
 import { parseS3Uri } from "../providers/s3-client.js";
-import { bundle } from "../providers/source-bundle.js";
+import { bundle, type BundleSpec, type SourceBundle } from "../providers/source-bundle.js";
+import { putSourceBundle, sourceBundleKey } from "../providers/training-job.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { Endpoint, EndpointConfig, HfTokenSecret, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
 
@@ -19,11 +20,41 @@ export interface ExperimentOptions {
   ttlExpiresAt?: string;
   /** the stack's HF token, hashed (program/providers/hf-token-secret.ts hfTokenHash): the value itself is never an input */
   hfTokenHash?: string;
+  /** the training source bundle, built already (`up` stages it while the engine starts); else built here */
+  source?: Promise<SourceBundle>;
 }
 
 /** The files of payload/train plus the DeepSpeed JSON the spec derived (Python never invents its own). */
 export function trainingSourceFiles(plan: Plan): Record<string, string> {
   return { [plan.training.deepspeedConfigFile]: `${JSON.stringify(plan.training.deepspeedConfig, null, 2)}\n` };
+}
+
+/** payload/train plus the derived files: what the training job's sourcedir.tar.gz holds. */
+export function trainingSource(plan: Plan, payloadDir: string): Required<BundleSpec> {
+  return { dir: join(payloadDir, "train"), files: trainingSourceFiles(plan) };
+}
+
+/** Where the training source bundle goes: the output bucket, under the experiment's source prefix. */
+export function trainingSourceTarget(plan: Plan): { bucket: string; sourcePrefix: string } {
+  const { output, name } = plan.spec;
+  return { bucket: output.bucket, sourcePrefix: `${output.prefix}/${name}/source`.replace(/^\/+/, "") };
+}
+
+/**
+ * The training source bundle built now and uploaded unless its content-addressed key exists, so
+ * `up` can do it while the engine starts: the program plans with `bundle`'s hash and the provider
+ * finds the key in S3. `uploaded` (bytes sent) may fail: then the provider uploads, or says why.
+ */
+export function stageTrainingSource(
+  plan: Plan,
+  payloadDir: string,
+): { bundle: Promise<SourceBundle>; uploaded: Promise<number> } {
+  const built = bundle(trainingSource(plan, payloadDir));
+  const { bucket, sourcePrefix } = trainingSourceTarget(plan);
+  const uploaded = built.then((b) =>
+    putSourceBundle(bucket, sourceBundleKey({ sourcePrefix, sourceSha256: b.sha256 }), b.bytes),
+  );
+  return { bundle: built, uploaded };
 }
 
 /** serving.properties always; payload/serve's handler modules when the backend needs a custom handler. */
@@ -56,9 +87,8 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
       ...inputs,
       tags: { ...plan.tags, [SPEC_HASH_TAG]: shortHash(inputs, 16) },
     });
-    const sourceDir = join(opts.payloadDir, "train");
-    const sourceFiles = trainingSourceFiles(plan);
-    const source = await bundle({ dir: sourceDir, files: sourceFiles });
+    const { dir: sourceDir, files: sourceFiles } = trainingSource(plan, opts.payloadDir);
+    const source = await (opts.source ?? bundle({ dir: sourceDir, files: sourceFiles }));
     const waitSlack = 3600;
 
     // the HF token lives in Secrets Manager; the job gets the secret's ARN (never the token)
@@ -78,8 +108,7 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
         sourceDir,
         sourceFiles,
         sourceSha256: source.sha256,
-        bucket: spec.output.bucket,
-        sourcePrefix: `${spec.output.prefix}/${spec.name}/source`.replace(/^\/+/, ""),
+        ...trainingSourceTarget(plan),
         entryPoint: "start.py",
         channels: training.channels,
         environment: training.environment,

@@ -1,6 +1,7 @@
 // Pulumi resource classes over the dynamic-provider family (program/providers/).
 import * as pulumi from "@pulumi/pulumi";
-import { serializedProvider } from "../providers/dynamic.js";
+import type { ProviderKind } from "../providers/dynamic.js";
+import { providerText } from "./provider-text.js";
 import type { ModelInputs } from "../providers/model.js";
 import type { TrainingJobInputs } from "../providers/training-job.js";
 import type { EndpointConfigInputs } from "../providers/endpoint-config.js";
@@ -10,7 +11,24 @@ import type { HfTokenSecretInputs } from "../providers/hf-token-secret.js";
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-export class TrainingJob extends pulumi.dynamic.Resource {
+/**
+ * What pulumi.dynamic.Resource registers (type `pulumi-nodejs:dynamic/zerostack:<Type>`, the
+ * provider's text in `__provider`), with that text made once and kept (provider-text.ts) instead
+ * of serialized again in every `up`.
+ */
+abstract class ZerostackResource extends pulumi.CustomResource {
+  constructor(
+    kind: ProviderKind,
+    type: string,
+    name: string,
+    props: pulumi.Inputs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(`pulumi-nodejs:dynamic/zerostack:${type}`, name, { ...props, __provider: providerText(kind) }, opts);
+  }
+}
+
+export class TrainingJob extends ZerostackResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
@@ -29,71 +47,50 @@ export class TrainingJob extends pulumi.dynamic.Resource {
       sourceS3Uri: undefined,
       uploadedBytes: undefined,
     };
-    super(serializedProvider("training-job"), name, { ...args, ...outs }, opts, "zerostack", "TrainingJob");
+    super("training-job", "TrainingJob", name, { ...args, ...outs }, opts);
   }
 }
 
-export class SageMakerModel extends pulumi.dynamic.Resource {
+export class SageMakerModel extends ZerostackResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   declare readonly modelDataUrl: pulumi.Output<string>;
   constructor(name: string, args: Inputs<ModelInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      serializedProvider("model"),
-      name,
-      { ...args, arn: undefined, modelDataUrl: undefined },
-      opts,
-      "zerostack",
-      "SageMakerModel",
-    );
+    super("model", "SageMakerModel", name, { ...args, arn: undefined, modelDataUrl: undefined }, opts);
   }
 }
 
-export class EndpointConfig extends pulumi.dynamic.Resource {
+export class EndpointConfig extends ZerostackResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   constructor(name: string, args: Inputs<EndpointConfigInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      serializedProvider("endpoint-config"),
-      name,
-      { ...args, arn: undefined },
-      opts,
-      "zerostack",
-      "EndpointConfig",
-    );
+    super("endpoint-config", "EndpointConfig", name, { ...args, arn: undefined }, opts);
   }
 }
 
-export class Endpoint extends pulumi.dynamic.Resource {
+export class Endpoint extends ZerostackResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
   /** SageMaker's CreationTime: where its bill starts */
   declare readonly createdAt: pulumi.Output<string>;
   constructor(name: string, args: Inputs<EndpointInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      serializedProvider("endpoint"),
-      name,
-      { ...args, arn: undefined, status: undefined, createdAt: undefined },
-      opts,
-      "zerostack",
-      "Endpoint",
-    );
+    super("endpoint", "Endpoint", name, { ...args, arn: undefined, status: undefined, createdAt: undefined }, opts);
   }
 }
 
-export class TtlSchedule extends pulumi.dynamic.Resource {
+export class TtlSchedule extends ZerostackResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly expiresAt: pulumi.Output<string>;
   constructor(name: string, args: Inputs<TtlScheduleInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(serializedProvider("ttl-schedule"), name, { ...args, arn: undefined }, opts, "zerostack", "TtlSchedule");
+    super("ttl-schedule", "TtlSchedule", name, { ...args, arn: undefined }, opts);
   }
 }
 
-export class HfTokenSecret extends pulumi.dynamic.Resource {
+export class HfTokenSecret extends ZerostackResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly arn: pulumi.Output<string>;
   constructor(name: string, args: Inputs<HfTokenSecretInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(serializedProvider("hf-token-secret"), name, { ...args, arn: undefined }, opts, "zerostack", "HfTokenSecret");
+    super("hf-token-secret", "HfTokenSecret", name, { ...args, arn: undefined }, opts);
   }
 }

@@ -3,7 +3,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ForeignObjectError, SPEC_HASH_TAG } from "../../program/providers/lifecycle.js";
 import { bundle } from "../../program/providers/source-bundle.js";
-import { provider, type TrainingJobInputs } from "../../program/providers/training-job.js";
+import {
+  provider,
+  putSourceBundle,
+  sourceBundleKey,
+  type TrainingJobInputs,
+} from "../../program/providers/training-job.js";
 import { gaps, installStandIn, settle, useFakeClock } from "./aws-stand-in.js";
 
 const aws = installStandIn();
@@ -56,6 +61,21 @@ describe("training job create", () => {
     expect(aws.actions().filter((a) => a.startsWith("S3."))).toEqual(["S3.HEAD", "S3.PUT"]);
     expect(aws.callsOf("CreateTrainingJob")).toHaveLength(1);
     expect(gaps(aws.callsOf("DescribeTrainingJob").slice(1))).toEqual([5000, 10000, 20000, 30000, 30000, 30000]);
+  });
+
+  it("finds a bundle staged ahead (as up does while the engine starts) and neither builds nor uploads it again", async () => {
+    const staged = await bundle({ files: inputs.sourceFiles });
+    const key = sourceBundleKey(inputs);
+    expect(await putSourceBundle(inputs.bucket, key, staged.bytes)).toBe(staged.bytes.length);
+    aws.plan["training-job"] = [{ TrainingJobStatus: "Completed", SecondaryStatus: "Completed" }];
+    // a source folder that is not there: a provider that built the bundle would fail
+    const result = await settle(provider.create({ ...inputs, sourceDir: "/nonexistent/payload/train" }));
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outs: { sourceS3Uri: `s3://zs-bucket/${key}`, uploadedBytes: 0 } },
+    });
+    expect(key).toBe(`sources/sourcedir-${staged.sha256.slice(0, 16)}.tar.gz`);
+    expect(aws.actions().filter((a) => a.startsWith("S3."))).toEqual(["S3.HEAD", "S3.PUT", "S3.HEAD"]);
   });
 
   it("throws the job's FailureReason when it fails", async () => {
