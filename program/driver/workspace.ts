@@ -29,7 +29,7 @@ export function secretsProviderOf(ctx: DriverContext, env: NodeJS.ProcessEnv = c
   return (!ctx.sandbox && env.ZEROSTACK_SECRETS_PROVIDER) || "passphrase";
 }
 
-function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOptions {
+async function workspaceOptions(ctx: DriverContext, workDir: string): Promise<LocalWorkspaceOptions> {
   const env = ctx.env ?? process.env;
   const secretsProvider = secretsProviderOf(ctx, env);
   const layout = stateLayout(ctx.sandbox, env);
@@ -39,6 +39,7 @@ function workspaceOptions(ctx: DriverContext, workDir: string): LocalWorkspaceOp
   mkdirSync(layout.pulumiHome, { recursive: true });
   return {
     workDir,
+    pulumiCommand: await pulumiCli(),
     pulumiHome: layout.pulumiHome,
     projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url: layout.backendUrl } },
     secretsProvider,
@@ -90,7 +91,7 @@ export async function openOrCreateStack(
   ]);
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
   const workDir = join(layout.workspaces, stackName);
-  const opts = { ...workspaceOptions(ctx, workDir), pulumiCommand: await pulumiCli() };
+  const opts = await workspaceOptions(ctx, workDir);
   const args = { stackName, projectName: PROJECT, program };
   const settingsFile = join(workDir, `Pulumi.${stackName}.yaml`);
   repairStateSidecars(ctx, PROJECT, stackName); // a killed process's half-written one fails every command
@@ -106,7 +107,7 @@ export async function selectStack(ctx: DriverContext, stackName: string, program
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
   const workDir = join(layout.workspaces, stackName);
-  const opts = workspaceOptions(ctx, workDir);
+  const opts = await workspaceOptions(ctx, workDir);
   repairStateSidecars(ctx, PROJECT, stackName);
   await adoptSecretsSettings(ctx, stackName, workDir);
   return LocalWorkspace.selectStack({ stackName, projectName: PROJECT, program }, opts);
@@ -138,5 +139,5 @@ export async function projectWorkspace(ctx: DriverContext): Promise<LocalWorkspa
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
   repairStateSidecars(ctx, PROJECT); // listing reads every stack's checkpoint
-  return LocalWorkspace.create(workspaceOptions(ctx, join(layout.workspaces, "_project")));
+  return LocalWorkspace.create(await workspaceOptions(ctx, join(layout.workspaces, "_project")));
 }
