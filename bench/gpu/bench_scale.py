@@ -34,6 +34,14 @@ from run_payload import OUT, T0, TRAIN, log, node_env, run_logged  # noqa: E402
 
 PEAK_TFLOPS = 989.0  # H100/H200 SXM dense bf16, the datasheet figure MFU is quoted against
 
+
+def merge(base: dict[str, Any], edit: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in edit.items():
+        out[key] = merge(out.get(key, {}), value) if isinstance(value, dict) else value
+    return out
+
+
 # name: (plan, architecture, hyperparameter overrides, ds_config edit, max_steps, timeout s)
 T5 = {"per_device_train_batch_size": "16", "gradient_accumulation_steps": "1"}
 NOCKPT = {"gradient_checkpointing": "false"}
@@ -49,6 +57,14 @@ BIG_BUCKETS_3 = {
     }
 }
 TIMERS = {"wall_clock_breakdown": True, "steps_per_print": 5}
+# ZeRO-3 hooks every submodule (gather before forward, release after). DeepSpeed >= 0.16 makes a
+# module whose params / (1 + descendant layers) is under this threshold a leaf with one hook
+# (runtime/zero/parameter_offload.py _get_granularity_recursively): 5e6 turns each T5 block
+# (about 3.2M per layer) into one leaf, so a step runs 48 gathers instead of several hundred.
+GRANULAR_3 = {"zero_optimization": {"stage3_module_granularity_threshold": 5_000_000}}
+# HF Trainer's torch_compile: accelerate calls DeepSpeed's engine.compile() after initialize
+# (accelerate/accelerator.py, "engine.compile(backend=...)").
+COMPILE = {"torch_compile": "true"}
 STAGES: dict[str, tuple[str, str, dict[str, str], dict[str, Any], int, int]] = {
     "t5xl-zero2": ("scale-t5xl-zero2", "flan-t5-xl", T5, {}, 25, 150),
     "t5xl-zero3": ("scale-t5xl-zero3", "flan-t5-xl", T5, {}, 25, 150),
@@ -88,6 +104,23 @@ STAGES: dict[str, tuple[str, str, dict[str, str], dict[str, Any], int, int]] = {
         25,
         120,
     ),
+    "t5xl-zero3-granular": (
+        "scale-t5xl-zero3",
+        "flan-t5-xl",
+        {**T5, **NOCKPT},
+        merge(BIG_BUCKETS_3, {**GRANULAR_3, **TIMERS}),
+        25,
+        120,
+    ),
+    "t5xl-zero2-compile": ("scale-t5xl-zero2", "flan-t5-xl", {**T5, **NOCKPT, **COMPILE}, BIG_BUCKETS_2, 30, 300),
+    "t5xl-zero3-granular-compile": (
+        "scale-t5xl-zero3",
+        "flan-t5-xl",
+        {**T5, **NOCKPT, **COMPILE},
+        merge(BIG_BUCKETS_3, GRANULAR_3),
+        30,
+        300,
+    ),
     "t5xl-zero3-offload": ("scale-t5xl-zero3-offload", "flan-t5-xl", T5, {}, 9, 240),
     "llama8b-zero3": ("scale-llama8b-zero3", "llama-3.1-8b", {"gradient_accumulation_steps": "1"}, {}, 14, 200),
     "llama8b-zero3-nockpt": (
@@ -102,11 +135,22 @@ STAGES: dict[str, tuple[str, str, dict[str, str], dict[str, Any], int, int]] = {
 MINI = {"per_device_train_batch_size": "2", "max_source_length": "64", "max_target_length": "32"}
 STAGES["mini-zero2"] = ("scale-t5xl-zero2", "t5-mini", MINI, {}, 8, 120)  # CPU dry runs
 STAGES["mini-zero3"] = ("scale-t5xl-zero3", "t5-mini", MINI, TORCH_ADAM, 8, 120)
+STAGES["mini-zero3-granular"] = ("scale-t5xl-zero3", "t5-mini", MINI, merge(TORCH_ADAM, GRANULAR_3), 8, 120)
+STAGES["mini-zero2-compile"] = ("scale-t5xl-zero2", "t5-mini", {**MINI, **COMPILE}, TORCH_ADAM, 8, 300)
 REFERENCES = {
     "ref-t5xl-bf16": ["--arch", "flan-t5-xl", "--batch", "16", "--precision", "bf16"],
     "ref-t5xl-fp32master": ["--arch", "flan-t5-xl", "--batch", "16", "--precision", "fp32-master"],
     "ref-t5xl-bf16-ckpt": ["--arch", "flan-t5-xl", "--batch", "16", "--precision", "bf16", "--checkpointing"],
     "ref-t5xl-bf16-compile": ["--arch", "flan-t5-xl", "--batch", "16", "--precision", "bf16", "--compile"],
+    "ref-t5xl-fp32master-compile": [
+        "--arch",
+        "flan-t5-xl",
+        "--batch",
+        "16",
+        "--precision",
+        "fp32-master",
+        "--compile",
+    ],
     "ref-llama8b-bf16-ckpt": [
         "--arch",
         "llama-3.1-8b",
@@ -131,13 +175,6 @@ results: dict[str, Any] = {"stages": {}}
 
 def save() -> None:
     (OUT / "scale.json").write_text(json.dumps(results, indent=1, default=str))
-
-
-def merge(base: dict[str, Any], edit: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in edit.items():
-        out[key] = merge(out.get(key, {}), value) if isinstance(value, dict) else value
-    return out
 
 
 def scratch_root(need_gib: float) -> Path:
@@ -270,7 +307,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     import torch
 
-    results["device"] = torch.cuda.get_device_name(0)
+    results["device"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
     for name in ("torch", "transformers", "deepspeed", "accelerate", "datasets"):
         try:
             results.setdefault("versions", {})[name] = __import__(name).__version__
@@ -279,7 +316,7 @@ def main() -> None:
     log(f"{results['device']} {results['versions']}")
     for name in args.stages.split(","):
         left = args.deadline - (time.monotonic() - T0)
-        budget = STAGES[name][5] if name in STAGES else 150
+        budget = STAGES[name][5] if name in STAGES else (330 if "compile" in name else 150)
         if left < min(budget, 90):
             results["stages"][name] = {"skipped": f"deadline ({left:.0f}s left)"}
             log(f"{name}: skipped, {left:.0f}s left")

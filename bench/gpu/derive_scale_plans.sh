@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Writes plans/scale-*.json: what the TypeScript side derives for the flan-t5-xl preset (ZeRO 2, 3,
 # 3-offload) and the llama-3.1-8b preset (ZeRO 3): ds_config.json and hyperparameters. The device
-# machine has no Node, so bench_scale.py reads these copies. Re-run after program/spec changes:
+# machine has no Node, so bench_scale.py reads these copies. Derived for ml.p5.48xlarge (H100 80GB,
+# the H200's class: the ZeRO-2 bucket size depends on the GPU memory). Re-run after program/spec changes:
 #   bash bench/gpu/derive_scale_plans.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . .toolchain/env.sh
 derive() {  # derive NAME PRESET ZERO
-  npx zerostack plan --preset "$2" --zero "$3" --json 2>/dev/null | python3 -c '
+  npx zerostack plan --preset "$2" --zero "$3" --train-instance ml.p5.48xlarge --json 2>/dev/null | python3 -c '
 import json, sys
 plan = json.loads(sys.stdin.readline())
 t = plan["training"]

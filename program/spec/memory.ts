@@ -39,6 +39,15 @@ const OFFLOAD_BUFFER_FACTOR = 1.5;
 const SUB_GROUP_SIZE = 1e9;
 /** Measured T5 activations over the paper's formula, without checkpointing (H200, 2026-12-01). */
 const SEQ2SEQ_ACTIVATION_FACTOR = 1.6;
+/** ZeRO-2's large gradient buckets, where they fit (deepspeed.ts; +25% on one H200, bench/RESULTS.md). */
+export const LARGE_BUCKET = 5e8;
+/**
+ * overlap_comm keeps 4.5 x the reduce and allgather buckets in 16-bit: "if they are set to 5e8, this
+ * requires a 9GB footprint (5e8 x 2Bytes x 2 x 4.5)" (HF Transformers docs, DeepSpeed integration,
+ * ZeRO-2 config). On one GPU nothing is reduced: the H200's peak was 101.8 GiB with 5e8 against
+ * 105.2 with "auto", so the term counts from two GPUs.
+ */
+const OVERLAP_COMM_BUCKET_BYTES_PER_ELEMENT = 4.5 * 2 * 2;
 
 export interface TrainingMemory {
   perGpu: {
@@ -97,11 +106,27 @@ function activationBytes(spec: ExperimentSpec): number {
   return layerBytes + b * outLen * sizes.vocab * 6;
 }
 
+/** ZeRO-2's reduce/allgather bucket: LARGE_BUCKET (at most the model's size) where it fits beside
+ * everything else, else "auto" (DeepSpeed's hidden^2 elements). */
+export function zero2Bucket(
+  spec: ExperimentSpec,
+  instance: InstanceType = trainingInstance(spec.training.instanceType),
+): number | "auto" {
+  // a bucket larger than the model is never filled: a small model's is its size
+  const bucket = Math.min(LARGE_BUCKET, spec.model.sizes.parameters);
+  return memoryWith(spec, instance, bucket).fits ? bucket : "auto";
+}
+
 export function trainingMemory(
   spec: ExperimentSpec,
   instance: InstanceType = trainingInstance(spec.training.instanceType),
 ): TrainingMemory {
-  const psi = spec.model.sizes.parameters;
+  return memoryWith(spec, instance, spec.training.zero === "2" ? zero2Bucket(spec, instance) : "auto");
+}
+
+function memoryWith(spec: ExperimentSpec, instance: InstanceType, bucket: number | "auto"): TrainingMemory {
+  const sizes = spec.model.sizes;
+  const psi = sizes.parameters;
   const nodes = spec.training.nodes;
   const n = instance.gpus * nodes;
   const largest = largestLayerParams(spec.model.sizes);
@@ -112,7 +137,10 @@ export function trainingMemory(
       params = 2 * psi;
       grads = (2 * psi) / n;
       optimizer = (12 * psi) / n;
-      buffers = (4 * psi) / n; // the fp32 copy of the gradient partition at the step
+      // the fp32 copy of the gradient partition at the step, and overlap_comm's buckets
+      buffers =
+        (4 * psi) / n +
+        (n > 1 ? OVERLAP_COMM_BUCKET_BYTES_PER_ELEMENT * (bucket === "auto" ? sizes.hidden ** 2 : bucket) : 0);
       break;
     case "3":
       params = (2 * psi) / n;

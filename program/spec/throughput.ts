@@ -4,6 +4,7 @@
 // ratio of dense bf16 peaks. A label says which figure was used; no figure (an unknown dataset size),
 // no expectation: the plan then shows only the max runtime.
 import { trainingInstance } from "./instances.js";
+import { zero2Bucket } from "./memory.js";
 import type { ExperimentSpec } from "./schema.js";
 
 /** Dense bf16 tensor TFLOP/s per GPU (NVIDIA datasheets; the A10G figure is the A10's). */
@@ -25,34 +26,29 @@ interface Measured {
   model: string;
   zero: "2" | "3" | "3-offload";
   gradientCheckpointing: boolean;
+  /** ZeRO-2 with memory.ts's LARGE_BUCKET (where it fits) rather than DeepSpeed's "auto". */
+  largeBuckets?: boolean;
   /** Source + target tokens per sample (a causal LM: its one sequence). */
   tokens: number;
   samplesPerSecPerGpu: number;
 }
 
-/** One H200, 2026-12-01, DeepSpeed's "auto" buckets as derived (bench/gpu/results/2026-12-01-h200). */
+const T5XL = { model: "google/flan-t5-xl", tokens: 650 } as const;
+/** One H200, 2026-12-01, the ds_config.json as derived (bench/gpu/results/2026-12-01-h200, calls 1,
+ * 2, 4 and 6; ZeRO-3 with its module granularity threshold from call 4 on). */
 export const MEASURED_H200: readonly Measured[] = [
-  { model: "google/flan-t5-xl", zero: "2", gradientCheckpointing: true, tokens: 650, samplesPerSecPerGpu: 15.88 },
-  { model: "google/flan-t5-xl", zero: "3", gradientCheckpointing: true, tokens: 650, samplesPerSecPerGpu: 8.14 },
-  { model: "google/flan-t5-xl", zero: "2", gradientCheckpointing: false, tokens: 650, samplesPerSecPerGpu: 20.68 },
-  { model: "google/flan-t5-xl", zero: "3", gradientCheckpointing: false, tokens: 650, samplesPerSecPerGpu: 10.26 },
-  {
-    model: "google/flan-t5-xl",
-    zero: "3-offload",
-    gradientCheckpointing: true,
-    tokens: 650,
-    samplesPerSecPerGpu: 4.38,
-  },
-  {
-    model: "meta-llama/Llama-3.1-8B",
-    zero: "3",
-    gradientCheckpointing: true,
-    tokens: 1280,
-    samplesPerSecPerGpu: 3.9,
-  },
+  { ...T5XL, zero: "2", gradientCheckpointing: true, largeBuckets: true, samplesPerSecPerGpu: 18.51 },
+  { ...T5XL, zero: "2", gradientCheckpointing: true, largeBuckets: false, samplesPerSecPerGpu: 15.88 },
+  { ...T5XL, zero: "2", gradientCheckpointing: false, largeBuckets: true, samplesPerSecPerGpu: 24.47 },
+  { ...T5XL, zero: "2", gradientCheckpointing: false, largeBuckets: false, samplesPerSecPerGpu: 20.68 },
+  { ...T5XL, zero: "3", gradientCheckpointing: true, samplesPerSecPerGpu: 13.89 },
+  { ...T5XL, zero: "3", gradientCheckpointing: false, samplesPerSecPerGpu: 22.93 },
+  { ...T5XL, zero: "3-offload", gradientCheckpointing: true, samplesPerSecPerGpu: 4.38 },
+  { model: "meta-llama/Llama-3.1-8B", zero: "3", gradientCheckpointing: true, tokens: 1280, samplesPerSecPerGpu: 4.4 },
 ];
-/** Model FLOPs utilisation measured for each stage (flan-t5-xl; Llama-3.1-8B's ZeRO-3 reached 0.23). */
-const MFU_BY_STAGE = { "2": 0.078, "3": 0.04, "3-offload": 0.022 } as const;
+/** Model FLOPs utilisation measured for each stage as derived, with checkpointing (flan-t5-xl,
+ * ZeRO-2 with "auto" buckets; Llama-3.1-8B's ZeRO-3 reached 0.257). */
+const MFU_BY_STAGE = { "2": 0.078, "3": 0.0685, "3-offload": 0.022 } as const;
 
 /** Training examples of the datasets zerostack knows (the train split). */
 export const DATASET_TRAIN_EXAMPLES: Record<string, number> = {
@@ -78,8 +74,12 @@ function tokensOf(spec: ExperimentSpec): number {
 function onH200(spec: ExperimentSpec): { rate: number; basis: string } {
   const hp = spec.training.hyperparameters;
   const tokens = tokensOf(spec);
+  const largeBuckets = spec.training.zero === "2" ? zero2Bucket(spec) !== "auto" : undefined;
   const same = MEASURED_H200.filter((m) => m.model === spec.model.id && m.zero === spec.training.zero);
-  const exact = same.find((m) => m.gradientCheckpointing === hp.gradientCheckpointing) ?? same[0];
+  const exact =
+    same.find((m) => m.gradientCheckpointing === hp.gradientCheckpointing && m.largeBuckets === largeBuckets) ??
+    same.find((m) => m.gradientCheckpointing === hp.gradientCheckpointing) ??
+    same[0];
   if (exact !== undefined) {
     return {
       rate: (exact.samplesPerSecPerGpu * exact.tokens) / tokens,

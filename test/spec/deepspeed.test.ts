@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchMath, deepspeedConfig } from "../../program/spec/index.js";
+import { batchMath, deepspeedConfig, trainingMemory } from "../../program/spec/index.js";
 import { specWith } from "./helpers.js";
 
 describe("deepspeedConfig", () => {
@@ -47,6 +47,46 @@ describe("deepspeedConfig", () => {
     expect(zero.overlap_comm).toBe(true);
     expect(zero.contiguous_gradients).toBe(true);
     expect(Object.keys(zero).filter((k) => k.startsWith("stage3"))).toEqual([]);
+  });
+
+  it("stage 3 makes each transformer block one hooked leaf (a tenth of a block's params); offload keeps DeepSpeed's hooks", () => {
+    const t5xl = specWith((s) => (s.training.zero = "3"), "flan-t5-xl");
+    const threshold = deepspeedConfig(t5xl).zero_optimization.stage3_module_granularity_threshold ?? 0;
+    // flan-t5-xl (d_model 2048, d_ff 5120 gated, 32 heads x 64): a decoder block holds 2 attentions
+    // (4 x 2048^2 each) and the gated FFN (3 x 2048 x 5120) over 22 counted layers; an encoder block
+    // 1 attention + FFN over 15. DeepSpeed makes a module a leaf when params / layers <= threshold.
+    const decoderBlock = (2 * 4 * 2048 * 2048 + 3 * 2048 * 5120) / 22;
+    const encoderBlock = (4 * 2048 * 2048 + 3 * 2048 * 5120) / 15;
+    expect(threshold).toBeGreaterThanOrEqual(Math.max(decoderBlock, encoderBlock));
+    // what the H200 run used (bench/RESULTS.md): 5e6 gives the same leaves
+    expect(threshold).toBeGreaterThanOrEqual(5e6);
+    const offload = specWith((s) => (s.training.zero = "3-offload"), "flan-t5-xl");
+    expect(deepspeedConfig(offload).zero_optimization.stage3_module_granularity_threshold).toBeUndefined();
+    // the tiny model's stacks are under DeepSpeed's 1e9 leaf limit: each would become one leaf whole
+    const tiny = specWith((s) => (s.training.zero = "3"), "tiny");
+    expect(deepspeedConfig(tiny).zero_optimization.stage3_module_granularity_threshold).toBeUndefined();
+  });
+
+  it("stage 2 takes 5e8 buckets where they fit beside everything else, DeepSpeed's auto where they do not", () => {
+    const onH100s = specWith((s) => {
+      s.training.zero = "2";
+      s.training.instanceType = "ml.p5.48xlarge";
+    }, "flan-t5-xl");
+    expect(deepspeedConfig(onH100s).zero_optimization).toMatchObject({
+      reduce_bucket_size: 5e8,
+      allgather_bucket_size: 5e8,
+    });
+    // 4 x A10G (24 GiB): overlap_comm's 4.5 x both buckets in 16-bit is 9 GB more per GPU
+    const onA10Gs = specWith((s) => {
+      s.training.zero = "2";
+      s.training.instanceType = "ml.g5.12xlarge";
+      s.training.hyperparameters.perDeviceTrainBatchSize = 1;
+    }, "flan-t5-xl");
+    expect(trainingMemory(onA10Gs).fits).toBe(true);
+    expect(deepspeedConfig(onA10Gs).zero_optimization).toMatchObject({
+      reduce_bucket_size: "auto",
+      allgather_bucket_size: 2e8,
+    });
   });
 
   it("3-offload puts optimizer and params on the CPU", () => {
