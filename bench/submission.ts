@@ -38,7 +38,9 @@ function sdkPython(): string {
   if (existsSync(python) && spawnSync(python, ["-c", "import sagemaker.train"]).status === 0) return python;
   console.log(`installing sagemaker==${sdkVersion} into ${venv} (once)`);
   run("python3", ["-m", "venv", venv]);
-  run(join(venv, "bin", "pip"), ["install", "-q", `sagemaker==${sdkVersion}`]);
+  // wheels only: a plain install backtracks for minutes over aiobotocore source builds
+  run(join(venv, "bin", "python"), ["-m", "pip", "install", "-q", "--upgrade", "pip"]);
+  run(join(venv, "bin", "pip"), ["install", "-q", "--only-binary=:all:", `sagemaker==${sdkVersion}`]);
   return python;
 }
 
