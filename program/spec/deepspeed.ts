@@ -1,6 +1,7 @@
 // The DeepSpeed JSON per ZeRO stage, in the seed's shape: every value the HF Trainer knows
-// (lr, betas, batch sizes, clipping, bucket sizes) is "auto" so the Trainer's arguments stay
-// the one source and DeepSpeed cannot disagree with them.
+// (lr, betas, batch sizes, clipping) is "auto" so the Trainer's arguments stay the one source and
+// DeepSpeed cannot disagree with them. Bucket sizes are "auto" too, except where the H200
+// benchmark showed a better figure and the memory model says it fits (ZeRO-2's 5e8 buckets).
 import { trainingInstance } from "./instances.js";
 import { zero2Bucket } from "./memory.js";
 import type { ExperimentSpec, ZeroStage } from "./schema.js";
