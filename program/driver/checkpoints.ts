@@ -43,3 +43,29 @@ export async function readCheckpoint(
   const files = await readStackFiles(s3, project, stackName);
   return files[0]?.checkpoint as Checkpoint | undefined;
 }
+
+/** Pulumi's signature of a secret value in a checkpoint (sdk/go/common/resource/sig). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const isSecret = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+
+function masked(value: unknown): unknown {
+  if (isSecret(value)) return "[secret]";
+  if (Array.isArray(value)) return value.map(masked);
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+  return value;
+}
+
+/**
+ * The stack's outputs as the Automation API's `stack.outputs()` gives them, from its checkpoint
+ * (the root `pulumi:pulumi:Stack` resource's outputs), with every secret, at any depth, as
+ * "[secret]" (its ciphertext is never decrypted).
+ */
+export function stackOutputsOf(checkpoint: Checkpoint): Record<string, { value: unknown; secret: boolean }> {
+  const root = checkpoint.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
+  return Object.fromEntries(
+    Object.entries(root?.outputs ?? {}).map(([key, value]) => [key, { value: masked(value), secret: isSecret(value) }]),
+  );
+}

@@ -1,6 +1,7 @@
 // The Automation driver: a short linear sequence per operation, streaming ProgressEvents.
-import type { PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
+import type { OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import type { EventSink } from "../events.js";
+import { readFileCheckpoint, stackOutputsOf } from "./checkpoints.js";
 import { fromEngineEvent } from "./engine-events.js";
 import { installInterruptor } from "./interrupt.js";
 import { fromPulumiError } from "./pulumi-errors.js";
@@ -65,12 +66,31 @@ export async function runUp(
 ): Promise<Record<string, unknown>> {
   const stackName = stack.name;
   opts.onEvent({ type: "stack", stack: stackName, action: "up", sandbox: ctx.sandbox });
-  const result = await withEngine(stackName, opts, (hooks) => stack.up({ ...hooks, program }));
+  const result = await withEngine(stackName, opts, (hooks) => withoutReadBack(ctx, stack).up({ ...hooks, program }));
   const outputs = Object.fromEntries(
     Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
   );
   opts.onEvent({ type: "outputs", outputs });
   return outputs;
+}
+
+/**
+ * The stack as `up` sees it, minus the three Pulumi processes the Automation API runs after the
+ * update (`stack output` masked and with secrets, `stack history` for a summary nobody reads): on
+ * a file backend the outputs are read from the checkpoint the update just wrote, each secret (at
+ * any depth) masked as the masked `stack output` would. Other backends keep the API's own reads.
+ */
+function withoutReadBack(ctx: DriverContext, stack: Stack): Stack {
+  if (readFileCheckpoint(ctx, stack.name) === "not-a-file-backend") return stack;
+  const view = Object.create(stack) as Stack;
+  const outputs = async (): Promise<OutputMap> => {
+    const checkpoint = readFileCheckpoint(ctx, stack.name);
+    // none there (e.g. a gzipped checkpoint, PULUMI_SELF_MANAGED_STATE_GZIP): the API's own read
+    if (typeof checkpoint !== "object") return stack.outputs();
+    return stackOutputsOf(checkpoint);
+  };
+  Object.defineProperties(view, { outputs: { value: outputs }, info: { value: async () => undefined } });
+  return view;
 }
 
 export async function preview(
