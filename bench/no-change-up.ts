@@ -1,6 +1,7 @@
 // A no-change `up` of a finished experiment next to the engine's floor: `up` of an empty inline
 // stack through the same Automation API, Pulumi CLI and file backend (bench/floor-up.mjs), side by
-// side in one run, median of N each. Prints figures; never passes or fails.
+// side in one run, median of N each; a third row: the floor through the Automation API's own
+// `stack.up` (with its post-update reads). Prints figures; never passes or fails.
 //   node bench/no-change-up.ts [runs=5]      (after scripts/bootstrap)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -42,9 +43,11 @@ try {
   timed(node, [join(root, "bench", "floor-up.mjs")], sessionEnv); // the floor stack exists
   const noChange: number[] = [];
   const floor: number[] = [];
+  const apiFloor: number[] = [];
   for (let i = 0; i < runs; i++) {
     noChange.push(timed(cli, up));
     floor.push(timed(node, [join(root, "bench", "floor-up.mjs")], sessionEnv));
+    apiFloor.push(timed(node, [join(root, "bench", "floor-up.mjs"), "--automation-api"], sessionEnv));
   }
   const row = (label: string, xs: number[]) =>
     console.log(
@@ -53,7 +56,9 @@ try {
   console.log(`median of ${runs} each, same sandbox, same file backend`);
   row("zerostack up, no change (tiny, in service)", noChange);
   row("engine floor: up of an empty inline stack", floor);
+  row("the same through the Automation API's up", apiFloor);
   console.log(`ratio ${(median(noChange) / median(floor)).toFixed(2)}x`);
+  console.log(`ratio to the Automation API's up ${(median(noChange) / median(apiFloor)).toFixed(2)}x`);
 } finally {
   spawnSync(cli, ["sandbox", "stop"], { env, stdio: "ignore" });
   rmSync(home, { recursive: true, force: true });
