@@ -91,11 +91,15 @@ def bundle_key(zero: str) -> str:
 
 def serving_code(model_uri: str) -> bytes:
     """The model's ModelDataUrl tarball: serving.properties naming the trained weights."""
-    text = (
+    return properties_tarball(
         "engine=Python\noption.entryPoint=djl_python.huggingface\n"
         f"option.model_id={model_uri}\noption.tensor_parallel_degree=1\noption.dtype=fp32\n"
         "option.rolling_batch=disable\n"
     )
+
+
+def properties_tarball(text: str) -> bytes:
+    """A model.tar.gz holding only serving.properties with `text`."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         info = tarfile.TarInfo("serving.properties")
@@ -444,12 +448,7 @@ def test_a_rehearsed_builtin_handler_refused_by_its_images_checks_fails_with_the
         f"engine=MPI\noption.model_id=s3://{bucket}/model/\noption.tensor_parallel_degree=1\n"
         "option.dtype=bf16\noption.rolling_batch=trtllm\noption.max_rolling_batch_size=32\n"
     )
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        info = tarfile.TarInfo("serving.properties")
-        info.size = len(text)
-        archive.addfile(info, io.BytesIO(text.encode()))
-    s3.put_object(Bucket=bucket, Key="code/model.tar.gz", Body=buffer.getvalue())
+    s3.put_object(Bucket=bucket, Key="code/model.tar.gz", Body=properties_tarball(text))
     sagemaker.create_model(
         ModelName="trt-bf16",
         ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
