@@ -25,10 +25,16 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { ListSchedulesCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+// node runs this file by type stripping, which needs the .ts extension
+import { seeded } from "../test/helpers/seeded.ts";
 
 const root = join(import.meta.dirname, "..");
 const points = Number(process.argv[2] ?? 50);
 const seed = Number(process.argv[3] ?? Math.floor(Math.random() * 100_000));
+if (!Number.isInteger(points) || points < 1 || !Number.isInteger(seed)) {
+  console.error("usage: node bench/soak-kill.ts [POINTS (a whole number >= 1, default 50)] [SEED (a whole number)]");
+  process.exit(2);
+}
 const home = mkdtempSync(join(tmpdir(), "zerostack-soak-"));
 // the HF token secret is one of the objects an up creates, so the soak makes one
 const env: NodeJS.ProcessEnv = {
@@ -39,18 +45,6 @@ const env: NodeJS.ProcessEnv = {
 };
 for (const key of Object.keys(env)) if (key.startsWith("AWS_")) delete env[key];
 const cli = join(root, "bin", "zerostack");
-
-/** mulberry32, as the e2e kill test: a printed seed replays the same points */
-function seeded(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface UpEvent {
   type: string;

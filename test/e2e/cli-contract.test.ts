@@ -8,18 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonLines, jsonResult, runCli, spawnCli } from "../helpers/cli.js";
 import { control, sagemakerFor, sandboxSuite, testCredentials, zerostackObjects } from "../helpers/sandbox.js";
-
-/** mulberry32: a seeded generator, so a failing kill point can be replayed */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from "../helpers/seeded.js";
 
 function collect(child: ChildProcess): { out: () => string; exited: Promise<number> } {
   let out = "";
