@@ -1,11 +1,7 @@
 // SageMaker EndpointConfig: immutable, named with a content hash, so a change creates the new
 // config first; the endpoint moves to it (UpdateEndpoint) and only then is the old one deleted.
-import {
-  CreateEndpointConfigCommand,
-  DeleteEndpointConfigCommand,
-  DescribeEndpointConfigCommand,
-  type DescribeEndpointConfigCommandOutput,
-} from "@aws-sdk/client-sagemaker";
+import type { DescribeEndpointConfigCommandOutput } from "@aws-sdk/client-sagemaker";
+import { sageMakerSdk } from "./lazy-sdk.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptIfOurs, deleteAndWait, immutableDiff, orMissing, toTagList, updateTags } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
@@ -28,7 +24,9 @@ export interface EndpointConfigOutputs extends EndpointConfigInputs {
 }
 
 function describe(name: string): Promise<DescribeEndpointConfigCommandOutput | undefined> {
-  return orMissing(() => sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })));
+  return orMissing(() =>
+    sagemaker().send(new sageMakerSdk.DescribeEndpointConfigCommand({ EndpointConfigName: name })),
+  );
 }
 
 export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs> = {
@@ -39,7 +37,7 @@ export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs>
       await adoptIfOurs("endpoint config", inputs.name, arn, inputs.tags, listTags);
     } else {
       const created = await sagemaker().send(
-        new CreateEndpointConfigCommand({
+        new sageMakerSdk.CreateEndpointConfigCommand({
           EndpointConfigName: inputs.name,
           ProductionVariants: [
             {
@@ -85,8 +83,8 @@ export const provider: ProviderImpl<EndpointConfigInputs, EndpointConfigOutputs>
   async delete(id) {
     await deleteAndWait(
       `endpoint config ${id}`,
-      () => sagemaker().send(new DeleteEndpointConfigCommand({ EndpointConfigName: id })),
-      () => sagemaker().send(new DescribeEndpointConfigCommand({ EndpointConfigName: id })),
+      () => sagemaker().send(new sageMakerSdk.DeleteEndpointConfigCommand({ EndpointConfigName: id })),
+      () => sagemaker().send(new sageMakerSdk.DescribeEndpointConfigCommand({ EndpointConfigName: id })),
       300,
     );
   },

@@ -1,12 +1,7 @@
 // SageMaker Endpoint: created once under a deterministic name; a new model or config is an
 // UpdateEndpoint in place (never delete + create), and every wait surfaces FailureReason.
-import {
-  CreateEndpointCommand,
-  DeleteEndpointCommand,
-  DescribeEndpointCommand,
-  UpdateEndpointCommand,
-  type DescribeEndpointCommandOutput,
-} from "@aws-sdk/client-sagemaker";
+import type { DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
+import { sageMakerSdk } from "./lazy-sdk.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptIfOurs, changedFields, deleteAndWait, orMissing, toTagList, updateTags, waitUntil } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
@@ -28,7 +23,7 @@ export interface EndpointOutputs extends EndpointInputs {
 }
 
 function describe(name: string): Promise<DescribeEndpointCommandOutput | undefined> {
-  return orMissing(() => sagemaker().send(new DescribeEndpointCommand({ EndpointName: name })));
+  return orMissing(() => sagemaker().send(new sageMakerSdk.DescribeEndpointCommand({ EndpointName: name })));
 }
 
 /** What the stack keeps of a described endpoint; CreationTime is on SageMaker's clock, as the TTL deadline is. */
@@ -59,8 +54,8 @@ function removeEndpoint(name: string): Promise<void> {
   // gone already is fine: e.g. the TTL schedule deleted it
   return deleteAndWait(
     `endpoint ${name}`,
-    () => sagemaker().send(new DeleteEndpointCommand({ EndpointName: name })),
-    () => sagemaker().send(new DescribeEndpointCommand({ EndpointName: name })),
+    () => sagemaker().send(new sageMakerSdk.DeleteEndpointCommand({ EndpointName: name })),
+    () => sagemaker().send(new sageMakerSdk.DescribeEndpointCommand({ EndpointName: name })),
     900,
   );
 }
@@ -88,12 +83,12 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
       await adoptIfOurs("endpoint", inputs.name, existing.EndpointArn, inputs.tags, listTags);
       if (existing.EndpointConfigName !== inputs.configName && existing.EndpointStatus === "InService") {
         await sagemaker().send(
-          new UpdateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName }),
+          new sageMakerSdk.UpdateEndpointCommand({ EndpointName: inputs.name, EndpointConfigName: inputs.configName }),
         );
       }
     } else {
       await sagemaker().send(
-        new CreateEndpointCommand({
+        new sageMakerSdk.CreateEndpointCommand({
           EndpointName: inputs.name,
           EndpointConfigName: inputs.configName,
           Tags: toTagList(inputs.tags),
@@ -122,7 +117,9 @@ export const provider: ProviderImpl<EndpointInputs, EndpointOutputs> = {
   async update(id, olds, news) {
     await updateTags(olds.arn, olds.tags, news.tags, tagging);
     if (olds.configName !== news.configName) {
-      await sagemaker().send(new UpdateEndpointCommand({ EndpointName: id, EndpointConfigName: news.configName }));
+      await sagemaker().send(
+        new sageMakerSdk.UpdateEndpointCommand({ EndpointName: id, EndpointConfigName: news.configName }),
+      );
     }
     const ready = await waitInService(news);
     return { outs: { ...news, ...stateOf(ready), arn: ready.EndpointArn ?? olds.arn } };

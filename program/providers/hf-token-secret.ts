@@ -9,16 +9,8 @@
 // hash) is the input that tells a changed token from the same one. Delete removes the secret at
 // once (no recovery window): `destroy` leaves nothing behind.
 import { createHash } from "node:crypto";
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  type DescribeSecretCommandOutput,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-  TagResourceCommand,
-  UntagResourceCommand,
-} from "@aws-sdk/client-secrets-manager";
+import type { DescribeSecretCommandOutput, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { secretsManagerSdk } from "./lazy-sdk.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { clientSettings } from "../aws/clients.js";
 import { changedFields, ForeignObjectError, orMissing, SPEC_HASH_TAG } from "./lifecycle.js";
@@ -43,7 +35,7 @@ export function hfTokenHash(name: string, token: string): string {
 
 let client: SecretsManagerClient | undefined;
 const secrets = () => {
-  client ??= new SecretsManagerClient(clientSettings());
+  client ??= new secretsManagerSdk.SecretsManagerClient(clientSettings());
   return client;
 };
 
@@ -56,7 +48,7 @@ function token(): string {
 const asTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 function describe(name: string): Promise<DescribeSecretCommandOutput | undefined> {
-  return orMissing(() => secrets().send(new DescribeSecretCommand({ SecretId: name })));
+  return orMissing(() => secrets().send(new secretsManagerSdk.DescribeSecretCommand({ SecretId: name })));
 }
 
 export const provider: ProviderImpl<HfTokenSecretInputs, HfTokenSecretOutputs> = {
@@ -68,11 +60,13 @@ export const provider: ProviderImpl<HfTokenSecretInputs, HfTokenSecretOutputs> =
       if (found !== inputs.tags[SPEC_HASH_TAG]) {
         throw new ForeignObjectError("secret", inputs.name, found, inputs.tags[SPEC_HASH_TAG] ?? "");
       }
-      await secrets().send(new PutSecretValueCommand({ SecretId: inputs.name, SecretString: token() }));
+      await secrets().send(
+        new secretsManagerSdk.PutSecretValueCommand({ SecretId: inputs.name, SecretString: token() }),
+      );
       return { id: inputs.name, outs: { ...inputs, arn: existing.ARN ?? "" } };
     }
     const created = await secrets().send(
-      new CreateSecretCommand({
+      new secretsManagerSdk.CreateSecretCommand({
         Name: inputs.name,
         Description: "Hugging Face token of a zerostack experiment (read by its training job)",
         SecretString: token(),
@@ -96,15 +90,18 @@ export const provider: ProviderImpl<HfTokenSecretInputs, HfTokenSecretOutputs> =
 
   async update(id, olds, news) {
     if (olds.tokenHash !== news.tokenHash) {
-      await secrets().send(new PutSecretValueCommand({ SecretId: id, SecretString: token() }));
+      await secrets().send(new secretsManagerSdk.PutSecretValueCommand({ SecretId: id, SecretString: token() }));
     }
     const removed = Object.keys(olds.tags).filter((k) => !(k in news.tags));
-    if (removed.length > 0) await secrets().send(new UntagResourceCommand({ SecretId: id, TagKeys: removed }));
-    await secrets().send(new TagResourceCommand({ SecretId: id, Tags: asTags(news.tags) }));
+    if (removed.length > 0)
+      await secrets().send(new secretsManagerSdk.UntagResourceCommand({ SecretId: id, TagKeys: removed }));
+    await secrets().send(new secretsManagerSdk.TagResourceCommand({ SecretId: id, Tags: asTags(news.tags) }));
     return { outs: { ...news, arn: olds.arn } };
   },
 
   async delete(id) {
-    await orMissing(() => secrets().send(new DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true })));
+    await orMissing(() =>
+      secrets().send(new secretsManagerSdk.DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true })),
+    );
   },
 };

@@ -1,11 +1,7 @@
 // SageMaker Model: immutable in SageMaker, so any input change replaces it. Names are
 // deterministic and carry a content hash, so a replacement is created before the old one goes.
-import {
-  CreateModelCommand,
-  DeleteModelCommand,
-  DescribeModelCommand,
-  type DescribeModelCommandOutput,
-} from "@aws-sdk/client-sagemaker";
+import type { DescribeModelCommandOutput } from "@aws-sdk/client-sagemaker";
+import { sageMakerSdk } from "./lazy-sdk.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptIfOurs, deleteAndWait, immutableDiff, orMissing, toTagList, updateTags } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
@@ -29,7 +25,7 @@ export interface ModelOutputs extends ModelInputs {
 }
 
 function describe(name: string): Promise<DescribeModelCommandOutput | undefined> {
-  return orMissing(() => sagemaker().send(new DescribeModelCommand({ ModelName: name })));
+  return orMissing(() => sagemaker().send(new sageMakerSdk.DescribeModelCommand({ ModelName: name })));
 }
 
 async function uploadCode(inputs: ModelInputs): Promise<string> {
@@ -51,7 +47,7 @@ async function adoptOrCreate(inputs: ModelInputs, modelDataUrl: string): Promise
     return existing.ModelArn;
   }
   const created = await sagemaker().send(
-    new CreateModelCommand({
+    new sageMakerSdk.CreateModelCommand({
       ModelName: inputs.name,
       ExecutionRoleArn: inputs.executionRoleArn,
       PrimaryContainer: {
@@ -96,8 +92,8 @@ export const provider: ProviderImpl<ModelInputs, ModelOutputs> = {
   async delete(id) {
     await deleteAndWait(
       `model ${id}`,
-      () => sagemaker().send(new DeleteModelCommand({ ModelName: id })),
-      () => sagemaker().send(new DescribeModelCommand({ ModelName: id })),
+      () => sagemaker().send(new sageMakerSdk.DeleteModelCommand({ ModelName: id })),
+      () => sagemaker().send(new sageMakerSdk.DescribeModelCommand({ ModelName: id })),
       300,
     );
   },

@@ -1,17 +1,18 @@
 // One S3 client per provider process, configured from the environment.
-import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { s3Sdk } from "./lazy-sdk.js";
 import { clientSettings } from "../aws/clients.js";
 
 let client: S3Client | undefined;
 
 export function s3(): S3Client {
-  client ??= new S3Client(clientSettings());
+  client ??= new s3Sdk.S3Client(clientSettings());
   return client;
 }
 
 export async function objectExists(bucket: string, key: string): Promise<boolean> {
   try {
-    await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    await s3().send(new s3Sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
     return true;
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -44,7 +45,7 @@ export async function putObject(
   tagging?: string,
 ): Promise<number> {
   await s3().send(
-    new PutObjectCommand({
+    new s3Sdk.PutObjectCommand({
       Bucket: bucket,
       Key: key,
       Body: body,

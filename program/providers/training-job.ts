@@ -3,12 +3,8 @@
 // payload bundle (content-addressed: never twice), starts the job and waits for a terminal
 // status, so the graph is honest: the model depends on finished artifacts. Delete stops a
 // running job and leaves a finished one as SageMaker keeps it.
-import {
-  CreateTrainingJobCommand,
-  DescribeTrainingJobCommand,
-  StopTrainingJobCommand,
-  type DescribeTrainingJobCommandOutput,
-} from "@aws-sdk/client-sagemaker";
+import type { CreateTrainingJobCommand, DescribeTrainingJobCommandOutput } from "@aws-sdk/client-sagemaker";
+import { sageMakerSdk } from "./lazy-sdk.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptIfOurs, immutableDiff, orMissing, toTagList, updateTags, waitUntil } from "./lifecycle.js";
 import type { ProviderImpl } from "./provider-impl.js";
@@ -62,7 +58,7 @@ export interface TrainingJobOutputs extends TrainingJobInputs {
 }
 
 function describe(name: string): Promise<DescribeTrainingJobCommandOutput | undefined> {
-  return orMissing(() => sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name })));
+  return orMissing(() => sagemaker().send(new sageMakerSdk.DescribeTrainingJobCommand({ TrainingJobName: name })));
 }
 
 /** Where a job's source bundle lives: content-addressed (bundleKey), so the key names the bytes. */
@@ -99,7 +95,7 @@ function jobEnvironment(inputs: TrainingJobInputs): Record<string, string> {
 }
 
 function createCommand(inputs: TrainingJobInputs, sourceUri: string): CreateTrainingJobCommand {
-  return new CreateTrainingJobCommand({
+  return new sageMakerSdk.CreateTrainingJobCommand({
     TrainingJobName: inputs.name,
     RoleArn: inputs.roleArn,
     AlgorithmSpecification: {
@@ -233,7 +229,7 @@ export const provider: ProviderImpl<TrainingJobInputs, TrainingJobOutputs> = {
     const job = await describe(id);
     if (!job || !["InProgress", "Stopping"].includes(job.TrainingJobStatus ?? "")) return; // SageMaker keeps finished jobs
     if (job.TrainingJobStatus === "InProgress")
-      await sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: id }));
+      await sagemaker().send(new sageMakerSdk.StopTrainingJobCommand({ TrainingJobName: id }));
     // a stop gives the job 120 s to save (SIGTERM, then SIGKILL)
     await waitUntil({
       what: `stopping training job ${id}`,

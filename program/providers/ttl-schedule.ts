@@ -1,14 +1,8 @@
 // The endpoint's time-to-live: an EventBridge Scheduler one-time schedule whose universal
 // target deletes the endpoint, so nothing bills after the TTL even if no client runs.
 // Extending the TTL is an update of the schedule's time.
-import {
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  SchedulerClient,
-  UpdateScheduleCommand,
-  type CreateScheduleCommandInput,
-} from "@aws-sdk/client-scheduler";
+import type { CreateScheduleCommandInput, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { schedulerSdk } from "./lazy-sdk.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { clientSettings } from "../aws/clients.js";
 import { changedFields, orMissing } from "./lifecycle.js";
@@ -29,7 +23,7 @@ export type TtlScheduleOutputs = TtlScheduleInputs & { arn: string };
 
 let client: SchedulerClient | undefined;
 function scheduler(): SchedulerClient {
-  client ??= new SchedulerClient(clientSettings());
+  client ??= new schedulerSdk.SchedulerClient(clientSettings());
   return client;
 }
 
@@ -55,7 +49,7 @@ function scheduleInput(inputs: TtlScheduleInputs): CreateScheduleCommandInput {
 }
 
 async function exists(name: string): Promise<string | undefined> {
-  const found = await orMissing(() => scheduler().send(new GetScheduleCommand({ Name: name })));
+  const found = await orMissing(() => scheduler().send(new schedulerSdk.GetScheduleCommand({ Name: name })));
   return found ? (found.Arn ?? name) : undefined;
 }
 
@@ -63,8 +57,8 @@ export const provider: ProviderImpl<TtlScheduleInputs, TtlScheduleOutputs> = {
   async create(inputs) {
     const found = await exists(inputs.name);
     const arn = found
-      ? ((await scheduler().send(new UpdateScheduleCommand(scheduleInput(inputs)))).ScheduleArn ?? found)
-      : ((await scheduler().send(new CreateScheduleCommand(scheduleInput(inputs)))).ScheduleArn ?? "");
+      ? ((await scheduler().send(new schedulerSdk.UpdateScheduleCommand(scheduleInput(inputs)))).ScheduleArn ?? found)
+      : ((await scheduler().send(new schedulerSdk.CreateScheduleCommand(scheduleInput(inputs)))).ScheduleArn ?? "");
     return { id: inputs.name, outs: { ...inputs, arn } };
   },
 
@@ -81,14 +75,14 @@ export const provider: ProviderImpl<TtlScheduleInputs, TtlScheduleOutputs> = {
 
   async update(_id, olds, news) {
     if (!(await exists(news.name))) {
-      const created = await scheduler().send(new CreateScheduleCommand(scheduleInput(news)));
+      const created = await scheduler().send(new schedulerSdk.CreateScheduleCommand(scheduleInput(news)));
       return { outs: { ...news, arn: created.ScheduleArn ?? olds.arn } };
     }
-    const updated = await scheduler().send(new UpdateScheduleCommand(scheduleInput(news)));
+    const updated = await scheduler().send(new schedulerSdk.UpdateScheduleCommand(scheduleInput(news)));
     return { outs: { ...news, arn: updated.ScheduleArn ?? olds.arn } };
   },
 
   async delete(id) {
-    await orMissing(() => scheduler().send(new DeleteScheduleCommand({ Name: id }))); // a schedule that fired is gone already
+    await orMissing(() => scheduler().send(new schedulerSdk.DeleteScheduleCommand({ Name: id }))); // a schedule that fired is gone already
   },
 };

@@ -1,10 +1,12 @@
 // The dynamic-provider plugin's start (scripts/bootstrap's wrapper preloads
 // scripts/defer-closure-tools.cjs): @pulumi/pulumi's runtime, which the plugin's entry point
 // requires, loads without the closure serializer's tools, and serializing still works, loading
-// them on first use. Run in a child Node process as the plugin runs, without vitest's loader.
+// them on first use; a Diff (all a no-change `up` asks) loads a provider's module without the AWS
+// SDK (program/providers/lazy-sdk.ts). Run in child Node processes as the plugin runs, on dist/.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "../tui/build.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const preload = join(root, "scripts", "defer-closure-tools.cjs");
@@ -42,5 +44,34 @@ describe("dynamic-provider plugin start", () => {
     expect(plain.atStart).toEqual(["@npmcli/arborist", "normalize-package-data", "typescript"]);
     expect(deferred.text).toBe(plain.text);
     expect(deferred.text).toContain("olds.name !== id");
+  }, 60_000);
+});
+
+const diffEach = `
+import { createRequire } from "node:module";
+const kinds = ["training-job", "model", "endpoint-config", "endpoint", "ttl-schedule", "hf-token-secret"];
+const diffs = {};
+for (const kind of kinds) {
+  const { provider } = await import("./dist/program/providers/" + kind + ".js");
+  diffs[kind] = await provider.diff("x", { name: "a", tags: { k: "v" } }, { name: "b", tags: { k: "v" } });
+}
+const sdk = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes("/@aws-sdk/client-"));
+process.stdout.write(JSON.stringify({ diffs, sdk }));
+`;
+
+describe("a Diff in the plugin", () => {
+  beforeAll(() => {
+    expect(ensureBuilt()).toBe(true);
+  }, 240_000);
+
+  it("answers from the inputs without loading the AWS SDK", () => {
+    const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", diffEach], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const { diffs, sdk } = JSON.parse(stdout) as { diffs: Record<string, { changes: boolean }>; sdk: string[] };
+    expect(Object.values(diffs).map((d) => d.changes)).toEqual([true, true, true, true, true, true]);
+    expect(sdk).toEqual([]);
   }, 60_000);
 });
