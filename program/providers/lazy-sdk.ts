@@ -15,7 +15,10 @@ const require = createRequire(import.meta.url);
 function onFirstUse<T extends object>(id: string): T {
   let loaded: T | undefined;
   return new Proxy({} as T, {
-    get: (_, key) => Reflect.get((loaded ??= require(id) as T), key),
+    get: (_, key) => {
+      loaded ??= require(id) as T;
+      return Reflect.get(loaded, key);
+    },
   });
 }
 
