@@ -90,17 +90,35 @@ describe("reducer", () => {
     expect(next.commands.at(-1)).toMatchObject({ kind: "plan", choices: catalog.presets[1]!.defaults });
   });
 
-  it("Enter right after a change waits for that change's plan: a stale plan is never previewed", () => {
+  it("Enter right after a change waits for that change's plan, then opens it: a stale plan is never previewed", () => {
     const s = run(ready(), { type: "create" });
     const seedPlan = { type: "planned" as const, result: fakePlan(s.form.choices!), choices: s.form.choices! };
     // the preset changes (a re-plan is queued), and Enter comes before that plan arrives
     const early = run(s, seedPlan, { type: "cycle", delta: 1 }, { type: "submit" });
     expect(early.screen).toBe("new");
-    expect(early.notice).toMatch(/not ready/);
+    expect(early.notice).toMatch(/planning: the plan opens when it is ready/);
     expect(early.commands.some((c) => c.kind === "preview")).toBe(false);
+    // a late answer for the old choices does not open anything
+    const late = run(early, seedPlan);
+    expect(late.screen).toBe("new");
+    expect(late.commands.some((c) => c.kind === "preview")).toBe(false);
+    // the plan of the choices on screen arrives: the waiting Enter goes on, no second key needed
     const tiny = early.form.choices!;
-    const ready2 = run(early, { type: "planned", result: fakePlan(tiny), choices: tiny }, { type: "submit" });
-    expect(ready2.commands.at(-1)).toMatchObject({ kind: "preview", stack: tiny.name });
+    const opened = run(late, { type: "planned", result: fakePlan(tiny), choices: tiny });
+    expect(opened.screen).toBe("plan");
+    expect(opened.commands.at(-1)).toMatchObject({ kind: "preview", stack: tiny.name });
+  });
+
+  it("a change after a waiting Enter cancels it: the plan of the new choices does not open by itself", () => {
+    const s = run(ready(), { type: "create" });
+    const waiting = run(s, { type: "cycle", delta: 1 }, { type: "submit" });
+    expect(waiting.form.submitWhenPlanned).toBe(true);
+    const changed = run(waiting, { type: "cycle", delta: 1 });
+    expect(changed.form.submitWhenPlanned).toBeUndefined();
+    const choices = changed.form.choices!;
+    const planned = run(changed, { type: "planned", result: fakePlan(choices), choices });
+    expect(planned.screen).toBe("new");
+    expect(planned.commands.some((c) => c.kind === "preview")).toBe(false);
   });
 
   it("a guard error blocks the plan; a clean plan previews, and up waits for the preview", () => {

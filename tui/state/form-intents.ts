@@ -9,7 +9,9 @@ import type { FormState, Intent, State } from "./types.js";
 
 const NAME_CHARS = /^[a-z0-9-]+$/;
 
-function edit(state: State, form: FormState): State {
+function edit(state: State, changed: FormState): State {
+  // a change after Enter cancels the waiting Enter: it was meant for the choices before it
+  const { submitWhenPlanned: _cancelled, ...form } = changed;
   const next = { ...state, form };
   if (!form.choices) return next;
   return withCommands(next, {
@@ -38,10 +40,12 @@ export function gridOf(form: FormState) {
 const GRID_FIELDS_NOTE =
   "only ZeRO stage, nodes, train instance, LMI backend, epochs and learning rate take several values";
 
+const PLANNING = "planning: the plan opens when it is ready";
+
 function blocked(state: State): string | undefined {
   const plan = state.form.plan;
   // Enter right after a change must not preview (and so create) the plan of the choices before it
-  if (!plan || !planIsCurrent(state.form)) return "the plan is not ready yet";
+  if (!plan || !planIsCurrent(state.form)) return PLANNING;
   const grid = gridOf(state.form);
   if (grid) {
     const bad = new Set(grid.problems.map((p) => p.field.split(": ")[0]));
@@ -102,6 +106,7 @@ function editIntent(state: State, intent: Intent): State {
           { ...state, screen: "plan", preview: newRun(grid.name, "preview", state.now) },
           { kind: "preview-grid", grid: grid.name, request: { choices, extras: form.extras } },
         );
+      if (why === PLANNING) return { ...state, form: { ...form, submitWhenPlanned: true }, notice: why };
       if (why || !plan?.spec) return { ...state, notice: why };
       return withCommands(
         { ...state, screen: "plan", preview: newRun(plan.stack, "preview", state.now) },
@@ -165,6 +170,14 @@ function planIntent(state: State, intent: Intent): State {
     default:
       return state;
   }
+}
+
+/** A plan arrived: an Enter that waited for it (and was not cancelled by a change) goes on now. */
+export function submitIfWaiting(state: State): State {
+  const { form } = state;
+  if (state.screen !== "new" || !form.submitWhenPlanned || !planIsCurrent(form)) return state;
+  const { submitWhenPlanned: _done, ...rest } = form;
+  return editIntent({ ...state, form: rest, notice: undefined }, { type: "submit" });
 }
 
 export function formIntent(state: State, intent: Intent): State {

@@ -1,5 +1,6 @@
 // THE reducer: user intents, backend reports and the shared tick, all through one pure function.
 import { withCommands } from "./initial.js";
+import { submitIfWaiting } from "./form-intents.js";
 import { applyIntent, openForm } from "./intents.js";
 import { applyEvents, newRun } from "./run.js";
 import type { Action, Report, RunState, State } from "./types.js";
@@ -41,7 +42,7 @@ function applyReport(state: State, report: Report): State {
     case "stacks-failed":
       return { ...state, stacks: { ...state.stacks, phase: "failed", error: report.problem } };
     case "planned":
-      return {
+      return submitIfWaiting({
         ...state,
         form: {
           ...state.form,
@@ -50,7 +51,7 @@ function applyReport(state: State, report: Report): State {
           grid: report.grid ?? null,
           plannedExtras: report.extras ?? {},
         },
-      };
+      });
     case "events":
       return withRun(state, report.to, report.stack, (run) => applyEvents(run, report.events, state.now));
     case "run-started": {

@@ -87,6 +87,8 @@ export interface FormState {
   grid: GridPlanResult | null;
   /** the extras `grid` was made from */
   plannedExtras?: GridExtras;
+  /** Enter came while the plan of the choices on screen was still being made: it opens when it is */
+  submitWhenPlanned?: boolean;
   notice?: string;
 }
 
