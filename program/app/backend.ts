@@ -12,7 +12,7 @@ import { experimentPlan } from "../stack/experiment-plan.js";
 import { catalog, planChoices, type Placement } from "./choices.js";
 import { compareExperiments } from "./compare.js";
 import { estimateOf } from "./estimate.js";
-import { DEFAULT_PARALLEL, gridEvent, launchGrid, previewGrid } from "./grid.js";
+import { DEFAULT_PARALLEL, forgetEmptiedGrids, gridEvent, launchGrid, previewGrid } from "./grid.js";
 import { planGridChoices } from "./grid-choices.js";
 import { invokeExperiment } from "./invoke.js";
 import { launchExperiment } from "./launch.js";
@@ -94,7 +94,10 @@ export function backendFor(session: Session, prices: PriceBook): Backend {
     // the Run screen shows an experiment's whole story: its history, not only what is new
     attach: (stack, onEvent, signal) => attachExperiment(session, stack, onEvent, signal, { fromStart: true }),
     invoke: (stack, prompt, params) => invokeExperiment(session, stack, prompt, params),
-    destroy: (stack, onEvent) => destroyExperiment(session, stack, { onEvent }),
+    destroy: async (stack, onEvent) => {
+      await destroyExperiment(session, stack, { onEvent });
+      await forgetEmptiedGrids(session, stack);
+    },
     compare: async (stacks) => compareExperiments(session, stacks, { invoke: true, now: await session.now() }),
   };
 }

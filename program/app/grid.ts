@@ -11,6 +11,7 @@ import { BadInputError, CellsFailedError, ExitCode, exitCodeOf, type ZerostackEr
 import type { EventSink, ProgressEvent } from "../events.js";
 import type { Grid, GridAxis, GridCell } from "../spec/grid.js";
 import type { Plan } from "../spec/index.js";
+import { stackStates } from "../driver/inventory.js";
 import { estimateOf } from "./estimate.js";
 import type { Session } from "./session.js";
 
@@ -71,6 +72,21 @@ export function loadGridRecord(
 /** A destroyed grid's record goes with it. */
 export function forgetGrid(sandbox: boolean, name: string, env: NodeJS.ProcessEnv = process.env): void {
   rmSync(join(gridsDir(sandbox, env), `${name}.json`), { force: true });
+}
+
+/** The grids whose every cell is gone (each destroyed alone): their records have nothing to name. */
+export function gridsEmptied(records: readonly GridRecord[], existing: ReadonlySet<string>): string[] {
+  return records.filter((r) => r.cells.every((c) => !existing.has(c.name))).map((r) => r.name);
+}
+
+/** After `stack` is destroyed on its own: a grid it was the last cell of is forgotten too. */
+export async function forgetEmptiedGrids(session: Session, stack: string): Promise<void> {
+  const records = gridNames(session.sandbox)
+    .map((name) => loadGridRecord(session.sandbox, name))
+    .filter((r): r is GridRecord => r?.cells.some((c) => c.name === stack) === true);
+  if (records.length === 0) return;
+  const existing = new Set((await stackStates(session)).map((s) => s.name));
+  for (const name of gridsEmptied(records, existing)) forgetGrid(session.sandbox, name);
 }
 
 export function gridNames(sandbox: boolean, env: NodeJS.ProcessEnv = process.env): string[] {

@@ -111,7 +111,9 @@ export function registerStackCommands(program: Command, setExit: (code: number) 
       }
       const stack = flags.stack!;
       await confirm(`Destroy ${stack} and remove its stack?`);
-      await destroyExperiment(await session(), stack, { onEvent: (e) => out.event(e) });
+      const opened = await session();
+      await destroyExperiment(opened, stack, { onEvent: (e) => out.event(e) });
+      await (await import("../app/grid.js")).forgetEmptiedGrids(opened, stack);
       return { stack };
     }),
   );

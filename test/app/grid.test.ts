@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   gridMembers,
   gridParallel,
+  gridsEmptied,
   refuseFailedCells,
   runGrid,
   runPool,
@@ -69,5 +70,17 @@ describe("running cells", () => {
     ];
     expect(gridMembers("g", record, states)).toEqual(["g-z2", "g-z3"]);
     expect(() => gridMembers("nope", undefined, states)).toThrow(/no grid named nope/);
+  });
+
+  it("forgets a grid only when its last cell is gone (cells destroyed one by one)", () => {
+    const cells = [
+      { name: "g-z2", values: {} },
+      { name: "g-z3", values: {} },
+    ];
+    const g = { v: 1 as const, name: "g", createdAt: "x", axes: [], cells };
+    const h = { ...g, name: "h", cells: [{ name: "h-n1", values: {} }] };
+    expect(gridsEmptied([g, h], new Set(["g-z3", "h-n1"]))).toEqual([]);
+    expect(gridsEmptied([g, h], new Set(["h-n1"]))).toEqual(["g"]);
+    expect(gridsEmptied([g, h], new Set())).toEqual(["g", "h"]);
   });
 });

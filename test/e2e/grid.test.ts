@@ -150,12 +150,20 @@ describe("a grid in the sandbox", () => {
     expect(csv.stdout.trim().split("\n")).toHaveLength(5);
   });
 
-  it("destroys the whole grid with --yes and leaves zero objects", async () => {
+  it("destroys one cell alone (the grid keeps the rest), then the whole grid with --yes: zero objects", async () => {
+    const one = await runCli(["destroy", "--stack", "g-z2-n1", "--yes", "--json"], env, { timeoutMs: 120_000 });
+    expect(one.code, one.stderr).toBe(0);
+    const rest = await runCli(["ls", "--grid", "g", "--json"], env);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect((jsonResult(rest.stdout) as Array<{ name: string }>).map((s) => s.name).sort()).toEqual(CELLS.slice(1));
     const r = await runCli(["destroy", "--grid", "g", "--yes", "--json"], env, { timeoutMs: 200_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(jsonLines(r.stdout).at(-1)).toMatchObject({ type: "done", action: "destroy", stack: "g" });
     expect(await zerostackObjects(endpoint)).toEqual({ models: 0, endpointConfigs: 0, endpoints: 0, runningJobs: 0 });
     const ls = await runCli(["ls", "--json"], env);
     expect(jsonResult(ls.stdout)).toEqual([]);
-  }, 240_000);
+    const gone = await runCli(["ls", "--grid", "g", "--json"], env);
+    expect(gone.code).toBe(2);
+    expect(gone.stdout + gone.stderr).toMatch(/no grid named g/);
+  }, 360_000);
 });
