@@ -190,12 +190,13 @@ async function upOnly(
 ): Promise<Record<string, unknown>> {
   const stackName = plan.names.stack;
   await clearStaleLocks(ctx, stackName, opts.onEvent);
-  const { stack, created } = await openOrCreateStack(ctx, stackName, noProgram);
+  // every `pulumi config` call is a CLI process: read once, beside `pulumi stack select` (a stack
+  // made just now has none; the token set below is not among what is compared), write only what changed
+  const opened = await openOrCreateStack(ctx, stackName, noProgram, { withConfig: true });
+  const { stack } = opened;
+  const config: ConfigMap = opened.config ?? {};
   await clearPending(ctx, stack, opts);
   const hfTokenHash = await provideHfToken(ctx, stack, plan);
-  // every `pulumi config` call is a CLI process: read once (a stack made just now has none; the
-  // token just set is not among what is compared below), write only what changed
-  const config: ConfigMap = created ? {} : await stack.getAllConfig();
   // the stored deadline: this home's config, else the state (a teammate's experiment)
   const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, stackName), plan);
   const ttl = ttlOf(plan, stored, opts);

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type {
+  ConfigMap,
   LocalWorkspace,
   LocalWorkspaceOptions,
   PulumiCommand,
@@ -79,13 +80,17 @@ export async function openStack(ctx: DriverContext, stackName: string, program: 
  * The stack, made when it does not exist. `created` says it was made now with no config file
  * before it, so its config is empty: on a file backend a missing checkpoint is known without a
  * Pulumi process (`pulumi stack select` failing first, as createOrSelectStack does, costs one).
+ * `withConfig`: the stack's config too (`config`; empty for a stack made now). `pulumi config`
+ * names its stack, so it runs beside `pulumi stack select` instead of after it; when it fails there
+ * (the stack made by that select), it is read again once the stack is open.
  */
 export async function openOrCreateStack(
   ctx: DriverContext,
   stackName: string,
   program: PulumiFn,
-): Promise<{ stack: Stack; created: boolean }> {
-  const [{ LocalWorkspace }, { readFileCheckpoint }] = await Promise.all([
+  options: { withConfig?: boolean } = {},
+): Promise<{ stack: Stack; created: boolean; config?: ConfigMap }> {
+  const [{ LocalWorkspace, Stack }, { readFileCheckpoint }] = await Promise.all([
     import("@pulumi/pulumi/automation/index.js"),
     import("./checkpoints.js"),
   ]);
@@ -97,10 +102,15 @@ export async function openOrCreateStack(
   repairStateSidecars(ctx, PROJECT, stackName); // a killed process's half-written one fails every command
   if (readFileCheckpoint(ctx, stackName, PROJECT) === undefined && !existsSync(settingsFile)) {
     const made = await LocalWorkspace.createStack(args, opts).catch(() => undefined); // made meanwhile: select
-    if (made) return { stack: made, created: true };
+    if (made) return { stack: made, created: true, ...(options.withConfig ? { config: {} } : {}) };
   }
   await adoptSecretsSettings(ctx, stackName, workDir);
-  return { stack: await LocalWorkspace.createOrSelectStack(args, opts), created: false };
+  if (!options.withConfig) return { stack: await LocalWorkspace.createOrSelectStack(args, opts), created: false };
+  // what createOrSelectStack does, with the config read started beside the select
+  const workspace = await LocalWorkspace.create({ ...opts, program });
+  const early = workspace.getAllConfig(stackName).catch(() => undefined);
+  const stack = await Stack.createOrSelect(stackName, workspace);
+  return { stack, created: false, config: (await early) ?? (await stack.getAllConfig()) };
 }
 
 export async function selectStack(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {
