@@ -27,6 +27,36 @@ export function markedProcesses(mark: string): number[] {
   return pids;
 }
 
+function commandOf(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").slice(0, 160);
+}
+
+/** A leaked process, with what says which test left it: its parent (alive or not), its
+ * ZEROSTACK_HOME (each test's own), and how long it has run. */
+function describe(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ppid = Number(fields[1]);
+    const ticks = Number(fields[19]);
+    const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+    const age = uptime - ticks / 100; // USER_HZ is 100 on Linux
+    let parent = "gone";
+    try {
+      parent = commandOf(ppid).slice(0, 80);
+    } catch {
+      // gone
+    }
+    const home =
+      readFileSync(`/proc/${pid}/environ`, "utf8")
+        .split("\0")
+        .find((v) => v.startsWith("ZEROSTACK_HOME=")) ?? "ZEROSTACK_HOME unset";
+    return `${pid}: ${commandOf(pid)}\n  running ${age.toFixed(0)} s; parent ${ppid}: ${parent}; ${home}`;
+  } catch {
+    return String(pid);
+  }
+}
+
 export async function teardown(): Promise<void> {
   const mark = process.env[MARK];
   if (!mark) return;
@@ -38,13 +68,7 @@ export async function teardown(): Promise<void> {
     left = markedProcesses(mark);
   }
   if (left.length === 0) return;
-  const names = left.map((pid) => {
-    try {
-      return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").slice(0, 160)}`;
-    } catch {
-      return String(pid);
-    }
-  });
+  const names = left.map(describe);
   for (const pid of left) {
     try {
       process.kill(pid, "SIGKILL");
