@@ -95,6 +95,13 @@ def stop(proc: subprocess.Popen[str]) -> None:
     proc.wait(timeout=30)
 
 
+def first_event(args: list[str]) -> dict[str, Any]:
+    """The server's first line (ready, or failed with the load error); the server is then stopped."""
+    ready, proc = start(args)
+    stop(proc)
+    return ready
+
+
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("weights")
@@ -154,15 +161,13 @@ def test_a_custom_entry_point_runs_the_models_own_handler(weights: Any, tmp_path
 def test_the_builtin_handler_reads_its_options(weights: Any, tmp_path: Any) -> None:
     code = code_folder(tmp_path / "code", BUILTIN.replace("option.dtype=fp32", "option.dtype=float42"))
     # --dtype is the sandbox's CPU override; without it the handler reads option.dtype as LMI's does
-    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
-    stop(proc)
+    ready = first_event(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
     assert ready["event"] == "failed" and "Invalid data type: float42" in ready["error"], ready
 
 
 def test_an_image_without_a_default_handler_fails_the_load(weights: Any, tmp_path: Any) -> None:
     code = code_folder(tmp_path / "code", "engine=Python\noption.s3url=s3://b/m/\n")
-    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "deepspeed:0.21.0"])
-    stop(proc)
+    ready = first_event(["--model-dir", str(weights), "--code-dir", str(code), "--image", "deepspeed:0.21.0"])
     assert ready["event"] == "failed" and "no entry point" in ready["error"], ready
 
 
@@ -173,8 +178,7 @@ def test_corrupt_weights_fail_the_init_call(weights: Any, tmp_path: Any) -> None
         (broken / path.name).write_bytes(path.read_bytes())
     (broken / "model.safetensors").write_bytes(b"this is not a safetensors file")
     code = code_folder(tmp_path / "code", BUILTIN)
-    ready, proc = start(["--model-dir", str(broken), "--code-dir", str(code), "--image", "lmi:0.38.0"])
-    stop(proc)
+    ready = first_event(["--model-dir", str(broken), "--code-dir", str(code), "--image", "lmi:0.38.0"])
     assert ready["event"] == "failed" and ready["error"].startswith("Failed to initialize model"), ready
 
 
@@ -191,8 +195,7 @@ def test_a_builtin_handler_runs_its_images_option_checks_before_the_model_loads(
     # check sees the model's own dtype, not the sandbox's CPU override (--dtype fp32)
     code = code_folder(tmp_path / "bf16", TRTLLM_033.format(dtype="bf16"))
     args = ["--model-dir", str(weights), "--code-dir", str(code), "--image", "tensorrtllm:0.33.0", "--dtype", "fp32"]
-    ready, proc = start(args)
-    stop(proc)
+    ready = first_event(args)
     assert ready["event"] == "failed", ready
     # as DJL reports a handler's init exception: Output().error(str(e)), then the failed worker
     assert ready["error"].startswith("Failed to initialize model: prediction failure: "), ready
@@ -201,8 +204,7 @@ def test_a_builtin_handler_runs_its_images_option_checks_before_the_model_loads(
     # LMI v15 (DJL 0.33) removed lmi-dist from RollingBatchEnum: refused by Properties, though the
     # huggingface stand-in alone would have served it
     code = code_folder(tmp_path / "lmi-dist", BUILTIN.replace("rolling_batch=disable", "rolling_batch=lmi-dist"))
-    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.35.0"])
-    stop(proc)
+    ready = first_event(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.35.0"])
     assert ready["event"] == "failed" and "rolling_batch: Input should be 'vllm', 'auto'" in ready["error"], ready
 
 
@@ -211,11 +213,9 @@ def test_what_the_images_checks_accept_is_served(weights: Any, tmp_path: Any) ->
     # machine's run the stand-in), and a TP 2 HF file on two GPUs with device_map
     code = code_folder(tmp_path / "bfloat16", TRTLLM_033.format(dtype="bfloat16"))
     args = ["--model-dir", str(weights), "--code-dir", str(code), "--image", "tensorrtllm:0.33.0", "--dtype", "fp32"]
-    ready, proc = start(args)
-    stop(proc)
+    ready = first_event(args)
     assert ready["event"] == "ready", ready
     tp2 = BUILTIN.replace("tensor_parallel_degree=1", "tensor_parallel_degree=2") + "option.device_map=auto\n"
     code = code_folder(tmp_path / "tp2", tp2)
-    ready, proc = start(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
-    stop(proc)
+    ready = first_event(["--model-dir", str(weights), "--code-dir", str(code), "--image", "lmi:0.38.0"])
     assert ready["event"] == "ready", ready
