@@ -1,5 +1,6 @@
 // Preloaded into the dynamic-provider plugin (see scripts/bootstrap): the plugin exits when the
-// engine that started it is gone, so a killed `up` leaves no provider process polling AWS.
+// process that started it is gone (the engine, or the `up` that starts it for the engine to attach
+// to: program/driver/provider-plugin.ts), so a killed `up` leaves no provider process polling AWS.
 // Node's `process.ppid` is read once at start-up (a plain value, not a live getter), so the
 // parent is checked through /proc: re-parented (the engine died and was reaped), or dead but not
 // yet reaped (a zombie: where PID 1 reaps slowly, containers, a killed engine stays one a while).

@@ -18,16 +18,32 @@ export interface Checkpoint {
 
 type BackendContext = { sandbox: boolean; env?: NodeJS.ProcessEnv };
 
+/** Where the file backend keeps the checkpoint of `stackName` (uncompressed). */
+function fileCheckpointPath(ctx: BackendContext, stackName: string, project: string): string | "not-a-file-backend" {
+  const url = stateLayout(ctx.sandbox, ctx.env ?? process.env).backendUrl;
+  if (!url.startsWith("file://")) return "not-a-file-backend";
+  return join(url.slice("file://".length), ".pulumi", "stacks", project, `${stackName}.json`);
+}
+
 /** The file backend's checkpoint of `stackName`, read at once; undefined when there is none. */
 export function readFileCheckpoint(
   ctx: BackendContext,
   stackName: string,
   project = "zerostack",
 ): Checkpoint | undefined | "not-a-file-backend" {
-  const url = stateLayout(ctx.sandbox, ctx.env ?? process.env).backendUrl;
-  if (!url.startsWith("file://")) return "not-a-file-backend";
-  const file = join(url.slice("file://".length), ".pulumi", "stacks", project, `${stackName}.json`);
+  const file = fileCheckpointPath(ctx, stackName, project);
+  if (file === "not-a-file-backend") return file;
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Checkpoint) : undefined;
+}
+
+/** Whether the file backend holds a checkpoint of `stackName`, i.e. the stack exists (not read). */
+export function fileCheckpointExists(
+  ctx: BackendContext,
+  stackName: string,
+  project = "zerostack",
+): boolean | "not-a-file-backend" {
+  const file = fileCheckpointPath(ctx, stackName, project);
+  return file === "not-a-file-backend" ? file : existsSync(file);
 }
 
 /** The checkpoint of `stackName` in `project`; undefined when there is none or the backend is neither. */

@@ -1,6 +1,7 @@
 // One experiment's stack: its config holds the spec (plain JSON) and the TTL deadline; up runs
 // experiment(plan); destroy needs no spec at all. Stale state a killed process left behind
 // (pending operations, a lock held by a dead process) is cleared first, so a re-run converges.
+import { mkdirSync } from "node:fs";
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
@@ -11,8 +12,18 @@ import { readCheckpoint } from "./checkpoints.js";
 import { checkpointPending, inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
+import { startDynamicProviderPlugin, type StartedPlugin } from "./provider-plugin.js";
 import { nextTtl, type TtlState } from "./ttl.js";
-import { openOrCreateStack, projectWorkspace, pulumiCli, selectStack, type DriverContext } from "./workspace.js";
+import {
+  engineEnv,
+  openOrCreateStack,
+  PROJECT,
+  projectWorkspace,
+  pulumiCli,
+  selectStack,
+  workspaceDir,
+  type DriverContext,
+} from "./workspace.js";
 import { fromPulumiError } from "./pulumi-errors.js";
 import { BadInputError, ConflictError, OperationFailedError } from "../errors.js";
 import type { EventSink } from "../events.js";
@@ -28,6 +39,15 @@ export const CONFIG_KEYS = {
   /** what a watcher follows (job and endpoint names, the cost model): attach needs nothing else */
   watch: "zerostack:watch",
 } as const;
+
+/** The plain keys `up` compares with what it wants before writing any (the token is a secret apart). */
+const COMPARED_KEYS = [
+  CONFIG_KEYS.spec,
+  CONFIG_KEYS.preset,
+  CONFIG_KEYS.watch,
+  CONFIG_KEYS.ttlSeconds,
+  CONFIG_KEYS.ttlExpiresAt,
+] as const;
 
 export function watchTargetOf(plan: Plan): WatchTarget {
   return {
@@ -140,20 +160,41 @@ export async function upExperiment(
   // started first, they run while the rest gets ready: `pulumi version` (openOrCreateStack reports
   // its failure), and the source bundle built and uploaded before the engine's provider needs it
   void pulumiCli().catch(() => undefined);
+  const plugin = startPlugin(ctx, plan, opts);
   const { stageTrainingSource } = await import("../stack/experiment.js");
   const source = stageTrainingSource(plan, payloadDir());
   try {
-    return await upWatched(ctx, plan, base, opts, source.bundle);
+    return await upWatched(ctx, plan, base, { ...opts, plugin }, source.bundle);
   } finally {
+    (await plugin)?.stop();
     await source.uploaded.catch(() => 0); // a failed upload is the provider's to retry or report
   }
 }
+
+/**
+ * The dynamic-provider plugin, loading while the plan is made and the stack opened
+ * (provider-plugin.ts); ZEROSTACK_PROVIDER_PRESTART=0 leaves its start to the engine. So does a
+ * spec with an HF token: the token's provider reads it from the environment (ZEROSTACK_HF_TOKEN),
+ * which has it only once the stack's secret is read, after the plugin would have started.
+ */
+function startPlugin(ctx: DriverContext, plan: Plan, opts: OperationOptions): Promise<StartedPlugin | undefined> {
+  if (process.env.ZEROSTACK_PROVIDER_PRESTART === "0" || plan.spec.hfToken) return Promise.resolve(undefined);
+  const cwd = workspaceDir(ctx, plan.names.stack);
+  mkdirSync(cwd, { recursive: true });
+  return startDynamicProviderPlugin({
+    env: { ...process.env, ...engineEnv(ctx), PULUMI_NODEJS_PROJECT: PROJECT, PULUMI_PROJECT: PROJECT },
+    cwd,
+    onOutput: (message) => opts.onEvent({ type: "diagnostic", severity: "info", message }),
+  });
+}
+
+type UpOptions = OperationOptions & { extendTtl?: boolean; now?: Date; plugin?: Promise<StartedPlugin | undefined> };
 
 async function upWatched(
   ctx: DriverContext,
   plan: Plan,
   base: BaseOutputs,
-  opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
+  opts: UpOptions & { watch?: boolean },
   source: Promise<SourceBundle>,
 ): Promise<Record<string, unknown>> {
   if (opts.watch === false) return upOnly(ctx, plan, base, opts, source);
@@ -185,14 +226,15 @@ async function upOnly(
   ctx: DriverContext,
   plan: Plan,
   base: BaseOutputs,
-  opts: OperationOptions & { extendTtl?: boolean; now?: Date },
+  opts: UpOptions,
   source: Promise<SourceBundle>,
 ): Promise<Record<string, unknown>> {
   const stackName = plan.names.stack;
   await clearStaleLocks(ctx, stackName, opts.onEvent);
-  // every `pulumi config` call is a CLI process: read once, beside `pulumi stack select` (a stack
-  // made just now has none; the token set below is not among what is compared), write only what changed
-  const opened = await openOrCreateStack(ctx, stackName, noProgram, { withConfig: true });
+  // every `pulumi config` call is a CLI process: the compared keys are read from the stack's settings
+  // file, else once beside `pulumi stack select` (a stack made just now has none; the token set below
+  // is not among them), and only what changed is written
+  const opened = await openOrCreateStack(ctx, stackName, noProgram, { configKeys: COMPARED_KEYS });
   const { stack } = opened;
   const config: ConfigMap = opened.config ?? {};
   await clearPending(ctx, stack, opts);

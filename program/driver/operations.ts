@@ -4,6 +4,7 @@ import type { EventSink } from "../events.js";
 import { readFileCheckpoint, stackOutputsOf } from "./checkpoints.js";
 import { fromEngineEvent } from "./engine-events.js";
 import { installInterruptor } from "./interrupt.js";
+import { attachSetting, DYNAMIC_PROVIDER, type StartedPlugin } from "./provider-plugin.js";
 import { fromPulumiError } from "./pulumi-errors.js";
 import { openStack, projectWorkspace, type DriverContext } from "./workspace.js";
 
@@ -57,16 +58,37 @@ async function stackFor(ctx: DriverContext, stackName: string, program: PulumiFn
   }
 }
 
+/**
+ * The engine attaches to a dynamic-provider plugin started before it (program/driver/provider-plugin.ts)
+ * instead of starting its own, if it still runs and the user's PULUMI_DEBUG_PROVIDERS names no
+ * other one. Returns what undoes it.
+ */
+function attachPlugin(stack: Stack, plugin: StartedPlugin | undefined): () => void {
+  if (!plugin?.alive()) return () => undefined;
+  const env = stack.workspace.envVars;
+  const before = env.PULUMI_DEBUG_PROVIDERS;
+  const setting = attachSetting(before ?? process.env.PULUMI_DEBUG_PROVIDERS, plugin.port);
+  if (!setting.split(",").includes(`${DYNAMIC_PROVIDER}:${plugin.port}`)) return () => undefined;
+  env.PULUMI_DEBUG_PROVIDERS = setting;
+  return () => {
+    if (before === undefined) delete env.PULUMI_DEBUG_PROVIDERS;
+    else env.PULUMI_DEBUG_PROVIDERS = before;
+  };
+}
+
 /** `up` on a stack already opened (its config set), with this program. */
 export async function runUp(
   ctx: DriverContext,
   stack: Stack,
   program: PulumiFn,
-  opts: OperationOptions,
+  opts: OperationOptions & { plugin?: Promise<StartedPlugin | undefined> },
 ): Promise<Record<string, unknown>> {
   const stackName = stack.name;
   opts.onEvent({ type: "stack", stack: stackName, action: "up", sandbox: ctx.sandbox });
-  const result = await withEngine(stackName, opts, (hooks) => withoutReadBack(ctx, stack).up({ ...hooks, program }));
+  const detach = attachPlugin(stack, await opts.plugin);
+  const result = await withEngine(stackName, opts, (hooks) =>
+    withoutReadBack(ctx, stack).up({ ...hooks, program }),
+  ).finally(detach);
   const outputs = Object.fromEntries(
     Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
   );

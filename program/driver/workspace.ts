@@ -12,6 +12,8 @@ import type {
 } from "@pulumi/pulumi/automation/index.js";
 import { stateLayout, zerostackHome, zerostackRoot } from "../env/paths.js";
 import { configPassphrase } from "./passphrase.js";
+import { pulumiCommandOf } from "./pulumi-cli.js";
+import { plainConfigOf } from "./stack-settings.js";
 import { repairStateSidecars } from "./state-sidecars.js";
 
 export const PROJECT = "zerostack";
@@ -30,6 +32,21 @@ export function secretsProviderOf(ctx: DriverContext, env: NodeJS.ProcessEnv = c
   return (!ctx.sandbox && env.ZEROSTACK_SECRETS_PROVIDER) || "passphrase";
 }
 
+/** The experiment's workspace folder (its Pulumi.yaml and stack settings file). */
+export function workspaceDir(ctx: DriverContext, stackName: string): string {
+  return join(stateLayout(ctx.sandbox, ctx.env ?? process.env).workspaces, stackName);
+}
+
+/** What the engine's processes get on top of this process's environment (the secrets' passphrase apart). */
+export function engineEnv(ctx: DriverContext): Record<string, string> {
+  return {
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS: "true",
+    // the dynamic providers load their implementation from here (program/providers/dynamic.ts)
+    ZEROSTACK_ROOT: zerostackRoot(ctx.env ?? process.env),
+  };
+}
+
 async function workspaceOptions(ctx: DriverContext, workDir: string): Promise<LocalWorkspaceOptions> {
   const env = ctx.env ?? process.env;
   const secretsProvider = secretsProviderOf(ctx, env);
@@ -40,7 +57,7 @@ async function workspaceOptions(ctx: DriverContext, workDir: string): Promise<Lo
   mkdirSync(layout.pulumiHome, { recursive: true });
   return {
     workDir,
-    pulumiCommand: await pulumiCli(),
+    pulumiCommand: await pulumiCli(env),
     pulumiHome: layout.pulumiHome,
     projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url: layout.backendUrl } },
     secretsProvider,
@@ -48,10 +65,7 @@ async function workspaceOptions(ctx: DriverContext, workDir: string): Promise<Lo
       ...(secretsProvider === "passphrase"
         ? { PULUMI_CONFIG_PASSPHRASE: configPassphrase(zerostackHome(env), env) }
         : {}),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS: "true",
-      // the dynamic providers load their implementation from here (program/providers/dynamic.ts)
-      ZEROSTACK_ROOT: zerostackRoot(env),
+      ...engineEnv(ctx),
     },
   };
 }
@@ -59,16 +73,15 @@ async function workspaceOptions(ctx: DriverContext, workDir: string): Promise<Lo
 let pulumiCommand: Promise<PulumiCommand> | undefined;
 
 /**
- * The Pulumi CLI, its version checked once per process: each LocalWorkspace runs `pulumi version`
- * otherwise (a grid opens many). Calling it early overlaps that process with other work.
+ * The Pulumi CLI, its version learnt once per process (each LocalWorkspace runs `pulumi version`
+ * otherwise: a grid opens many), and once per binary in this home (program/driver/pulumi-cli.ts).
+ * Calling it early overlaps a `pulumi version` that must run with other work.
  */
-export function pulumiCli(): Promise<PulumiCommand> {
-  pulumiCommand ??= import("@pulumi/pulumi/automation/index.js")
-    .then(({ PulumiCommand }) => PulumiCommand.get())
-    .catch((error: unknown) => {
-      pulumiCommand = undefined; // the next open tries again (and fails the same way, if it must)
-      throw error;
-    });
+export function pulumiCli(env: NodeJS.ProcessEnv = process.env): Promise<PulumiCommand> {
+  pulumiCommand ??= pulumiCommandOf(env).catch((error: unknown) => {
+    pulumiCommand = undefined; // the next open tries again (and fails the same way, if it must)
+    throw error;
+  });
   return pulumiCommand;
 }
 
@@ -78,48 +91,72 @@ export async function openStack(ctx: DriverContext, stackName: string, program: 
 
 /**
  * The stack, made when it does not exist. `created` says it was made now with no config file
- * before it, so its config is empty: on a file backend a missing checkpoint is known without a
- * Pulumi process (`pulumi stack select` failing first, as createOrSelectStack does, costs one).
- * `withConfig`: the stack's config too (`config`; empty for a stack made now). `pulumi config`
- * names its stack, so it runs beside `pulumi stack select` instead of after it; when it fails there
- * (the stack made by that select), it is read again once the stack is open.
+ * before it, so its config is empty. On a file backend, whether the stack exists is known without a
+ * Pulumi process: a missing checkpoint means none (`pulumi stack select` failing first, as
+ * createOrSelectStack does, costs one), a checkpoint on disk means it exists, and it is opened
+ * without `pulumi stack select` (selectKnown). `configKeys`: those keys of the stack's config too
+ * (`config`; empty for a stack made now), read from its settings file when they are plain values;
+ * else `pulumi config`, which names its stack, so it runs beside `pulumi stack select` instead of
+ * after it; when it fails there (the stack made by that select), it is read again once the stack is open.
  */
 export async function openOrCreateStack(
   ctx: DriverContext,
   stackName: string,
   program: PulumiFn,
-  options: { withConfig?: boolean } = {},
+  options: { configKeys?: readonly string[] } = {},
 ): Promise<{ stack: Stack; created: boolean; config?: ConfigMap }> {
-  const [{ LocalWorkspace, Stack }, { readFileCheckpoint }] = await Promise.all([
+  const [{ LocalWorkspace, Stack }, { fileCheckpointExists }] = await Promise.all([
     import("@pulumi/pulumi/automation/index.js"),
     import("./checkpoints.js"),
   ]);
-  const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
-  const workDir = join(layout.workspaces, stackName);
+  const workDir = workspaceDir(ctx, stackName);
   const opts = await workspaceOptions(ctx, workDir);
   const args = { stackName, projectName: PROJECT, program };
   const settingsFile = join(workDir, `Pulumi.${stackName}.yaml`);
+  const keys = options.configKeys;
   repairStateSidecars(ctx, PROJECT, stackName); // a killed process's half-written one fails every command
-  if (readFileCheckpoint(ctx, stackName, PROJECT) === undefined && !existsSync(settingsFile)) {
+  const exists = fileCheckpointExists(ctx, stackName, PROJECT);
+  if (exists === false && !existsSync(settingsFile)) {
     const made = await LocalWorkspace.createStack(args, opts).catch(() => undefined); // made meanwhile: select
-    if (made) return { stack: made, created: true, ...(options.withConfig ? { config: {} } : {}) };
+    if (made) return { stack: made, created: true, ...(keys ? { config: {} } : {}) };
   }
   await adoptSecretsSettings(ctx, stackName, workDir);
-  if (!options.withConfig) return { stack: await LocalWorkspace.createOrSelectStack(args, opts), created: false };
-  // what createOrSelectStack does, with the config read started beside the select
   const workspace = await LocalWorkspace.create({ ...opts, program });
+  if (exists === true) {
+    const stack = await selectKnown(workspace, stackName);
+    if (!keys) return { stack, created: false };
+    return { stack, created: false, config: plainConfigOf(settingsFile, keys) ?? (await stack.getAllConfig()) };
+  }
+  if (!keys) return { stack: await Stack.createOrSelect(stackName, workspace), created: false };
+  // what createOrSelectStack does, with the config read started beside the select
   const early = workspace.getAllConfig(stackName).catch(() => undefined);
   const stack = await Stack.createOrSelect(stackName, workspace);
   return { stack, created: false, config: (await early) ?? (await stack.getAllConfig()) };
 }
 
+/**
+ * `Stack.select` of a stack whose checkpoint is on disk, without `pulumi stack select`: that
+ * process only checks that the stack exists and records it as the workspace's current stack, which
+ * nothing reads (every command the Automation API runs names its stack with `--stack`).
+ */
+async function selectKnown(workspace: LocalWorkspace, stackName: string): Promise<Stack> {
+  const { Stack } = await import("@pulumi/pulumi/automation/index.js");
+  const select = workspace.selectStack.bind(workspace);
+  workspace.selectStack = async (name) => (name === stackName ? undefined : select(name));
+  return Stack.select(stackName, workspace);
+}
+
 export async function selectStack(ctx: DriverContext, stackName: string, program: PulumiFn): Promise<Stack> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
-  const layout = stateLayout(ctx.sandbox, ctx.env ?? process.env);
-  const workDir = join(layout.workspaces, stackName);
+  const [{ LocalWorkspace }, { fileCheckpointExists }] = await Promise.all([
+    import("@pulumi/pulumi/automation/index.js"),
+    import("./checkpoints.js"),
+  ]);
+  const workDir = workspaceDir(ctx, stackName);
   const opts = await workspaceOptions(ctx, workDir);
   repairStateSidecars(ctx, PROJECT, stackName);
   await adoptSecretsSettings(ctx, stackName, workDir);
+  if (fileCheckpointExists(ctx, stackName, PROJECT) === true)
+    return selectKnown(await LocalWorkspace.create({ ...opts, program }), stackName);
   return LocalWorkspace.selectStack({ stackName, projectName: PROJECT, program }, opts);
 }
 
