@@ -55,6 +55,12 @@ describe("experiment stack in the sandbox", () => {
     expect(job.ResourceConfig?.InstanceCount).toBe(2);
     const ep = await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" }));
     expect(ep.EndpointStatus).toBe("InService");
+    // the last status the stream gives is the one the engine left (the watcher's last look)
+    expect(
+      events(r.stdout)
+        .filter((e) => e.type === "endpoint")
+        .at(-1),
+    ).toMatchObject({ status: "InService" });
   });
 
   it("re-runs with no change as a no-op that uploads 0 bytes", async () => {
