@@ -20,7 +20,8 @@ const PLUGIN_BINARY = `pulumi-resource-${DYNAMIC_PROVIDER}`;
 /**
  * The plugin's one required argument is the engine's address, which it checks for and never uses
  * (@pulumi/pulumi 3.270.0 cmd/dynamic-provider/index.js, main(): only `args.length === 0` is read;
- * an attached provider gets the address in the Handshake call, which this plugin does not implement).
+ * the engine then gives an attached provider its address in Attach, which
+ * scripts/attachable-provider.cjs acknowledges).
  */
 const NO_ENGINE_YET = "127.0.0.1:0";
 
