@@ -108,6 +108,35 @@ def properties_tarball(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def settled_endpoint(  # type: ignore[no-untyped-def]
+    sagemaker,
+    name: str,
+    image: str,
+    model_data_url: str,
+    instance_type: str,
+    environment: dict[str, str] | None = None,
+) -> dict:  # type: ignore[type-arg]
+    """Model, endpoint config and endpoint, all named `name`; the endpoint once it left Creating."""
+    container = {"Image": image, "ModelDataUrl": model_data_url}
+    sagemaker.create_model(
+        ModelName=name,
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
+        PrimaryContainer=container if environment is None else {**container, "Environment": environment},
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {"VariantName": "AllTraffic", "ModelName": name, "InstanceType": instance_type, "InitialInstanceCount": 1}
+        ],
+    )
+    sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    return wait_for(
+        lambda: (e := sagemaker.describe_endpoint(EndpointName=name))["EndpointStatus"] != "Creating" and e,
+        timeout_s=90,
+        interval_s=0.3,
+    )
+
+
 @pytest.fixture(scope="module")
 def rehearsal_sandbox() -> Iterator[Sandbox]:
     process, url = start_server({"ZEROSTACK_PAYLOAD_PYTHON": str(PAYLOAD_PYTHON)})
@@ -271,32 +300,14 @@ def test_tiny_preset_rehearsed_end_to_end(staged: Sandbox) -> None:
     s3.put_object(
         Bucket=BUCKET, Key="zerostack/code/def456/code.tar.gz", Body=serving_code(f"s3://{BUCKET}/{MODEL_PREFIX}")
     )
-    sagemaker.create_model(
-        ModelName="tiny-model",
-        ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
-        PrimaryContainer={
-            # the tiny preset's image: the built-in handler runs as on it (its transformers reads safetensors)
-            "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.38.0-lmi29.0.0-cu130",
-            "ModelDataUrl": f"s3://{BUCKET}/zerostack/code/def456/code.tar.gz",
-            "Environment": {},
-        },
-    )
-    sagemaker.create_endpoint_config(
-        EndpointConfigName="tiny-config",
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": "tiny-model",
-                "InstanceType": "ml.g5.xlarge",
-                "InitialInstanceCount": 1,
-            }
-        ],
-    )
-    sagemaker.create_endpoint(EndpointName="tiny-endpoint", EndpointConfigName="tiny-config")
-    endpoint = wait_for(
-        lambda: (e := sagemaker.describe_endpoint(EndpointName="tiny-endpoint"))["EndpointStatus"] != "Creating" and e,
-        timeout_s=90,
-        interval_s=0.3,
+    endpoint = settled_endpoint(
+        sagemaker,
+        "tiny-endpoint",
+        # the tiny preset's image: the built-in handler runs as on it (its transformers reads safetensors)
+        "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.38.0-lmi29.0.0-cu130",
+        f"s3://{BUCKET}/zerostack/code/def456/code.tar.gz",
+        "ml.g5.xlarge",
+        environment={},
     )
     assert endpoint["EndpointStatus"] == "InService", endpoint.get("FailureReason")
     url = sandbox.get("state")["handlers"]["tiny-endpoint"]
@@ -449,31 +460,13 @@ def test_a_rehearsed_builtin_handler_refused_by_its_images_checks_fails_with_the
         "option.dtype=bf16\noption.rolling_batch=trtllm\noption.max_rolling_batch_size=32\n"
     )
     s3.put_object(Bucket=bucket, Key="code/model.tar.gz", Body=properties_tarball(text))
-    sagemaker.create_model(
-        ModelName="trt-bf16",
-        ExecutionRoleArn="arn:aws:iam::123456789012:role/zerostack-sandbox",
-        PrimaryContainer={
-            "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.33.0-tensorrtllm0.21.0-cu128",
-            "ModelDataUrl": f"s3://{bucket}/code/model.tar.gz",
-        },
-    )
-    sagemaker.create_endpoint_config(
-        EndpointConfigName="trt-bf16",
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": "trt-bf16",
-                "InstanceType": "ml.g5.2xlarge",
-                "InitialInstanceCount": 1,
-            }
-        ],
-    )
     sandbox.post("scenario", {"endpoints": {"trt-bf16": {"rehearse": True}}})
-    sagemaker.create_endpoint(EndpointName="trt-bf16", EndpointConfigName="trt-bf16")
-    endpoint = wait_for(
-        lambda: (e := sagemaker.describe_endpoint(EndpointName="trt-bf16"))["EndpointStatus"] != "Creating" and e,
-        timeout_s=90,
-        interval_s=0.3,
+    endpoint = settled_endpoint(
+        sagemaker,
+        "trt-bf16",
+        "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.33.0-tensorrtllm0.21.0-cu128",
+        f"s3://{bucket}/code/model.tar.gz",
+        "ml.g5.2xlarge",
     )
     assert endpoint["EndpointStatus"] == "Failed"
     reason = endpoint["FailureReason"]
