@@ -53,8 +53,9 @@ export function startDynamicProviderPlugin(start: PluginStart): Promise<StartedP
   } catch {
     return Promise.resolve(undefined);
   }
+  const running = () => child.exitCode === null && child.signalCode === null;
   const stop = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    if (running()) child.kill("SIGKILL");
   };
   return new Promise((resolve) => {
     let port: number | undefined;
@@ -76,7 +77,7 @@ export function startDynamicProviderPlugin(start: PluginStart): Promise<StartedP
       }
       port = Number(line.trim());
       if (!Number.isInteger(port) || port <= 0) return give(undefined);
-      give({ port, alive: () => child.exitCode === null && child.signalCode === null, stop });
+      give({ port, alive: running, stop });
     });
   });
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachSetting, startDynamicProviderPlugin } from "../../program/driver/provider-plugin.js";
+import { pidAlive } from "../../program/env/process.js";
 
 interface UnaryClient {
   attach(request: unknown, callback: (error: Error | null, reply: unknown) => void): void;
@@ -28,15 +29,6 @@ const { version: sdkVersion } = sdk("./version.js") as { version: string };
 
 const call = <T>(send: (callback: (error: Error | null, reply: T) => void) => void) =>
   new Promise<T>((resolve, reject) => send((error, reply) => (error ? reject(error) : resolve(reply))));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let dir: string;
 beforeAll(() => {
@@ -93,7 +85,7 @@ describe("a plugin that cannot be started here: the engine starts its own", () =
       undefined,
     );
     const pid = Number(readFileSync(pidFile, "utf8"));
-    await expect.poll(() => alive(pid), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => pidAlive(pid), { timeout: 5_000 }).toBe(false);
   });
 
   it("PULUMI_IGNORE_AMBIENT_PLUGINS: the engine looks beyond PATH, so it finds the plugin itself", async () => {
