@@ -2,9 +2,10 @@
 // median of N each, rounds alternating:
 //   1. zerostack `up --preset tiny` of an in-service experiment, no change (bin/zerostack);
 //   2. the floor: `up` of an empty inline stack through zerostack's own driver, the same Pulumi CLI,
-//      file backend and Node (its compile cache too, as bin/zerostack sets it) (bench/floor-up.mjs);
+//      file backend and Node, started as bin/zerostack starts the CLI (its compile cache, its
+//      preload of scripts/defer-closure-tools.cjs) (bench/floor-up.mjs);
 //   3. the floor as the issue measured it: the plain Automation API (`pulumi version`, `stack
-//      select`, `stack.up` and its read-back), same Node;
+//      select`, `stack.up` and its read-back), same Node and compile cache, no preload;
 //   4. row 1 with ZEROSTACK_PROVIDER_PRESTART=0: the engine starts the dynamic-provider plugin
 //      itself when the program registers its first resource, instead of attaching to the one `up`
 //      started first (program/driver/provider-plugin.ts).
@@ -47,7 +48,8 @@ try {
   };
   const node = join(root, ".toolchain", "bin", "node");
   const floorUp = join(root, "bench", "floor-up.mjs");
-  timed(node, [floorUp], sessionEnv); // the floor stacks exist
+  const asBinZerostack = ["--require", join(root, "scripts", "defer-closure-tools.cjs"), floorUp];
+  timed(node, asBinZerostack, sessionEnv); // the floor stacks exist
   timed(node, [floorUp, "--automation-api"], sessionEnv);
   const rows = {
     noChange: [] as number[],
@@ -57,7 +59,7 @@ try {
   };
   for (let i = 0; i < runs; i++) {
     rows.noChange.push(timed(cli, up));
-    rows.floor.push(timed(node, [floorUp], sessionEnv));
+    rows.floor.push(timed(node, asBinZerostack, sessionEnv));
     rows.apiFloor.push(timed(node, [floorUp, "--automation-api"], sessionEnv));
     rows.enginePlugin.push(timed(cli, up, { ZEROSTACK_PROVIDER_PRESTART: "0" }));
   }

@@ -1,11 +1,12 @@
-// Preloaded into the dynamic-provider plugin (see scripts/bootstrap): the plugin's entry point
-// requires all of @pulumi/pulumi's runtime, and with it the closure serializer's tools, which load
-// at start whether used or not: @npmcli/arborist and normalize-package-data (the serializer's
-// package walk, runtime/closure/codePaths.js) and typescript (its function parser,
-// typescript-shim.js): ~0.3 s of a ~0.4 s start, before the first Check. The plugin deserializes
-// providers; it never serializes one. So a require of those three from inside @pulumi/pulumi gets
-// a stand-in that loads the real module on first use (any property read, call or `new`); nothing
-// else changes. The program's own process (which does serialize) never loads this file.
+// Preloaded into the dynamic-provider plugin (see scripts/bootstrap) and into the CLI's own process
+// (bin/zerostack): both load all of @pulumi/pulumi's runtime, and with it the closure serializer's
+// tools, which load at start whether used or not: @npmcli/arborist and normalize-package-data (the
+// serializer's package walk, runtime/closure/codePaths.js) and typescript (its function parser,
+// typescript-shim.js): ~0.2 s of CPU before anything else runs. The plugin deserializes providers
+// and never serializes one; the CLI serializes a provider only when its text is not cached yet
+// (program/stack/provider-text.ts). So a require of those three from inside @pulumi/pulumi gets a
+// stand-in that loads the real module on first use (any property read, call or `new`); nothing
+// else changes, and a serialization gives the same text (test/providers/plugin-start.test.ts).
 "use strict";
 const Module = require("node:module");
 const { sep } = require("node:path");

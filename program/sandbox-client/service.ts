@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ToolchainError } from "../errors.js";
 import { sandboxDir, zerostackRoot } from "../env/paths.js";
 import { pidAlive } from "../env/process.js";
+import { answeredOk, controlGet } from "./control-api.js";
 import { seedSandbox } from "./seed.js";
 import { BASE_STACK } from "../base/base-names.js";
 
@@ -36,8 +37,7 @@ export function readService(env: NodeJS.ProcessEnv = process.env): SandboxServic
 
 export async function healthy(endpoint: string): Promise<boolean> {
   try {
-    const res = await fetch(`${endpoint}/_zerostack/health`, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
+    return answeredOk(await controlGet(`${endpoint}/_zerostack/health`, 2000));
   } catch {
     return false;
   }
@@ -191,8 +191,10 @@ export interface SandboxSummary {
 export async function sandboxStatus(env: NodeJS.ProcessEnv = process.env): Promise<SandboxSummary | undefined> {
   const service = readService(env);
   if (!service) return undefined;
-  const res = await fetch(`${service.endpoint}/_zerostack/state`, { signal: AbortSignal.timeout(5000) });
-  const holds = res.ok ? ((await res.json()) as Record<string, unknown>) : { error: `state answered ${res.status}` };
+  const res = await controlGet(`${service.endpoint}/_zerostack/state`, 5000);
+  const holds = answeredOk(res)
+    ? (JSON.parse(res.body) as Record<string, unknown>)
+    : { error: `state answered ${res.status}` };
   return { service, holds };
 }
 
@@ -201,9 +203,9 @@ export async function sandboxStatus(env: NodeJS.ProcessEnv = process.env): Promi
  * are judged on it too. It runs faster than the wall clock when a test or a user asks it to.
  */
 export async function sandboxNow(endpoint: string): Promise<Date> {
-  const res = await fetch(`${endpoint}/_zerostack/clock`);
-  if (!res.ok)
+  const res = await controlGet(`${endpoint}/_zerostack/clock`, 10_000);
+  if (!answeredOk(res))
     throw new ToolchainError(`the sandbox's clock did not answer (${res.status})`, "run `zerostack sandbox status`");
-  const { epoch_seconds: seconds } = (await res.json()) as { epoch_seconds: number };
+  const { epoch_seconds: seconds } = JSON.parse(res.body) as { epoch_seconds: number };
   return new Date(seconds * 1000);
 }
