@@ -1,14 +1,17 @@
 // A no-change `up` of a finished experiment next to the engine's floor, side by side in one run,
 // median of N each, rounds alternating:
-//   1. zerostack `up --preset tiny` of an in-service experiment, no change (bin/zerostack);
+//   1. zerostack `up --preset tiny` of an in-service experiment, no change (bin/zerostack): the
+//      same program on the checkpoint its last `up` left, answered from it without the engine
+//      (program/driver/unchanged-up.ts);
 //   2. the floor: `up` of an empty inline stack through zerostack's own driver, the same Pulumi CLI,
 //      file backend and Node, started as bin/zerostack starts the CLI (its compile cache, its
 //      preload of scripts/defer-closure-tools.cjs) (bench/floor-up.mjs);
 //   3. the floor as the issue measured it: the plain Automation API (`pulumi version`, `stack
 //      select`, `stack.up` and its read-back), same Node and compile cache, no preload;
-//   4. row 1 with ZEROSTACK_PROVIDER_PRESTART=0: the engine starts the dynamic-provider plugin
-//      itself when the program registers its first resource, instead of attaching to the one `up`
-//      started first (program/driver/provider-plugin.ts).
+//   4. row 1 with ZEROSTACK_UP_FAST_PATH=0: the engine runs the update (five dynamic resources, each a
+//      Check and a Diff in the dynamic-provider plugin that `up` started first);
+//   5. row 4 with ZEROSTACK_PROVIDER_PRESTART=0 too: the engine starts the plugin itself when the
+//      program registers its first resource (program/driver/provider-plugin.ts).
 // Prints figures; never passes or fails.
 //   node bench/no-change-up.ts [runs=5]      (after scripts/bootstrap)
 import { spawnSync } from "node:child_process";
@@ -55,13 +58,16 @@ try {
     noChange: [] as number[],
     floor: [] as number[],
     apiFloor: [] as number[],
+    engine: [] as number[],
     enginePlugin: [] as number[],
   };
+  const engine = { ZEROSTACK_UP_FAST_PATH: "0" };
   for (let i = 0; i < runs; i++) {
     rows.noChange.push(timed(cli, up));
     rows.floor.push(timed(node, asBinZerostack, sessionEnv));
     rows.apiFloor.push(timed(node, [floorUp, "--automation-api"], sessionEnv));
-    rows.enginePlugin.push(timed(cli, up, { ZEROSTACK_PROVIDER_PRESTART: "0" }));
+    rows.engine.push(timed(cli, up, engine));
+    rows.enginePlugin.push(timed(cli, up, { ...engine, ZEROSTACK_PROVIDER_PRESTART: "0" }));
   }
   const row = (label: string, xs: number[]) =>
     console.log(
@@ -71,11 +77,15 @@ try {
   row("zerostack up, no change (tiny, in service)", rows.noChange);
   row("floor: empty stack, zerostack's driver", rows.floor);
   row("floor: empty stack, the plain Automation API", rows.apiFloor);
-  row("zerostack up, no change, plugin started by the engine", rows.enginePlugin);
+  row("zerostack up, no change, the engine started", rows.engine);
+  row("  the same, the plugin started by the engine", rows.enginePlugin);
   const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
   console.log(`ratio to the floor through zerostack's driver ${ratio(rows.noChange, rows.floor)}x`);
   console.log(`ratio to the floor through the plain Automation API ${ratio(rows.noChange, rows.apiFloor)}x`);
-  console.log(`ratio with the plugin started by the engine ${ratio(rows.enginePlugin, rows.floor)}x`);
+  console.log(`the engine started: ratio to the driver's floor ${ratio(rows.engine, rows.floor)}x`);
+  console.log(
+    `the engine started, its own plugin: ratio to the driver's floor ${ratio(rows.enginePlugin, rows.floor)}x`,
+  );
 } finally {
   spawnSync(cli, ["sandbox", "stop"], { env, stdio: "ignore" });
   rmSync(home, { recursive: true, force: true });

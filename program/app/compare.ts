@@ -6,7 +6,7 @@ import { DescribeTrainingJobCommand, SageMakerClient } from "@aws-sdk/client-sag
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientSettings } from "../aws/clients.js";
-import { CONFIG_KEYS } from "../driver/experiment-stack.js";
+import { CONFIG_KEYS } from "../driver/experiment-config.js";
 import { inventory, type ExperimentRow } from "../driver/inventory.js";
 import { selectStack, type DriverContext } from "../driver/workspace.js";
 import { BadInputError } from "../errors.js";

@@ -9,7 +9,7 @@ export interface Checkpoint {
   checkpoint?: {
     latest?: {
       manifest?: { time?: string };
-      resources?: Array<{ type: string; created?: string; outputs?: Record<string, unknown> }>;
+      resources?: Array<{ urn?: string; type: string; created?: string; outputs?: Record<string, unknown> }>;
       pending_operations?: unknown[];
       secrets_providers?: { type?: string; state?: { url?: string; encryptedkey?: string; salt?: string } };
     };
@@ -19,7 +19,11 @@ export interface Checkpoint {
 type BackendContext = { sandbox: boolean; env?: NodeJS.ProcessEnv };
 
 /** Where the file backend keeps the checkpoint of `stackName` (uncompressed). */
-function fileCheckpointPath(ctx: BackendContext, stackName: string, project: string): string | "not-a-file-backend" {
+export function fileCheckpointPath(
+  ctx: BackendContext,
+  stackName: string,
+  project: string,
+): string | "not-a-file-backend" {
   const url = stateLayout(ctx.sandbox, ctx.env ?? process.env).backendUrl;
   if (!url.startsWith("file://")) return "not-a-file-backend";
   return join(url.slice("file://".length), ".pulumi", "stacks", project, `${stackName}.json`);
@@ -84,4 +88,9 @@ export function stackOutputsOf(checkpoint: Checkpoint): Record<string, { value: 
   return Object.fromEntries(
     Object.entries(root?.outputs ?? {}).map(([key, value]) => [key, { value: masked(value), secret: isSecret(value) }]),
   );
+}
+
+/** Stack outputs as `up` reports them: a secret's value is "[secret]". */
+export function shownOutputs(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }

@@ -26,7 +26,7 @@ export function nameOfUrn(urn: string): string {
 }
 
 /** zerostack resources have types like `pulumi-nodejs:dynamic:Resource` or `zerostack:SageMakerModel`. */
-function shortType(type: string): string {
+export function shortType(type: string): string {
   return type.split(":").at(-1) ?? type;
 }
 

@@ -6,14 +6,24 @@ import type { ConfigMap, Stack } from "@pulumi/pulumi/automation/index.js";
 import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
-import type { SourceBundle } from "../providers/source-bundle.js";
 import { hfTokenHash } from "../providers/hf-token-secret.js";
 import { readCheckpoint } from "./checkpoints.js";
 import { checkpointPending, inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
 import { startDynamicProviderPlugin, type StartedPlugin } from "./provider-plugin.js";
-import { nextTtl, type TtlState } from "./ttl.js";
+import type { TtlState } from "./ttl.js";
+import {
+  COMPARED_KEYS,
+  CONFIG_KEYS,
+  configChanges,
+  ttlFrom,
+  ttlFromOutputs,
+  ttlOf,
+  watchTargetOf,
+} from "./experiment-config.js";
+import { answerUnchanged, programInputs, type Sources, unchangedCheckpoint } from "./unchanged-up.js";
+import { keepReceipt, programKey } from "./up-receipt.js";
 import {
   engineEnv,
   openOrCreateStack,
@@ -29,34 +39,6 @@ import { BadInputError, ConflictError, OperationFailedError } from "../errors.js
 import type { EventSink } from "../events.js";
 import type { WatchTarget } from "../watch/experiment-watch.js";
 
-export const CONFIG_KEYS = {
-  spec: "zerostack:spec",
-  ttlSeconds: "zerostack:ttlSeconds",
-  ttlExpiresAt: "zerostack:ttlExpiresAt",
-  preset: "zerostack:preset",
-  /** a Pulumi secret: encrypted in the stack's config, never in state, outputs or events */
-  hfToken: "zerostack:hfToken",
-  /** what a watcher follows (job and endpoint names, the cost model): attach needs nothing else */
-  watch: "zerostack:watch",
-} as const;
-
-/** The plain keys `up` compares with what it wants before writing any (the token is a secret apart). */
-const COMPARED_KEYS = [
-  CONFIG_KEYS.spec,
-  CONFIG_KEYS.preset,
-  CONFIG_KEYS.watch,
-  CONFIG_KEYS.ttlSeconds,
-  CONFIG_KEYS.ttlExpiresAt,
-] as const;
-
-export function watchTargetOf(plan: Plan): WatchTarget {
-  return {
-    trainingJob: plan.training.jobName,
-    ...(plan.serving ? { endpoint: plan.serving.endpointName } : {}),
-    cost: plan.cost,
-  };
-}
-
 const noProgram = async () => ({});
 
 /** The outputs of the stack's last update, from its checkpoint (no Pulumi process). */
@@ -64,17 +46,6 @@ async function stateOutputs(ctx: DriverContext, stackName: string): Promise<Reco
   const checkpoint = await readCheckpoint(ctx, stackName);
   const root = checkpoint?.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
   return root?.outputs ?? {};
-}
-
-function ttlFromOutputs(outputs: Record<string, unknown>, plan: Plan): TtlState | undefined {
-  const expiresAt = outputs.ttlExpiresAt;
-  return typeof expiresAt === "string" && plan.serving ? { ttlSeconds: plan.serving.ttlSeconds, expiresAt } : undefined;
-}
-
-function ttlFrom(config: ConfigMap): TtlState | undefined {
-  const seconds = config[CONFIG_KEYS.ttlSeconds]?.value;
-  const expiresAt = config[CONFIG_KEYS.ttlExpiresAt]?.value;
-  return seconds && expiresAt ? { ttlSeconds: Number(seconds), expiresAt } : undefined;
 }
 
 async function readTtl(stack: Stack): Promise<TtlState | undefined> {
@@ -149,7 +120,8 @@ async function clearPending(ctx: DriverContext, stack: Stack, opts: OperationOpt
 /**
  * `up` with the watchers running beside the engine, so training status, logs, loss, endpoint
  * status and cost stream while the providers wait. When the engine is done the watchers get a
- * moment to drain the last log lines.
+ * moment to drain the last log lines. An experiment whose program and state are what its last
+ * `up` left is answered from its checkpoint, without the engine (unchanged-up.ts).
  */
 export async function upExperiment(
   ctx: DriverContext,
@@ -157,17 +129,24 @@ export async function upExperiment(
   base: BaseOutputs,
   opts: OperationOptions & { extendTtl?: boolean; now?: Date; watch?: boolean },
 ): Promise<Record<string, unknown>> {
-  // started first, they run while the rest gets ready: `pulumi version` (openOrCreateStack reports
-  // its failure), and the source bundle built and uploaded before the engine's provider needs it
+  // the bundles first: the program's key hashes them, and the engine's provider needs them uploaded
+  const { buildTrainingSource, servingCode, uploadTrainingSource } = await import("../stack/experiment-sources.js");
+  const sources: Sources = { training: buildTrainingSource(plan, payloadDir()), code: servingCode(plan, payloadDir()) };
+  sources.training.catch(() => undefined); // awaited by the program, which reports a failure
+  sources.code.catch(() => undefined);
+  const unchanged = await unchangedCheckpoint(ctx, plan, base, opts, sources);
+  if (unchanged)
+    return watched(ctx, plan, opts, async () => answerUnchanged(ctx, plan.names.stack, unchanged, opts.onEvent));
+  // started now, they run while the rest gets ready: `pulumi version` (openOrCreateStack reports
+  // its failure), the provider plugin, and the upload the engine's provider then finds done
   void pulumiCli().catch(() => undefined);
   const plugin = startPlugin(ctx, plan, opts);
-  const { stageTrainingSource } = await import("../stack/experiment.js");
-  const source = stageTrainingSource(plan, payloadDir());
+  const uploaded = uploadTrainingSource(plan, sources.training);
   try {
-    return await upWatched(ctx, plan, base, { ...opts, plugin }, source.bundle);
+    return await watched(ctx, plan, opts, () => upOnly(ctx, plan, base, { ...opts, plugin }, sources));
   } finally {
     (await plugin)?.stop();
-    await source.uploaded.catch(() => 0); // a failed upload is the provider's to retry or report
+    await uploaded.catch(() => 0); // a failed upload is the provider's to retry or report
   }
 }
 
@@ -190,14 +169,14 @@ function startPlugin(ctx: DriverContext, plan: Plan, opts: OperationOptions): Pr
 
 type UpOptions = OperationOptions & { extendTtl?: boolean; now?: Date; plugin?: Promise<StartedPlugin | undefined> };
 
-async function upWatched(
+/** `run` (an update) with the experiment's watchers beside it, unless opts.watch is false. */
+async function watched(
   ctx: DriverContext,
   plan: Plan,
-  base: BaseOutputs,
-  opts: UpOptions & { watch?: boolean },
-  source: Promise<SourceBundle>,
+  opts: OperationOptions & { watch?: boolean },
+  run: () => Promise<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
-  if (opts.watch === false) return upOnly(ctx, plan, base, opts, source);
+  if (opts.watch === false) return run();
   const stopWatching = new AbortController();
   // the watchers' modules (two AWS SDK clients) load while the engine gets ready, not before it
   const started = Promise.all([import("../watch/experiment-watch.js"), import("../watch/watermark.js")]).then(
@@ -210,7 +189,7 @@ async function upWatched(
       }),
   );
   try {
-    return await upOnly(ctx, plan, base, opts, source);
+    return await run();
   } finally {
     const watching = await started;
     // a moment for the last log lines; the timer must not keep the process alive once they are in
@@ -227,7 +206,7 @@ async function upOnly(
   plan: Plan,
   base: BaseOutputs,
   opts: UpOptions,
-  source: Promise<SourceBundle>,
+  sources: Sources,
 ): Promise<Record<string, unknown>> {
   const stackName = plan.names.stack;
   await clearStaleLocks(ctx, stackName, opts.onEvent);
@@ -242,30 +221,19 @@ async function upOnly(
   // the stored deadline: this home's config, else the state (a teammate's experiment)
   const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, stackName), plan);
   const ttl = ttlOf(plan, stored, opts);
+  const changes = configChanges(config, plan, ttl);
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
-  if (!ttl)
-    for (const key of [CONFIG_KEYS.ttlSeconds, CONFIG_KEYS.ttlExpiresAt])
-      if (config[key]) await stack.removeConfig(key).catch(() => undefined);
-  const wanted: Record<string, string> = {
-    [CONFIG_KEYS.spec]: JSON.stringify(plan.spec),
-    [CONFIG_KEYS.preset]: plan.spec.preset,
-    [CONFIG_KEYS.watch]: JSON.stringify(watchTargetOf(plan)),
-    ...(ttl ? { [CONFIG_KEYS.ttlSeconds]: String(ttl.ttlSeconds), [CONFIG_KEYS.ttlExpiresAt]: ttl.expiresAt } : {}),
-  };
-  if (Object.entries(wanted).some(([key, value]) => config[key]?.value !== value)) {
-    await stack.setAllConfig(Object.fromEntries(Object.entries(wanted).map(([key, value]) => [key, { value }])));
+  for (const key of changes.remove) await stack.removeConfig(key).catch(() => undefined);
+  if (changes.write) {
+    await stack.setAllConfig(Object.fromEntries(Object.entries(changes.write).map(([key, value]) => [key, { value }])));
   }
-  return runUp(ctx, stack, await programOf(plan, base, ttl, hfTokenHash, source), opts);
-}
-
-/** The endpoint's TTL this run gives it: the stored deadline kept, unless the TTL changed or is extended. */
-function ttlOf(
-  plan: Plan,
-  stored: TtlState | undefined,
-  opts: { extendTtl?: boolean; now?: Date },
-): TtlState | undefined {
-  if (!plan.serving || plan.serving.ttlSeconds <= 0) return undefined;
-  return nextTtl(stored, plan.serving.ttlSeconds, opts.now ?? new Date(), opts.extendTtl);
+  const program = await programOf(plan, base, ttl, hfTokenHash, sources);
+  // a bundle that failed to build has no key: the program reports the failure through the engine
+  const key = await programInputs(plan, base, ttl, hfTokenHash, sources).then(programKey, () => undefined);
+  const outputs = await runUp(ctx, stack, program, opts);
+  // the next `up` of the same program on the state this one left needs no engine
+  if (key) keepReceipt(ctx, stackName, key);
+  return outputs;
 }
 
 /** The inline program of one experiment: the same for `up` and `preview`, so preview shows what up does. */
@@ -274,7 +242,7 @@ async function programOf(
   base: BaseOutputs,
   ttl: TtlState | undefined,
   hfTokenHash?: string,
-  source?: Promise<SourceBundle>,
+  sources?: Sources,
 ) {
   const { experiment } = await import("../stack/experiment.js");
   return experiment(plan, {
@@ -282,7 +250,7 @@ async function programOf(
     payloadDir: payloadDir(),
     ...(ttl ? { ttlExpiresAt: ttl.expiresAt } : {}),
     ...(hfTokenHash ? { hfTokenHash } : {}),
-    ...(source ? { source } : {}),
+    ...(sources ? { source: sources.training, code: sources.code } : {}),
   });
 }
 

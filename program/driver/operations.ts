@@ -1,7 +1,7 @@
 // The Automation driver: a short linear sequence per operation, streaming ProgressEvents.
 import type { OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import type { EventSink } from "../events.js";
-import { readFileCheckpoint, stackOutputsOf } from "./checkpoints.js";
+import { readFileCheckpoint, shownOutputs, stackOutputsOf } from "./checkpoints.js";
 import { fromEngineEvent } from "./engine-events.js";
 import { installInterruptor } from "./interrupt.js";
 import { attachSetting, DYNAMIC_PROVIDER, type StartedPlugin } from "./provider-plugin.js";
@@ -89,9 +89,7 @@ export async function runUp(
   const result = await withEngine(stackName, opts, (hooks) =>
     withoutReadBack(ctx, stack).up({ ...hooks, program }),
   ).finally(detach);
-  const outputs = Object.fromEntries(
-    Object.entries(result.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
-  );
+  const outputs = shownOutputs(result.outputs);
   opts.onEvent({ type: "outputs", outputs });
   return outputs;
 }

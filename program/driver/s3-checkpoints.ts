@@ -4,8 +4,9 @@
 // layout is Pulumi's DIY backend's: <prefix>/.pulumi/stacks/<project>/<stack>.json (or .json.gz),
 // locks under <prefix>/.pulumi/locks/<project>/<stack>/.
 import { gunzipSync } from "node:zlib";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { clientSettings } from "../aws/clients.js";
+import { s3Sdk } from "../providers/lazy-sdk.js";
 
 export interface S3Backend {
   bucket: string;
@@ -41,7 +42,11 @@ async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<st
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+      new s3Sdk.ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
     );
     for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -66,7 +71,8 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
 /** Every stack file of `project` (or the one of `only`), with whether a lock is held on it. */
 export async function readStackFiles(backend: S3Backend, project: string, only?: string): Promise<StackFile[]> {
   const settings = clientSettings();
-  const s3 = new S3Client({
+  // the S3 SDK loads here, on a read of an S3 backend only: a file backend's command never pays it
+  const s3 = new s3Sdk.S3Client({
     ...settings,
     ...(backend.endpoint ? { endpoint: backend.endpoint, forcePathStyle: true } : {}),
     ...(backend.region ? { region: backend.region } : {}),
@@ -84,7 +90,7 @@ export async function readStackFiles(backend: S3Backend, project: string, only?:
   const files = stackKeys.filter((k) => /\.json(\.gz)?$/.test(k) && !k.slice(stacksPrefix.length).includes("/"));
   return mapLimit(files.sort(), 16, async (key) => {
     const body = await (
-      await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: key }))
+      await s3.send(new s3Sdk.GetObjectCommand({ Bucket: backend.bucket, Key: key }))
     ).Body!.transformToByteArray();
     const text = key.endsWith(".gz") ? gunzipSync(body).toString("utf8") : new TextDecoder().decode(body);
     const name = key.slice(stacksPrefix.length).replace(/\.json(\.gz)?$/, "");

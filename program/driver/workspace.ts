@@ -37,6 +37,11 @@ export function workspaceDir(ctx: DriverContext, stackName: string): string {
   return join(stateLayout(ctx.sandbox, ctx.env ?? process.env).workspaces, stackName);
 }
 
+/** The stack's settings file (Pulumi.<stack>.yaml, its config) in its workspace. */
+export function settingsFile(ctx: DriverContext, stackName: string): string {
+  return join(workspaceDir(ctx, stackName), `Pulumi.${stackName}.yaml`);
+}
+
 /** What the engine's processes get on top of this process's environment (the secrets' passphrase apart). */
 export function engineEnv(ctx: DriverContext): Record<string, string> {
   return {
@@ -112,11 +117,11 @@ export async function openOrCreateStack(
   const workDir = workspaceDir(ctx, stackName);
   const opts = await workspaceOptions(ctx, workDir);
   const args = { stackName, projectName: PROJECT, program };
-  const settingsFile = join(workDir, `Pulumi.${stackName}.yaml`);
+  const settings = settingsFile(ctx, stackName);
   const keys = options.configKeys;
   repairStateSidecars(ctx, PROJECT, stackName); // a killed process's half-written one fails every command
   const exists = fileCheckpointExists(ctx, stackName, PROJECT);
-  if (exists === false && !existsSync(settingsFile)) {
+  if (exists === false && !existsSync(settings)) {
     const made = await LocalWorkspace.createStack(args, opts).catch(() => undefined); // made meanwhile: select
     if (made) return { stack: made, created: true, ...(keys ? { config: {} } : {}) };
   }
@@ -125,7 +130,7 @@ export async function openOrCreateStack(
   if (exists === true) {
     const stack = await selectKnown(workspace, stackName);
     if (!keys) return { stack, created: false };
-    return { stack, created: false, config: plainConfigOf(settingsFile, keys) ?? (await stack.getAllConfig()) };
+    return { stack, created: false, config: plainConfigOf(settings, keys) ?? (await stack.getAllConfig()) };
   }
   if (!keys) return { stack: await Stack.createOrSelect(stackName, workspace), created: false };
   // what createOrSelectStack does, with the config read started beside the select

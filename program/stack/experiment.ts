@@ -1,15 +1,19 @@
 // experiment(plan): the inline Pulumi program of one experiment, a plain async function that
 // builds the resources from the spec's derived plan and returns its outputs. Training only, or
 // training -> model -> endpoint config -> endpoint (+ TTL schedule).
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Plan } from "../spec/index.js";
 import { shortHash } from "../spec/canonical.js";
 import { SPEC_HASH_TAG } from "../providers/lifecycle.js";
 import { parseS3Uri } from "../providers/s3-client.js";
-import { bundle, type BundleSpec, type SourceBundle } from "../providers/source-bundle.js";
-import { putSourceBundle, sourceBundleKey } from "../providers/training-job.js";
+import type { SourceBundle } from "../providers/source-bundle.js";
 import type { BaseOutputs } from "../base/outputs.js";
+import {
+  buildTrainingSource,
+  type ServingCode,
+  servingCode,
+  trainingSource,
+  trainingSourceTarget,
+} from "./experiment-sources.js";
 import { Endpoint, EndpointConfig, HfTokenSecret, SageMakerModel, TrainingJob, TtlSchedule } from "./resources.js";
 
 export interface ExperimentOptions {
@@ -22,52 +26,8 @@ export interface ExperimentOptions {
   hfTokenHash?: string;
   /** the training source bundle, built already (`up` stages it while the engine starts); else built here */
   source?: Promise<SourceBundle>;
-}
-
-/** The files of payload/train plus the DeepSpeed JSON the spec derived (Python never invents its own). */
-export function trainingSourceFiles(plan: Plan): Record<string, string> {
-  return { [plan.training.deepspeedConfigFile]: `${JSON.stringify(plan.training.deepspeedConfig, null, 2)}\n` };
-}
-
-/** payload/train plus the derived files: what the training job's sourcedir.tar.gz holds. */
-export function trainingSource(plan: Plan, payloadDir: string): Required<BundleSpec> {
-  return { dir: join(payloadDir, "train"), files: trainingSourceFiles(plan) };
-}
-
-/** Where the training source bundle goes: the output bucket, under the experiment's source prefix. */
-export function trainingSourceTarget(plan: Plan): { bucket: string; sourcePrefix: string } {
-  const { output, name } = plan.spec;
-  return { bucket: output.bucket, sourcePrefix: `${output.prefix}/${name}/source`.replace(/^\/+/, "") };
-}
-
-/**
- * The training source bundle built now and uploaded unless its content-addressed key exists, so
- * `up` can do it while the engine starts: the program plans with `bundle`'s hash and the provider
- * finds the key in S3. `uploaded` (bytes sent) may fail: then the provider uploads, or says why.
- */
-export function stageTrainingSource(
-  plan: Plan,
-  payloadDir: string,
-): { bundle: Promise<SourceBundle>; uploaded: Promise<number> } {
-  const built = bundle(trainingSource(plan, payloadDir));
-  const { bucket, sourcePrefix } = trainingSourceTarget(plan);
-  const uploaded = built.then((b) =>
-    putSourceBundle(bucket, sourceBundleKey({ sourcePrefix, sourceSha256: b.sha256 }), b.bytes),
-  );
-  return { bundle: built, uploaded };
-}
-
-/** serving.properties always; payload/serve's handler modules when the backend needs a custom handler. */
-export function servingCodeFiles(plan: Plan, payloadDir: string): Record<string, string> {
-  if (!plan.serving) return {};
-  const files: Record<string, string> = { "serving.properties": plan.serving.servingProperties.text };
-  if (plan.spec.serving.handler === "custom") {
-    const serveDir = join(payloadDir, "serve");
-    for (const name of readdirSync(serveDir).sort()) {
-      if (name.endsWith(".py") || name === "requirements.txt") files[name] = readFileSync(join(serveDir, name), "utf8");
-    }
-  }
-  return files;
+  /** the serving code and its bundle, built already (`up` hashes them first); else built here */
+  code?: Promise<ServingCode | undefined>;
 }
 
 export function consoleUrls(region: string, jobName: string, endpointName?: string): Record<string, string> {
@@ -88,7 +48,7 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
       tags: { ...plan.tags, [SPEC_HASH_TAG]: shortHash(inputs, 16) },
     });
     const { dir: sourceDir, files: sourceFiles } = trainingSource(plan, opts.payloadDir);
-    const source = await (opts.source ?? bundle({ dir: sourceDir, files: sourceFiles }));
+    const source = await (opts.source ?? buildTrainingSource(plan, opts.payloadDir));
     const waitSlack = 3600;
 
     // the HF token lives in Secrets Manager; the job gets the secret's ARN (never the token)
@@ -150,8 +110,9 @@ export function experiment(plan: Plan, opts: ExperimentOptions): () => Promise<R
     };
     if (!serving) return outputs;
 
-    const codeFiles = servingCodeFiles(plan, opts.payloadDir);
-    const code = await bundle({ files: codeFiles });
+    const served = await (opts.code ?? servingCode(plan, opts.payloadDir));
+    if (!served) throw new Error("servingCode gave no code for a plan with serving"); // a bug, never bad input
+    const { files: codeFiles, bundle: code } = served;
     const { bucket, key } = parseS3Uri(serving.codeS3Prefix.replace(/\/+$/, ""));
     // names come from the plan (plain values, so they can be hashed); dependsOn orders the graph
     const model = new SageMakerModel(

@@ -67,8 +67,8 @@ export async function tailLogs(
 ): Promise<void> {
   const store = opts.cursors ?? memoryCursors();
   const cursors = store.load();
-  await poll(async () => {
-    const finishedBefore = opts.finished?.() ?? false;
+  /** Reads every stream from its cursor to its end; the number of lines read. */
+  const pass = async (): Promise<number> => {
     const streams = await client
       .send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/` }))
       .catch((error: Error) => {
@@ -103,7 +103,16 @@ export async function tailLogs(
         if (!moved || (page.events ?? []).length === 0) break;
       }
     }
-    if (lines > 0) return "progress";
-    return finishedBefore;
+    return lines;
+  };
+  await poll(async () => {
+    for (;;) {
+      const finishedBefore = opts.finished?.() ?? false;
+      const lines = await pass();
+      if (finishedBefore && lines === 0) return true; // a whole pass after the end found nothing more
+      // once the job has ended nothing is worth waiting for: the next pass runs now, until one finds
+      // nothing (the job may end during a pass, or its status come in during the first one)
+      if (!(opts.finished?.() ?? false)) return lines > 0 ? "progress" : false;
+    }
   }, opts);
 }

@@ -5,14 +5,20 @@ import {
   DescribeTrainingJobCommand,
   ListTrainingJobsCommand,
 } from "@aws-sdk/client-sagemaker";
-import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fileCheckpointPath } from "../../program/driver/checkpoints.js";
 import { jsonLines, jsonResult, ROOT, runCli, spawnCli } from "../helpers/cli.js";
 import { control, sagemakerFor, sandboxSuite, zerostackObjects, type UploadStats } from "../helpers/sandbox.js";
 
 const events = (stdout: string) => jsonLines(stdout);
+/** Whether `up` answered from the checkpoint, the engine not started (program/driver/unchanged-up.ts). */
+const notStarted = (stdout: string) =>
+  events(stdout).some(
+    (e) => e.type === "diagnostic" && typeof e.message === "string" && e.message.includes("the engine was not started"),
+  );
 const resourceOps = (stdout: string, name: string) =>
   events(stdout)
     .filter((e) => e.type === "resource" && e.name === name)
@@ -75,6 +81,37 @@ describe("experiment stack in the sandbox", () => {
     expect(stats.s3).toMatchObject({ put_object_count: 0, uploaded_bytes: 0 });
   });
 
+  it("answers a no-change up from the checkpoint without the engine, as the engine would", async () => {
+    const checkpoint = fileCheckpointPath({ sandbox: true, env: runEnv }, "exp", "zerostack");
+    if (checkpoint === "not-a-file-backend") throw new Error("the sandbox's state is a folder");
+    const before = readFileSync(checkpoint, "utf8");
+    const fast = await up("--name", "exp");
+    expect(fast.code, fast.stderr).toBe(0);
+    expect(notStarted(fast.stdout)).toBe(true);
+    // the engine rewrites the checkpoint on every update (its time at least): untouched here
+    expect(readFileSync(checkpoint, "utf8")).toBe(before);
+    const engine = await runCli(["up", "--preset", "tiny", "--yes", "--json", "--name", "exp"], {
+      ...runEnv,
+      ZEROSTACK_UP_FAST_PATH: "0",
+    });
+    expect(engine.code, engine.stderr).toBe(0);
+    expect(notStarted(engine.stdout)).toBe(false);
+    expect(readFileSync(checkpoint, "utf8")).not.toBe(before);
+    // the same answer: every resource the same, the same summary and outputs
+    const answer = (stdout: string) => {
+      const all = events(stdout);
+      return {
+        resources: all.filter((e) => e.type === "resource" && e.status === "done").map((e) => [e.name, e.op]),
+        summary: all.find((e) => e.type === "summary"),
+        outputs: all.find((e) => e.type === "outputs"),
+      };
+    };
+    expect(answer(fast.stdout)).toEqual(answer(engine.stdout));
+    expect(answer(fast.stdout).resources).toHaveLength(5);
+    // the engine's update left a new checkpoint and a receipt for it: the next up needs no engine
+    expect(notStarted((await up("--name", "exp")).stdout)).toBe(true);
+  });
+
   it("previews an unchanged experiment as no change, with its stored TTL deadline, and one changes line", async () => {
     const r = await runCli(["preview", "--preset", "tiny", "--name", "exp", "--json"], runEnv);
     expect(r.code, r.stderr).toBe(0);
@@ -107,6 +144,7 @@ describe("experiment stack in the sandbox", () => {
     // the source bundle, and the model's serving code (its S3 prefix follows the training job)
     expect(stats.s3.put_object_count).toBeLessThanOrEqual(2);
     expect(stats.s3.put_object_count).toBeGreaterThanOrEqual(1);
+    expect(notStarted(r.stdout)).toBe(false);
     expect(resourceOps(r.stdout, "training-job")).toContain("replace");
     expect(resourceOps(r.stdout, "endpoint")).toContain("update");
     expect(resourceOps(r.stdout, "endpoint")).not.toContain("replace");
@@ -114,6 +152,7 @@ describe("experiment stack in the sandbox", () => {
     await control(endpoint, "stats/reset", {});
     const again = await up("--name", "exp");
     expect(again.code).toBe(0);
+    expect(notStarted(again.stdout)).toBe(true);
     expect((await control<UploadStats>(endpoint, "stats")).s3.put_object_count).toBe(0);
   });
 
@@ -122,6 +161,7 @@ describe("experiment stack in the sandbox", () => {
     const before = await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" }));
     const r = await up("--name", "exp", "--backend", "deepspeed");
     expect(r.code, r.stderr).toBe(0);
+    expect(notStarted(r.stdout)).toBe(false);
     expect(resourceOps(r.stdout, "endpoint")).toEqual(expect.arrayContaining(["update"]));
     expect(resourceOps(r.stdout, "endpoint")).not.toContain("replace");
     expect(resourceOps(r.stdout, "endpoint-config")).toContain("replace");
@@ -158,6 +198,12 @@ describe("experiment stack in the sandbox", () => {
     const refreshed = await rowOf();
     expect(refreshed.createdAt).toBe(expired.createdAt);
     expect(refreshed.costUsd).toBeCloseTo(expired.costUsd, 6);
+    // the state changed under the last up's receipt: the next up is the engine's, and brings the endpoint back
+    const back = await up("--name", "exp", "--backend", "deepspeed");
+    expect(back.code, back.stderr).toBe(0);
+    expect(notStarted(back.stdout)).toBe(false);
+    expect(resourceOps(back.stdout, "endpoint")).toContain("create");
+    expect((await sm.send(new DescribeEndpointCommand({ EndpointName: "exp-ep" }))).EndpointStatus).toBe("InService");
   });
 
   it("brings up a training-only experiment: no model, config or endpoint", async () => {

@@ -19,7 +19,7 @@ import {
 import { BadInputError } from "../../program/errors.js";
 import { SERVING_IMAGES } from "../../program/spec/images.js";
 import { SERVING_INSTANCES, type ServingInstanceType } from "../../program/spec/instances.js";
-import { servingCodeFiles } from "../../program/stack/experiment.js";
+import { servingCodeFiles } from "../../program/stack/experiment-sources.js";
 
 const FIXTURE = join(import.meta.dirname, "..", "payload", "serving_configs.json");
 const PAYLOAD = join(import.meta.dirname, "..", "..", "payload");
