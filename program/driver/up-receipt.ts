@@ -1,11 +1,12 @@
 // A no-change `up` without the engine. Every `up` that succeeds keeps a receipt in the experiment's
-// workspace: a hash of everything its program read (the plan, the base, the TTL, the HF token's hash,
-// the training source and serving code bundles, the code of the program and of the providers, the
-// SDK and Node that serialize the providers) and a hash of the checkpoint that update left. When
-// the next `up` would run the same program on that very checkpoint, the engine can only answer what
-// it answered then: each resource gets the inputs it has, every provider's Diff is a pure function
-// of the old outputs and the new inputs (program/providers/*.ts), so every resource is the same and
-// nothing runs. `up` then answers from the checkpoint without starting the engine.
+// workspace: a hash of everything its program read (the plan, the base, the payload folder, the
+// TTL, the HF token's hash, the training source and serving code bundles, the code of the program,
+// the providers and the driver, the SDK and Node that serialize the providers) and a hash of the
+// checkpoint that update left. When the next `up` would run the same program on that very
+// checkpoint, the engine can only answer what it answered then: each resource gets the inputs it
+// has, every provider's Diff is a pure function of the old outputs and the new inputs
+// (program/providers/*.ts), so every resource is the same and nothing runs. `up` then answers from
+// the checkpoint without starting the engine.
 //
 // The file backend only (its checkpoint is a file to hash), and never while a lock is held (an
 // update running, or a dead one's: the engine path clears it). ZEROSTACK_UP_FAST_PATH=0 always
