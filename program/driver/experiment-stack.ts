@@ -228,11 +228,13 @@ async function upOnly(
     await stack.setAllConfig(Object.fromEntries(Object.entries(changes.write).map(([key, value]) => [key, { value }])));
   }
   const program = await programOf(plan, base, ttl, hfTokenHash, sources);
-  // a bundle that failed to build has no key: the program reports the failure through the engine
-  const key = await programInputs(plan, base, ttl, hfTokenHash, sources).then(programKey, () => undefined);
+  // made beside the engine (a new experiment's bundles may still be building); a bundle that failed
+  // to build has no key: the program reports the failure through the engine
+  const key = programInputs(plan, base, ttl, hfTokenHash, sources).then(programKey, () => undefined);
   const outputs = await runUp(ctx, stack, program, opts);
   // the next `up` of the same program on the state this one left needs no engine
-  if (key) keepReceipt(ctx, stackName, key);
+  const made = await key;
+  if (made) keepReceipt(ctx, stackName, made);
   return outputs;
 }
 
