@@ -16,7 +16,7 @@ export interface Checkpoint {
   };
 }
 
-type BackendContext = { sandbox: boolean; env?: NodeJS.ProcessEnv };
+export type BackendContext = { sandbox: boolean; env?: NodeJS.ProcessEnv };
 
 /** Where the file backend keeps the checkpoint of `stackName` (uncompressed). */
 export function fileCheckpointPath(
@@ -62,6 +62,16 @@ export async function readCheckpoint(
   if (!s3) return undefined;
   const files = await readStackFiles(s3, project, stackName);
   return files[0]?.checkpoint as Checkpoint | undefined;
+}
+
+/** The outputs of the stack's last update (its root `pulumi:pulumi:Stack` resource's), unmasked; none without a checkpoint. */
+export async function stateOutputs(
+  ctx: BackendContext,
+  stackName: string,
+  project = "zerostack",
+): Promise<Record<string, unknown>> {
+  const checkpoint = await readCheckpoint(ctx, stackName, project);
+  return checkpoint?.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
 }
 
 /** Pulumi's signature of a secret value in a checkpoint (sdk/go/common/resource/sig). */

@@ -1,8 +1,11 @@
 // What an experiment's stack config holds (program/driver/experiment-stack.ts): the spec, the preset,
 // the watch target and the TTL deadline, plain values every `up` compares before writing any; and
-// the deadline this `up` gives the endpoint. Pure functions of the plan and the stored values.
+// the deadline this `up` gives the endpoint. Pure functions of the plan and the stored values, and
+// upConfig, the one place both kinds of `up` (the engine's, and the one answered from the
+// checkpoint) decide the deadline and the config to write.
 import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
 import type { Plan } from "../spec/index.js";
+import { type BackendContext, stateOutputs } from "./checkpoints.js";
 import type { WatchTarget } from "../watch/experiment-watch.js";
 import { nextTtl, type TtlState } from "./ttl.js";
 
@@ -78,4 +81,19 @@ export function configChanges(
   const wanted = wantedConfig(plan, ttl);
   const stale = Object.entries(wanted).some(([key, value]) => config[key]?.value !== value);
   return { write: stale ? wanted : undefined, remove: ttl ? [] : TTL_KEYS.filter((key) => config[key]) };
+}
+
+/**
+ * The deadline this `up` gives the endpoint and what it must change in the stored config. The stored
+ * deadline: this home's config, else the state (a teammate's experiment).
+ */
+export async function upConfig(
+  ctx: BackendContext,
+  plan: Plan,
+  config: ConfigMap,
+  opts: { extendTtl?: boolean; now?: Date },
+): Promise<{ ttl: TtlState | undefined; changes: ReturnType<typeof configChanges> }> {
+  const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, plan.names.stack), plan);
+  const ttl = ttlOf(plan, stored, opts);
+  return { ttl, changes: configChanges(config, plan, ttl) };
 }

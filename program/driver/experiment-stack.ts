@@ -7,21 +7,13 @@ import { payloadDir, watermarkFile } from "../env/paths.js";
 import type { Plan } from "../spec/index.js";
 import type { BaseOutputs } from "../base/outputs.js";
 import { hfTokenHash } from "../providers/hf-token-secret.js";
-import { readCheckpoint } from "./checkpoints.js";
+import { stateOutputs } from "./checkpoints.js";
 import { checkpointPending, inventory } from "./inventory.js";
 import { clearStaleLocks } from "./locks.js";
 import { destroy, type OperationOptions, preview, refresh, runUp } from "./operations.js";
 import { startDynamicProviderPlugin, type StartedPlugin } from "./provider-plugin.js";
 import type { TtlState } from "./ttl.js";
-import {
-  COMPARED_KEYS,
-  CONFIG_KEYS,
-  configChanges,
-  ttlFrom,
-  ttlFromOutputs,
-  ttlOf,
-  watchTargetOf,
-} from "./experiment-config.js";
+import { COMPARED_KEYS, CONFIG_KEYS, ttlFrom, ttlOf, upConfig, watchTargetOf } from "./experiment-config.js";
 import { answerUnchanged, programInputs, type Sources, unchangedCheckpoint } from "./unchanged-up.js";
 import { keepReceipt, programKey } from "./up-receipt.js";
 import {
@@ -40,13 +32,6 @@ import type { EventSink } from "../events.js";
 import type { WatchTarget } from "../watch/experiment-watch.js";
 
 const noProgram = async () => ({});
-
-/** The outputs of the stack's last update, from its checkpoint (no Pulumi process). */
-async function stateOutputs(ctx: DriverContext, stackName: string): Promise<Record<string, unknown>> {
-  const checkpoint = await readCheckpoint(ctx, stackName);
-  const root = checkpoint?.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
-  return root?.outputs ?? {};
-}
 
 async function readTtl(stack: Stack): Promise<TtlState | undefined> {
   return ttlFrom(await stack.getAllConfig());
@@ -218,10 +203,7 @@ async function upOnly(
   const config: ConfigMap = opened.config ?? {};
   await clearPending(ctx, stack, opts);
   const hfTokenHash = await provideHfToken(ctx, stack, plan);
-  // the stored deadline: this home's config, else the state (a teammate's experiment)
-  const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, stackName), plan);
-  const ttl = ttlOf(plan, stored, opts);
-  const changes = configChanges(config, plan, ttl);
+  const { ttl, changes } = await upConfig(ctx, plan, config, opts);
   // no TTL (training only, or ttl 0): forget the old deadline; the schedule leaves the program
   for (const key of changes.remove) await stack.removeConfig(key).catch(() => undefined);
   if (changes.write) {

@@ -8,12 +8,12 @@ import type { EventSink } from "../events.js";
 import type { SourceBundle } from "../providers/source-bundle.js";
 import type { Plan } from "../spec/index.js";
 import type { ServingCode } from "../stack/experiment-sources.js";
-import { type Checkpoint, readCheckpoint, shownOutputs, stackOutputsOf } from "./checkpoints.js";
+import { type Checkpoint, shownOutputs, stackOutputsOf } from "./checkpoints.js";
 import { nameOfUrn, shortType } from "./engine-events.js";
-import { COMPARED_KEYS, configChanges, ttlFrom, ttlFromOutputs, ttlOf } from "./experiment-config.js";
+import { COMPARED_KEYS, upConfig } from "./experiment-config.js";
 import { plainConfigOf } from "./stack-settings.js";
 import type { TtlState } from "./ttl.js";
-import { type ProgramInputs, programKey, unchangedState } from "./up-receipt.js";
+import { fastPathOff, type ProgramInputs, programKey, unchangedState } from "./up-receipt.js";
 import { type DriverContext, settingsFile } from "./workspace.js";
 
 /** The bundles the program uploads and hashes, built once per `up` (program/stack/experiment-sources.ts). */
@@ -52,24 +52,17 @@ export async function unchangedCheckpoint(
 ): Promise<Checkpoint | undefined> {
   const stackName = plan.names.stack;
   // the token's hash needs the stack's secret config: `pulumi config`, i.e. the engine path
-  if (plan.spec.hfToken || process.env.ZEROSTACK_UP_FAST_PATH === "0") return undefined;
+  if (plan.spec.hfToken || fastPathOff()) return undefined;
   const config = plainConfigOf(settingsFile(ctx, stackName), COMPARED_KEYS);
   if (!config) return undefined;
   try {
-    const stored = ttlFrom(config) ?? ttlFromOutputs(await stateOutputs(ctx, stackName), plan);
-    const ttl = ttlOf(plan, stored, opts);
-    const changes = configChanges(config, plan, ttl);
+    const { ttl, changes } = await upConfig(ctx, plan, config, opts);
     if (changes.write || changes.remove.length > 0) return undefined;
     const state = unchangedState(ctx, stackName, programKey(await programInputs(plan, base, ttl, undefined, sources)));
     return "checkpoint" in state ? state.checkpoint : undefined;
   } catch {
     return undefined; // a bundle that fails to build: the engine path reports it
   }
-}
-
-async function stateOutputs(ctx: DriverContext, stackName: string): Promise<Record<string, unknown>> {
-  const checkpoint = await readCheckpoint(ctx, stackName);
-  return checkpoint?.checkpoint?.latest?.resources?.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
 }
 
 /** The events and outputs of an `up` that changes nothing, from the checkpoint it would leave as it is. */

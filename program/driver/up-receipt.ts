@@ -112,6 +112,11 @@ function readReceipt(file: string): Receipt | undefined {
   }
 }
 
+/** Whether the user asked for the engine on every `up`. */
+export function fastPathOff(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.ZEROSTACK_UP_FAST_PATH === "0";
+}
+
 /**
  * The checkpoint the last `up` left, when that `up` ran `program` and the state is still exactly
  * that; else why the engine must run.
@@ -122,7 +127,7 @@ export function unchangedState(
   program: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { checkpoint: Checkpoint } | { engine: string } {
-  if (env.ZEROSTACK_UP_FAST_PATH === "0") return { engine: "ZEROSTACK_UP_FAST_PATH=0" };
+  if (fastPathOff(env)) return { engine: "ZEROSTACK_UP_FAST_PATH=0" };
   const receipt = readReceipt(receiptFile(ctx, stackName));
   if (!receipt) return { engine: "no receipt of an earlier up" };
   if (receipt.program !== program) return { engine: "the program changed" };
